@@ -1,0 +1,6 @@
+"""``python -m cloudspy``."""
+
+from cloudspy.cli.main import run
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,126 @@
+"""``cloudspy aws sync|costs``: AWS alone, with its own auth options."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cloudspy.cli.costs_cmd import costs as costs_command
+from cloudspy.cli.options import Last, Since, Until
+from cloudspy.cli.state import state_of
+from cloudspy.cli.sync_cmd import report_results
+
+aws_app = typer.Typer(
+    help="AWS: Cost Explorer with a profile, SSO or an assumed role.",
+    rich_markup_mode=None,
+    no_args_is_help=True,
+)
+
+Profile = Annotated[
+    str | None, typer.Option("--profile", help="AWS profile (default: AWS_PROFILE or default).")
+]
+RoleArn = Annotated[
+    str | None, typer.Option("--role-arn", help="Role to assume with STS (e.g. a payer role).")
+]
+ExternalId = Annotated[
+    str | None, typer.Option("--external-id", help="External id the role's trust policy needs.")
+]
+
+
+@aws_app.command("sync")
+def aws_sync(
+    ctx: typer.Context,
+    profile: Profile = None,
+    role_arn: RoleArn = None,
+    external_id: ExternalId = None,
+    last: Last = None,
+    since: Since = None,
+    until: Until = None,
+    refresh: Annotated[bool, typer.Option("--refresh", help="Fetch final days again too.")] = False,
+) -> None:
+    """Sync AWS costs with the given credentials (default: the standard chain)."""
+    from cloudspy import api
+    from cloudspy.providers.registry import provider_info
+
+    state = state_of(ctx)
+    if external_id and not role_arn:
+        from cloudspy.errors import UsageError
+
+        raise UsageError("--external-id needs --role-arn")
+    source = provider_info("aws").load().source_from_options(profile, role_arn, external_id)
+    results = api.sync(
+        last=last if (last or since) else "90d",
+        since=since,
+        until=until,
+        sources=[source],
+        refresh=refresh,
+        db=state.db_path(),
+        settings=state.settings(),
+        progress=state.progress,
+    )
+    code = report_results(state, results)
+    if code:
+        raise typer.Exit(code)
+
+
+@aws_app.command("costs")
+def aws_costs(
+    ctx: typer.Context,
+    profile: Profile = None,
+    role_arn: RoleArn = None,
+    external_id: ExternalId = None,
+    last: Last = None,
+    since: Since = None,
+    until: Until = None,
+    by: Annotated[
+        list[str] | None, typer.Option("--by", "-b", help="Group by (repeatable).")
+    ] = None,
+    output: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    offline: Annotated[bool, typer.Option("--offline", help="Never call AWS.")] = False,
+    refresh: Annotated[bool, typer.Option("--refresh", help="Fetch the window again.")] = False,
+) -> None:
+    """AWS costs: syncs with these credentials when needed, then shows the table."""
+    from cloudspy import api
+    from cloudspy.periods import resolve_window
+    from cloudspy.providers.registry import provider_info
+
+    state = state_of(ctx)
+    if not offline:
+        source = provider_info("aws").load().source_from_options(profile, role_arn, external_id)
+        window = resolve_window(last, since, until, default=state.settings().default_period)
+        if refresh or api.needs_sync(
+            window, [source], db=state.db_path(), settings=state.settings()
+        ):
+            api.sync(
+                last=None,
+                since=window.previous().start.isoformat(),
+                until=window.end.isoformat(),
+                sources=[source],
+                refresh=refresh,
+                db=state.db_path(),
+                settings=state.settings(),
+                progress=state.progress,
+            )
+    costs_command(
+        ctx,
+        last=last,
+        since=since,
+        until=until,
+        by=by,
+        granularity=None,
+        provider=["aws"],
+        region=None,
+        service=None,
+        account=None,
+        metric=None,
+        top=None,
+        output=output,
+        offline=True,
+        refresh=False,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``aws`` group to the root app."""
+    app.add_typer(aws_app, name="aws")

@@ -1,0 +1,129 @@
+"""``cloudspy costs``: spend over a window, grouped, with share, change and trend."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cloudspy.cli.options import (
+    Account,
+    By,
+    Format,
+    Last,
+    Provider,
+    Region,
+    Service,
+    Since,
+    Until,
+    check_format,
+)
+from cloudspy.cli.state import CliState, state_of
+
+
+def refresh_if_stale(
+    state: CliState,
+    providers: list[str],
+    last: str | None,
+    since: str | None,
+    until: str | None,
+    *,
+    refresh: bool,
+) -> None:
+    """Sync configured providers first when the cache misses or holds stale days.
+
+    A failed refresh is a warning: the answer then comes from what is cached.
+    """
+    from cloudspy import api
+    from cloudspy.errors import CloudSpyError
+    from cloudspy.periods import resolve_window
+
+    settings = state.settings()
+    sources = api.configured_sources(settings, providers)
+    if not sources:
+        return
+    window = resolve_window(last, since, until, default=settings.default_period)
+    span = (window.previous().start.isoformat(), window.end.isoformat())
+    try:
+        if refresh or api.needs_sync(window, sources, db=state.db_path(), settings=settings):
+            api.sync(
+                last=None,
+                since=span[0],
+                until=span[1],
+                sources=sources,
+                refresh=refresh,
+                db=state.db_path(),
+                settings=settings,
+                progress=state.progress,
+            )
+    except CloudSpyError as exc:
+        if refresh:
+            raise
+        state.warn(f"could not refresh the cache ({exc.one_line()}); showing cached data")
+
+
+def costs(
+    ctx: typer.Context,
+    last: Last = None,
+    since: Since = None,
+    until: Until = None,
+    by: By = None,
+    granularity: Annotated[
+        str | None, typer.Option("--granularity", "-g", help="Trend buckets: day, week or month.")
+    ] = None,
+    provider: Provider = None,
+    region: Region = None,
+    service: Service = None,
+    account: Account = None,
+    metric: Annotated[
+        str | None,
+        typer.Option("--metric", "-m", help="billed (default), effective (amortized) or list."),
+    ] = None,
+    top: Annotated[
+        int | None, typer.Option("--top", "-n", help="Show the N largest groups, fold the rest.")
+    ] = None,
+    output: Format = "table",
+    offline: Annotated[bool, typer.Option("--offline", help="Never call a cloud API.")] = False,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Fetch the window again, final days included.")
+    ] = False,
+) -> None:
+    """Actual spend over a window, grouped, with share, change and trend."""
+    from cloudspy import api
+    from cloudspy.errors import UsageError
+    from cloudspy.render.costs_render import costs_csv, costs_json, costs_table
+
+    state = state_of(ctx)
+    check_format(output, ("table", "json", "csv"))
+    if offline and refresh:
+        raise UsageError("--offline and --refresh contradict each other")
+    if not offline and not state.demo:
+        refresh_if_stale(state, provider or [], last, since, until, refresh=refresh)
+    report = api.costs(
+        last=last,
+        since=since,
+        until=until,
+        by=by or ["service"],
+        provider=provider or [],
+        region=region or [],
+        service=service or [],
+        account=account or [],
+        metric=metric,
+        granularity=granularity,
+        top=top,
+        db=state.db_path(),
+        settings=state.settings(),
+    )
+    for warning in report.warnings:
+        state.warn(warning)
+    if output == "json":
+        typer.echo(costs_json(report), nl=False)
+    elif output == "csv":
+        typer.echo(costs_csv(report), nl=False)
+    else:
+        state.stdout().print(costs_table(report))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the root app."""
+    app.command("costs")(costs)

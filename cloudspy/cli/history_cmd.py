@@ -1,0 +1,79 @@
+"""``cloudspy history``: sync runs and imports, newest first."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from cloudspy.cli.options import Format, check_format
+from cloudspy.cli.state import state_of
+
+
+def history(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", help="How many runs to show.")] = 50,
+    output: Format = "table",
+) -> None:
+    """Sync runs: what, when, rows, API calls and their price, errors."""
+    from cloudspy import api
+    from cloudspy.render.csv_out import write_csv
+    from cloudspy.render.money import machine
+
+    state = state_of(ctx)
+    check_format(output, ("table", "json", "csv"))
+    runs = api.history(limit=limit, db=state.db_path(), settings=state.settings())
+    if output == "json":
+        typer.echo(json.dumps([r.model_dump(mode="json") for r in runs], indent=2))
+        return
+    columns = [
+        "started",
+        "provider",
+        "source",
+        "scope",
+        "window",
+        "status",
+        "rows",
+        "api calls",
+        "api price",
+        "error",
+    ]
+    lines = []
+    for r in runs:
+        window = f"{r.window_start}…{r.window_end}" if r.window_start else ""
+        price = f"{machine(r.api_cost)} {r.api_cost_currency}" if r.api_cost is not None else ""
+        lines.append(
+            [
+                r.started_at.isoformat(sep=" ", timespec="seconds"),
+                r.provider,
+                r.source,
+                r.scope,
+                window,
+                r.status,
+                r.rows_written if r.rows_written is not None else "",
+                r.api_calls if r.api_calls is not None else "",
+                price,
+                r.error or "",
+            ]
+        )
+    if output == "csv":
+        typer.echo(write_csv(columns, lines), nl=False)
+        return
+    from rich.table import Table
+
+    table = Table(title="Sync history (newest first)", title_justify="left")
+    for column in columns:
+        table.add_column(
+            column, overflow="fold", justify="right" if column in ("rows", "api calls") else "left"
+        )
+    for line in lines:
+        table.add_row(*[str(v) for v in line])
+    if not runs:
+        state.warn("no sync or import has run on this cache yet")
+    state.stdout().print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the root app."""
+    app.command("history")(history)

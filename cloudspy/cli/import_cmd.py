@@ -1,0 +1,35 @@
+"""``cloudspy import``: FOCUS export files into the cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cloudspy.cli.state import state_of
+
+
+def import_files(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="FOCUS files, CSV or Parquet.")],
+    file_format: Annotated[str, typer.Option("--format", help="auto (detect) or focus.")] = "auto",
+) -> None:
+    """Import billing export files; importing a file again replaces its rows."""
+    from cloudspy import api
+
+    state = state_of(ctx)
+    for result in api.import_files(
+        files, format=file_format, db=state.db_path(), settings=state.settings()
+    ):
+        replaced = f", replacing {result.replaced_rows}" if result.replaced_rows else ""
+        days = f"{result.first_day} … {result.last_day}" if result.first_day else "no days"
+        typer.echo(
+            f"{result.path}: {result.rows} {result.format} rows{replaced} "
+            f"({', '.join(result.providers)}; {', '.join(result.currencies)}; {days})"
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the root app."""
+    app.command("import")(import_files)

@@ -1,0 +1,163 @@
+"""The ``cloudspy`` entry point: global options, command registration, exit codes.
+
+This is the one place exceptions become exit codes (DESIGN.md §4): a
+CloudSpyError prints one line on stderr and exits with its code; a usage error
+from option parsing exits 2; anything unexpected exits 3 with a hint to rerun
+with ``--debug``, which shows the traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from cloudspy import __version__
+from cloudspy.cli import aws_cmd, costs_cmd, demo_cmd, history_cmd, import_cmd, sync_cmd
+from cloudspy.cli.state import CliState
+
+
+class CloudSpyGroup(TyperGroup):
+    """The root command group: runs a command and turns its errors into exit codes."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: object,
+    ) -> int:
+        """Run with click's standalone handling replaced by :func:`guarded`."""
+        argv = list(sys.argv[1:] if args is None else args)
+        code = guarded(
+            lambda: super(CloudSpyGroup, self).main(
+                argv, prog_name or "cloudspy", complete_var, standalone_mode=False, **extra
+            ),
+            debug=_debug_requested(argv),
+        )
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+app = typer.Typer(
+    name="cloudspy",
+    cls=CloudSpyGroup,
+    help="What your AWS, GCP and Azure clouds cost, and where money is wasted.",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"cloudspy {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="The cache file (default: $CLOUDSPY_DB or the user data dir)."),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="The config file (default: ~/.config/cloudspy/config.toml)."),
+    ] = None,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Use the demo store of `cloudspy demo`.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    no_color: Annotated[
+        bool, typer.Option("--no-color", help="No colours (also NO_COLOR).")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """What your AWS, GCP and Azure clouds cost, and where money is wasted."""
+    ctx.obj = CliState(db=db, config=config, debug=debug, no_color=no_color, demo=demo)
+
+
+for module in (costs_cmd, import_cmd, sync_cmd, history_cmd, demo_cmd, aws_cmd):
+    module.register(app)
+
+
+def _debug_requested(argv: list[str]) -> bool:
+    return "--debug" in argv or os.environ.get("CLOUDSPY_DEBUG") == "1"
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"cloudspy: error: {message}\n")
+    return code
+
+
+def _kinds(exc: BaseException) -> set[str]:
+    """Class names in the exception's MRO.
+
+    Typer 0.29 vendors click as ``typer._click`` while older releases use click
+    itself; matching on names serves both without importing private modules.
+    """
+    return {cls.__name__ for cls in type(exc).__mro__}
+
+
+def guarded(call: Callable[[], object], *, debug: bool) -> int:
+    """Run ``call`` and return the exit code its outcome stands for."""
+    from cloudspy.errors import CloudSpyError, ExitCode
+
+    try:
+        result = call()
+    except CloudSpyError as exc:
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        return _fail(exc.one_line(), exc.exit_code)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    except BrokenPipeError:
+        return ExitCode.OK
+    except Exception as exc:
+        kinds = _kinds(exc)
+        if "NoArgsIsHelpError" in kinds:
+            print(exc.ctx.get_help())  # type: ignore[attr-defined]
+            return ExitCode.OK
+        if "UsageError" in kinds:
+            ctx = getattr(exc, "ctx", None)
+            command = ctx.command_path if ctx else "cloudspy"
+            message = exc.format_message()  # type: ignore[attr-defined]
+            return _fail(f"{message} (see `{command} --help`)", ExitCode.USAGE)
+        if "ClickException" in kinds:
+            return _fail(exc.format_message(), ExitCode.USAGE)  # type: ignore[attr-defined]
+        if "Abort" in kinds:
+            return _fail("aborted", 130)
+        if debug:
+            raise
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        return _fail(
+            f"unexpected {type(exc).__name__}: {first} (rerun with --debug for the traceback)",
+            ExitCode.RUNTIME,
+        )
+    return int(result) if isinstance(result, int) else ExitCode.OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI on ``argv`` and return the exit code instead of exiting."""
+    return typer.main.get_command(app).main(argv, standalone_mode=False)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,65 @@
+"""``cloudspy sync``: fetch costs from every configured provider into the cache."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated
+
+import typer
+
+from cloudspy.cli.options import Last, Provider, Since, Until
+from cloudspy.cli.state import CliState, state_of
+
+
+def report_results(state: CliState, results: Sequence[object]) -> int:
+    """Print one line per synced source on stdout; return 3 if any failed."""
+    from cloudspy.errors import ExitCode
+    from cloudspy.render.money import machine
+
+    failed = 0
+    for r in results:
+        if r.status == "failed":  # type: ignore[attr-defined]
+            failed += 1
+            typer.echo(f"{r.scope}: FAILED: {r.error}")  # type: ignore[attr-defined]
+            continue
+        price = machine(r.api_cost) if r.api_cost is not None else "0.0000"  # type: ignore[attr-defined]
+        typer.echo(
+            f"{r.scope}: {r.status}, {r.days_fetched} day(s) fetched, {r.rows} row(s), "  # type: ignore[attr-defined]
+            f"{r.api_calls} API call(s) costing {price} {r.api_cost_currency or 'USD'}"  # type: ignore[attr-defined]
+        )
+    if failed:
+        state.warn(f"{failed} of {len(results)} source(s) failed; the others were stored")
+        return ExitCode.RUNTIME
+    return ExitCode.OK
+
+
+def sync(
+    ctx: typer.Context,
+    provider: Provider = None,
+    last: Last = None,
+    since: Since = None,
+    until: Until = None,
+    refresh: Annotated[bool, typer.Option("--refresh", help="Fetch final days again too.")] = False,
+) -> None:
+    """Sync costs from every provider configured in config.toml."""
+    from cloudspy import api
+
+    state = state_of(ctx)
+    results = api.sync(
+        last=last if (last or since) else "90d",
+        since=since,
+        until=until,
+        providers=provider or [],
+        refresh=refresh,
+        db=state.db_path(),
+        settings=state.settings(),
+        progress=state.progress,
+    )
+    code = report_results(state, results)
+    if code:
+        raise typer.Exit(code)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the root app."""
+    app.command("sync")(sync)

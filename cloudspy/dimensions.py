@@ -1,0 +1,75 @@
+"""The dimensions costs can be grouped and filtered by, and their SQL over ``cost``.
+
+A dimension name is what users type after ``--by`` and what ``cost_coverage``
+records per cached day, so the cache can tell which questions it can answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cloudspy.errors import UsageError
+
+NONE_LABEL = "(none)"
+_TAG_KEY = re.compile(r"^[^\x00-\x1f]{1,128}$")
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """How one ``--by`` value maps onto FOCUS columns."""
+
+    name: str
+    sql: str
+    label_sql: str | None = None
+    coverage_name: str | None = None
+    tag_key: str | None = None
+
+    @property
+    def needs(self) -> str:
+        """The name a cached day must list in its dimensions to answer this."""
+        return self.coverage_name or self.name
+
+
+BUILTIN: dict[str, Dimension] = {
+    "provider": Dimension("provider", "ProviderName"),
+    "billing-account": Dimension(
+        "billing-account", "BillingAccountId", "BillingAccountName", "billing_account"
+    ),
+    "account": Dimension("account", "coalesce(SubAccountId, BillingAccountId)", "SubAccountName"),
+    "service": Dimension("service", "ServiceName"),
+    "category": Dimension("category", "ServiceCategory", coverage_name="service"),
+    "region": Dimension("region", "RegionId"),
+    "resource": Dimension("resource", "ResourceId", "ResourceName"),
+    "charge": Dimension("charge", "ChargeCategory", coverage_name="provider"),
+    "currency": Dimension("currency", "BillingCurrency", coverage_name="provider"),
+}
+DIMENSION_HELP = ", ".join([*BUILTIN, "tag:KEY"])
+
+
+def tag_json_path(key: str) -> str:
+    """A JSON path selecting ``key`` literally (quotes escaped)."""
+    escaped = key.replace("\\", "\\\\").replace('"', '\\"')
+    return f'$."{escaped}"'
+
+
+def parse_dimension(text: str) -> Dimension:
+    """Resolve a ``--by`` value (``service``, ``tag:team`` …) or raise a usage error."""
+    value = text.strip()
+    if value.lower().startswith("tag:"):
+        key = value[4:]
+        if not key or not _TAG_KEY.match(key):
+            raise UsageError(f"--by {text!r} names no tag key", hint="write it as tag:KEY")
+        # The key is bound as a parameter (see :func:`dimension_params`), never pasted.
+        return Dimension(
+            f"tag:{key}", "json_extract_string(Tags, ?)", tag_key=key, coverage_name="tag"
+        )
+    found = BUILTIN.get(value.lower())
+    if found is None:
+        raise UsageError(f"unknown --by {text!r}", hint=f"use one of {DIMENSION_HELP}")
+    return found
+
+
+def dimension_params(dims: list[Dimension]) -> list[str]:
+    """The bound parameters the dimensions' SQL needs, in order."""
+    return [tag_json_path(d.tag_key) for d in dims if d.tag_key is not None]

@@ -1,0 +1,126 @@
+"""``cloudspy import``: billing export files into the cache, replacing earlier copies.
+
+Each file is its own scope (``file:<absolute path>``): importing a file again —
+a cron job re-reading an export the provider rewrote — replaces the rows that
+file brought last time, in one transaction, so nothing is counted twice.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cloudspy.errors import ImportFileError, UsageError
+from cloudspy.models.sync import ImportResult
+from cloudspy.providers.files import focus
+from cloudspy.providers.files.reader import describe, file_kind, source_sql
+from cloudspy.store.connection import connect
+from cloudspy.store.cost_writes import replace_costs
+from cloudspy.store.sync_log import finish_run, new_run_id, start_run
+
+if TYPE_CHECKING:
+    import duckdb
+
+FORMATS = ("auto", "focus")
+FILE_PRIORITY = 30  # a provider's own export beats an API pull of the same days
+
+
+def _coverage_sql(scope: str, run_id: str, dims: list[str], metrics: list[str]) -> tuple[str, list]:
+    sql = (
+        "INSERT INTO cost_coverage SELECT x_scope, any_value(x_source), ProviderName,"
+        " BillingAccountId, CAST(ChargePeriodStart AS DATE), ?, ?, false, ?, ?,"
+        " now()::TIMESTAMP FROM cost WHERE x_scope = ? GROUP BY ALL"
+    )
+    return sql, [dims, metrics, FILE_PRIORITY, run_id, scope]
+
+
+def _friendly(path: Path, exc: Exception) -> ImportFileError:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if "NOT NULL constraint failed" in text:
+        column = text.rsplit(".", 1)[-1]
+        return ImportFileError(f"{path}: a row has no value in required column {column}")
+    return ImportFileError(f"{path}: {text}", hint="nothing was imported from this file")
+
+
+def import_one(conn: duckdb.DuckDBPyConnection, path: Path, fmt: str = "auto") -> ImportResult:
+    """Import one file on an open read-write connection (one transaction)."""
+    import duckdb
+
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown --format {fmt!r}", hint=f"use one of {', '.join(FORMATS)}")
+    path = path.expanduser().resolve()
+    kind = file_kind(path)
+    columns = describe(conn, path, kind)
+    if fmt == "auto" and not focus.looks_like(columns):
+        raise ImportFileError(
+            f"{path} is not a FOCUS file (no BilledCost/ChargePeriodStart/BillingCurrency columns)",
+            hint="export FOCUS 1.0 or newer from your provider",
+        )
+    focus.check_columns(str(path), columns)
+    scope = f"file:{path}"
+    run_id = new_run_id()
+    conn.execute("SET TimeZone = 'UTC'")
+    before = conn.execute("SELECT count(*) FROM cost WHERE x_scope = ?", [scope]).fetchall()[0][0]
+    select = focus.select_sql(source_sql(path, kind), columns, scope=scope, sync_id=run_id)
+    conn.execute(f"CREATE OR REPLACE TEMP VIEW incoming_cost AS {select}")
+    start_run(
+        conn,
+        run_id=run_id,
+        provider="files",
+        source="focus-file",
+        scope=scope,
+        what="costs",
+        window=None,
+    )
+
+    def refuse_empty(count: int) -> None:
+        if count == 0:
+            raise ImportFileError(
+                f"{path} has no cost rows", hint="nothing was imported or replaced"
+            )
+
+    cov_sql, cov_params = _coverage_sql(scope, run_id, focus.DIMENSIONS, focus.METRICS)
+    try:
+        rows = replace_costs(
+            conn, scope, None, coverage_sql=cov_sql, coverage_params=cov_params, check=refuse_empty
+        )
+    except ImportFileError as exc:
+        finish_run(conn, run_id, status="failed", error=exc.message)
+        raise
+    except duckdb.Error as exc:
+        error = _friendly(path, exc)
+        finish_run(conn, run_id, status="failed", error=error.message)
+        raise error from None
+    finally:
+        conn.execute("DROP VIEW IF EXISTS incoming_cost")
+    finish_run(conn, run_id, status="ok", rows=rows)
+    summary = conn.execute(
+        "SELECT list(DISTINCT ProviderName ORDER BY ProviderName),"
+        " list(DISTINCT BillingCurrency ORDER BY BillingCurrency),"
+        " min(CAST(ChargePeriodStart AS DATE)), max(CAST(ChargePeriodStart AS DATE))"
+        " FROM cost WHERE x_scope = ?",
+        [scope],
+    ).fetchall()[0]
+    return ImportResult(
+        path=str(path),
+        format="focus",
+        rows=rows,
+        replaced_rows=before,
+        providers=summary[0] or [],
+        currencies=summary[1] or [],
+        first_day=summary[2],
+        last_day=summary[3],
+    )
+
+
+def import_files(
+    db: Path, paths: list[Path], fmt: str = "auto", *, lock_timeout: float = 15.0
+) -> list[ImportResult]:
+    """Import each file in turn; a bad file stops the run with the earlier ones kept."""
+    if not paths:
+        raise UsageError("no files given", hint="cloudspy import FILE [FILE ...]")
+    results = []
+    for path in paths:
+        with connect(db, read_only=False, timeout=lock_timeout) as conn:
+            results.append(import_one(conn, Path(path), fmt))
+    return results

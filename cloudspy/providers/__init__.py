@@ -1,0 +1,1 @@
+"""Cost and inventory sources, one package per provider (see :mod:`.registry`)."""

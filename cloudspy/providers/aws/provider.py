@@ -1,0 +1,90 @@
+"""The AWS provider: configured accounts become Cost Explorer cost sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cloudspy.config import AwsAccount, Settings
+from cloudspy.periods import Window
+from cloudspy.providers.base import FetchedCosts, Progress
+
+API_PRIORITY = 10
+
+
+@dataclass
+class CostExplorerSource:
+    """One AWS scope (a profile and/or role) read through Cost Explorer."""
+
+    account: AwsAccount
+    provider: str = "aws"
+    source: str = "ce"
+    priority: int = API_PRIORITY
+    _session: Any = field(default=None, repr=False)
+    _account_id: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How progress lines name this source."""
+        return f"AWS {self.account.label}"
+
+    def session(self) -> Any:
+        """The boto3 session, built on first use (the credential chain runs only then)."""
+        if self._session is None:
+            from cloudspy.providers.aws.session import make_session
+
+            self._session = make_session(
+                self.account.profile,
+                self.account.role_arn,
+                self.account.external_id,
+                self.account.region,
+            )
+        return self._session
+
+    def scope(self) -> str:
+        """``aws:ce:<account id>`` of the credentials in use."""
+        if self._account_id is None:
+            from cloudspy.providers.aws.session import call_aws, client_config
+
+            sts = self.session().client("sts", config=client_config())
+            identity = call_aws(sts.get_caller_identity, what="identify the AWS account")
+            self._account_id = str(identity["Account"])
+        return f"aws:ce:{self._account_id}"
+
+    def fetch(self, ranges: list[Window], progress: Progress) -> FetchedCosts:
+        """Fetch daily costs for the windows from Cost Explorer."""
+        from cloudspy.providers.aws.costs import fetch_costs
+        from cloudspy.providers.aws.session import client_config
+
+        self.scope()
+        client = self.session().client("ce", region_name="us-east-1", config=client_config())
+        return fetch_costs(client, str(self._account_id), ranges, self.account.breakdown, progress)
+
+    def wanted_dimensions(self) -> list[str]:
+        """The grain this source is configured to cache."""
+        from cloudspy.providers.aws.costs import breakdown_dimensions
+
+        return breakdown_dimensions(self.account.breakdown)
+
+
+class AwsProvider:
+    """Entry point named in the provider registry."""
+
+    name = "aws"
+
+    @staticmethod
+    def cost_sources(settings: Settings) -> list[CostExplorerSource]:
+        """One source per ``[[aws.accounts]]`` entry of the config."""
+        return [CostExplorerSource(account) for account in settings.aws.accounts]
+
+    @staticmethod
+    def source_from_options(
+        profile: str | None = None,
+        role_arn: str | None = None,
+        external_id: str | None = None,
+        region: str = "us-east-1",
+    ) -> CostExplorerSource:
+        """A source from command-line auth options (``cloudspy aws sync --profile …``)."""
+        return CostExplorerSource(
+            AwsAccount(profile=profile, role_arn=role_arn, external_id=external_id, region=region)
+        )

@@ -1,0 +1,128 @@
+"""boto3 sessions from the standard chain, a profile, or an assumed role.
+
+boto3's own conventions keep working (``AWS_PROFILE``, ``AWS_ENDPOINT_URL``,
+``AWS_CONFIG_FILE``, SSO). An assumed role's credentials refresh themselves
+before they expire, so a long sync does not die halfway.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from cloudspy.errors import CredentialsError, ProviderError, UsageError
+
+if TYPE_CHECKING:
+    import boto3
+
+SESSION_NAME = "cloudspy"
+CREDENTIALS_HINT = (
+    "set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, run `aws configure` or "
+    "`aws sso login`, or pass --profile / --role-arn"
+)
+# The permissions each operation needs, for `cloudspy permissions` and its test.
+PERMISSIONS = {
+    "sts:GetCallerIdentity": "find the account whose costs are read",
+    "sts:AssumeRole": "only with --role-arn",
+    "ce:GetCostAndUsage": "daily costs by linked account, service and region",
+}
+
+
+def client_config() -> Any:
+    """botocore settings: CloudSpy retries throttling itself, so it can count calls."""
+    from botocore.config import Config
+
+    return Config(
+        retries={"total_max_attempts": 1, "mode": "standard"},
+        connect_timeout=10,
+        read_timeout=60,
+        user_agent_extra="cloudspy",
+    )
+
+
+def make_session(
+    profile: str | None = None,
+    role_arn: str | None = None,
+    external_id: str | None = None,
+    region: str = "us-east-1",
+) -> boto3.Session:
+    """A session for the profile (or default chain), assuming ``role_arn`` if given."""
+    import boto3
+    import botocore.exceptions as bce
+
+    try:
+        base = boto3.Session(profile_name=profile, region_name=region)
+    except bce.ProfileNotFound as exc:
+        raise UsageError(f"AWS profile {profile!r} is not configured ({exc})") from None
+    if not role_arn:
+        return base
+    return _assumed_session(base, role_arn, external_id, region)
+
+
+def _assumed_session(
+    base: boto3.Session, role_arn: str, external_id: str | None, region: str
+) -> boto3.Session:
+    import boto3
+    import botocore.session
+    from botocore.credentials import RefreshableCredentials
+
+    sts = base.client("sts", config=client_config())
+
+    def fetch() -> dict[str, str]:
+        params: dict[str, Any] = {"RoleArn": role_arn, "RoleSessionName": SESSION_NAME}
+        if external_id:
+            params["ExternalId"] = external_id
+        creds = call_aws(lambda: sts.assume_role(**params), what=f"assume role {role_arn}")
+        creds = creds["Credentials"]
+        return {
+            "access_key": creds["AccessKeyId"],
+            "secret_key": creds["SecretAccessKey"],
+            "token": creds["SessionToken"],
+            "expiry_time": creds["Expiration"].isoformat(),
+        }
+
+    credentials = RefreshableCredentials.create_from_metadata(
+        metadata=fetch(), refresh_using=fetch, method="sts-assume-role"
+    )
+    core = botocore.session.get_session()
+    core._credentials = credentials  # the documented recipe for refreshable role sessions
+    return boto3.Session(botocore_session=core, region_name=region)
+
+
+def call_aws(call: Any, *, what: str) -> Any:
+    """Run one AWS call, turning credential and connection failures into CloudSpy errors."""
+    import botocore.exceptions as bce
+
+    try:
+        return call()
+    except bce.NoCredentialsError:
+        raise CredentialsError("AWS credentials were not found", hint=CREDENTIALS_HINT) from None
+    except (bce.SSOTokenLoadError, bce.UnauthorizedSSOTokenError, bce.TokenRetrievalError):
+        raise CredentialsError(
+            "the AWS SSO session has expired", hint="run `aws sso login`"
+        ) from None
+    except bce.EndpointConnectionError as exc:
+        raise ProviderError(f"cannot reach AWS to {what}: {exc}") from None
+    except (bce.ConnectTimeoutError, bce.ReadTimeoutError) as exc:
+        raise ProviderError(f"AWS timed out while trying to {what}: {exc}") from None
+    except bce.ClientError as exc:
+        error = exc.response.get("Error", {})
+        code = error.get("Code", "")
+        message = error.get("Message", "")
+        if code in {
+            "ExpiredToken",
+            "ExpiredTokenException",
+            "InvalidClientTokenId",
+            "UnrecognizedClientException",
+            "SignatureDoesNotMatch",
+            "AuthFailure",
+        }:
+            raise CredentialsError(
+                f"AWS refused the credentials while trying to {what}: {code}: {message}",
+                hint=CREDENTIALS_HINT,
+            ) from None
+        if code in {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}:
+            raise CredentialsError(
+                f"AWS denied access to {what}: {message or code}",
+                hint="grant the permissions in `cloudspy permissions --provider aws`",
+            ) from None
+        raise

@@ -1,0 +1,136 @@
+"""What every cost source implements, and the helpers they share.
+
+A source fetches from its API with no database connection open; the sync
+orchestrator (:mod:`cloudspy.sync`) decides what to fetch from the cache's
+coverage and writes what came back in one transaction.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any, Protocol, TypeVar
+
+from cloudspy.periods import Window, month_start
+
+Progress = Callable[[str], None]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class CachedDay:
+    """What the cache holds for one day of a scope."""
+
+    estimated: bool
+    dimensions: tuple[str, ...]
+
+
+@dataclass
+class FetchedCosts:
+    """The rows and bookkeeping one fetch brings back, ready to store.
+
+    ``rows`` are dicts named like the ``cost`` columns (money as Decimal or
+    decimal strings); ``days`` maps each fetched day to (billing account,
+    estimated); ``ranges`` are the ``[start, end)`` windows the fetch replaces.
+    """
+
+    rows: list[dict[str, Any]]
+    days: dict[date, tuple[str, bool]]
+    ranges: list[tuple[date, date]]
+    dimensions: list[str]
+    metrics: list[str]
+    api_calls: int = 0
+    api_cost: Decimal = Decimal(0)
+    api_cost_currency: str = "USD"
+    quota: dict[str, Any] = field(default_factory=dict)
+
+
+class CostSource(Protocol):
+    """A configured scope that can fetch daily costs (an AWS payer, a GCP table …)."""
+
+    provider: str
+    source: str
+    priority: int
+    label: str
+
+    def scope(self) -> str:
+        """The cache scope key, e.g. ``aws:ce:123456789012`` (may call the API once)."""
+        ...
+
+    def fetch(self, ranges: list[Window], progress: Progress) -> FetchedCosts:
+        """Fetch daily costs for the given windows."""
+        ...
+
+    def wanted_dimensions(self) -> list[str]:
+        """The dimensions each cached day must have (else it is fetched again)."""
+        ...
+
+
+def plan_fetch(
+    window: Window,
+    cached: dict[date, CachedDay],
+    *,
+    today: date,
+    refresh: bool,
+    wanted_dimensions: Iterable[str] = (),
+) -> list[Window]:
+    """The contiguous windows to fetch: days missing, estimated, or in the open month.
+
+    A final day of a closed month is never fetched again unless ``refresh``,
+    nor one already cached at the wanted grain.
+    """
+    open_month = month_start(today)
+    wanted = set(wanted_dimensions)
+    need: list[date] = []
+    for day in window.each_day():
+        have = cached.get(day)
+        if (
+            refresh
+            or have is None
+            or have.estimated
+            or day >= open_month
+            or not wanted <= set(have.dimensions)
+        ):
+            need.append(day)
+    return contiguous(need)
+
+
+def contiguous(days: list[date]) -> list[Window]:
+    """Group sorted days into half-open windows of consecutive days."""
+    out: list[Window] = []
+    for day in sorted(days):
+        if out and out[-1].end == day:
+            out[-1] = Window(out[-1].start, day + timedelta(days=1))
+        else:
+            out.append(Window(day, day + timedelta(days=1)))
+    return out
+
+
+def with_retries(
+    call: Callable[[], T],
+    *,
+    retryable: Callable[[Exception], float | None],
+    attempts: int = 6,
+    base_delay: float = 0.5,
+    max_delay: float = 20.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
+    """Call ``call``, retrying when ``retryable(exc)`` returns a delay hint.
+
+    ``retryable`` returns None for a final error, 0 for "back off exponentially",
+    or the seconds the server asked for. Jitter keeps parallel workers apart.
+    """
+    for attempt in range(attempts):
+        try:
+            return call()
+        except Exception as exc:
+            hint = retryable(exc)
+            if hint is None or attempt == attempts - 1:
+                raise
+            delay = hint or min(max_delay, base_delay * 2**attempt)
+            sleep(delay + random.uniform(0, delay / 4))  # noqa: S311 - jitter, not crypto
+    raise AssertionError("unreachable")

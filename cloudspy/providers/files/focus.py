@@ -1,0 +1,160 @@
+"""FOCUS 1.0–1.3 files (CSV or Parquet) normalized into the ``cost`` table.
+
+Everything happens in one ``INSERT … SELECT`` over the file: no Python loop
+touches a row. Timestamps with or without ``T``/``Z`` or an offset are read as
+UTC; money is cast from text (or the file's own type) to DECIMAL(38, 16).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from cloudspy.errors import ImportFileError
+
+FORMAT = "focus"
+# The columns CloudSpy cannot do without; all are Mandatory in FOCUS 1.0–1.2.
+REQUIRED = (
+    "BilledCost",
+    "EffectiveCost",
+    "ListCost",
+    "BillingAccountId",
+    "BillingCurrency",
+    "ChargeCategory",
+    "ChargePeriodStart",
+    "ChargePeriodEnd",
+    "ServiceName",
+)
+PROVIDER_COLUMNS = ("ProviderName", "ServiceProviderName")  # 1.3 renames ProviderName
+DIMENSIONS = ["provider", "billing_account", "account", "service", "region", "resource", "tag"]
+METRICS = ["billed", "effective", "list"]
+
+_TEXT = (
+    "PublisherName",
+    "InvoiceIssuerName",
+    "BillingAccountName",
+    "SubAccountId",
+    "SubAccountName",
+    "ServiceCategory",
+    "RegionId",
+    "RegionName",
+    "AvailabilityZone",
+    "ResourceId",
+    "ResourceName",
+    "ResourceType",
+    "SkuId",
+    "SkuPriceId",
+    "ChargeClass",
+    "ChargeDescription",
+    "ChargeFrequency",
+    "PricingCategory",
+    "PricingUnit",
+    "ConsumedUnit",
+    "CommitmentDiscountCategory",
+    "CommitmentDiscountId",
+    "CommitmentDiscountName",
+    "CommitmentDiscountStatus",
+    "CommitmentDiscountType",
+)
+_MONEY = ("BilledCost", "EffectiveCost", "ListCost", "ContractedCost")
+_QUANTITY = ("PricingQuantity", "ConsumedQuantity")
+_TIMES = ("ChargePeriodStart", "ChargePeriodEnd", "BillingPeriodStart", "BillingPeriodEnd")
+
+
+def looks_like(columns: dict[str, str]) -> bool:
+    """Whether a file's header is FOCUS (by its distinctive mandatory columns)."""
+    return {"BilledCost", "ChargePeriodStart", "BillingCurrency"} <= set(columns)
+
+
+def missing_columns(columns: dict[str, str]) -> list[str]:
+    """The required FOCUS columns the file lacks."""
+    missing = [c for c in REQUIRED if c not in columns]
+    if not any(c in columns for c in PROVIDER_COLUMNS):
+        missing.append("ProviderName")
+    return missing
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _text(col: str, types: dict[str, str]) -> str:
+    if col not in types:
+        return "NULL"
+    return f"nullif(trim(CAST({_quote(col)} AS VARCHAR)), '')"
+
+
+def _decimal(col: str, types: dict[str, str]) -> str:
+    if col not in types:
+        return "NULL"
+    if types[col] == "VARCHAR":
+        return f"CAST(nullif(trim({_quote(col)}), '') AS DECIMAL(38, 16))"
+    return f"CAST({_quote(col)} AS DECIMAL(38, 16))"
+
+
+def _timestamp(col: str, types: dict[str, str]) -> str:
+    if col not in types:
+        return "NULL"
+    kind = types[col]
+    if kind.startswith("TIMESTAMP WITH TIME ZONE") or kind == "VARCHAR":
+        # The session runs in UTC, so an offset-less text time is taken as UTC.
+        source = f"nullif(trim({_quote(col)}), '')" if kind == "VARCHAR" else _quote(col)
+        return f"CAST(CAST({source} AS TIMESTAMPTZ) AS TIMESTAMP)"
+    return f"CAST({_quote(col)} AS TIMESTAMP)"
+
+
+def _tags(types: dict[str, str]) -> str:
+    if "Tags" not in types:
+        return "NULL"
+    kind = types["Tags"]
+    if kind == "VARCHAR":
+        return "CAST(nullif(nullif(trim(Tags), ''), '{}') AS JSON)"
+    return "CAST(to_json(Tags) AS JSON)"
+
+
+def select_sql(
+    source: str,
+    types: dict[str, str],
+    *,
+    scope: str,
+    sync_id: str,
+    source_name: str = "focus-file",
+    provider_override: Callable[[str], str] | None = None,
+) -> str:
+    """The normalizing SELECT from a FOCUS file, columns named as in ``cost``.
+
+    ``scope`` and ``sync_id`` are CloudSpy-generated and pasted as escaped literals.
+    """
+    provider = " , ".join(_text(c, types) for c in PROVIDER_COLUMNS if c in types)
+    provider_sql = f"coalesce({provider})" if provider else "NULL"
+    if provider_override:
+        provider_sql = provider_override(provider_sql)
+    cols = [f"{provider_sql} AS ProviderName"]
+    cols += [f"{_text(c, types)} AS {c}" for c in _TEXT]
+    cols += [f"{_decimal(c, types)} AS {c}" for c in (*_MONEY, *_QUANTITY)]
+    cols += [f"{_timestamp(c, types)} AS {c}" for c in _TIMES]
+    cols += [
+        f"{_text('BillingAccountId', types)} AS BillingAccountId",
+        f"{_text('ChargeCategory', types)} AS ChargeCategory",
+        f"{_text('ServiceName', types)} AS ServiceName",
+        f"upper({_text('BillingCurrency', types)}) AS BillingCurrency",
+        f"{_tags(types)} AS Tags",
+        f"'{_lit(source_name)}' AS x_source",
+        f"'{_lit(scope)}' AS x_scope",
+        f"'{_lit(sync_id)}' AS x_sync_id",
+        "false AS x_estimated",
+    ]
+    return f"SELECT {', '.join(cols)} FROM {source}"
+
+
+def _lit(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def check_columns(path: str, columns: dict[str, str]) -> None:
+    """Refuse a file missing required FOCUS columns, naming them."""
+    missing = missing_columns(columns)
+    if missing:
+        raise ImportFileError(
+            f"{path} is not a FOCUS file: missing column(s) {', '.join(missing)}",
+            hint="export FOCUS 1.0 or newer, or pass --format for another export type",
+        )

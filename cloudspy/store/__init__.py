@@ -1,0 +1,1 @@
+"""The local DuckDB cache: connections, migrations, writes and named queries."""

@@ -1,0 +1,149 @@
+"""Short-lived DuckDB connections with bounded, explained waits for the file lock.
+
+DuckDB lets one process open a file read-write, or several open it read-only,
+never both (DESIGN.md §6). So CloudSpy never holds a connection while it calls a
+cloud API: fetch first, then open, write in one short transaction, close.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cloudspy.errors import NoDataError, StoreError, StoreLockedError
+
+if TYPE_CHECKING:
+    import duckdb
+
+DEFAULT_LOCK_TIMEOUT = 15.0
+_PID = re.compile(r"PID (\d+)")
+
+
+def _lock_holder(message: str) -> str:
+    """Name the process DuckDB says holds the lock, with its command line when visible."""
+    match = _PID.search(message)
+    if not match:
+        return "another process"
+    pid = match.group(1)
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+        command = " ".join(part.decode(errors="replace") for part in raw.split(b"\0") if part)
+    except OSError:
+        command = ""
+    return f"process {pid} ({command[:120]})" if command else f"process {pid}"
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc)
+    return "Could not set lock" in text or "Conflicting lock" in text
+
+
+def _open(path: Path, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnection:
+    import duckdb
+
+    deadline = time.monotonic() + timeout
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc):
+                raise StoreError(
+                    f"cannot open the cache {path}: {_first_line(exc)}",
+                    hint="check the path and its permissions, or pass --db",
+                ) from exc
+            if time.monotonic() >= deadline:
+                raise StoreLockedError(
+                    f"the cache {path} is locked by {_lock_holder(str(exc))}; waited {timeout:g}s",
+                    hint="try again when it finishes, or raise [cache] lock_timeout_seconds",
+                ) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"the cache {path} is not a readable DuckDB file ({_first_line(exc)})",
+                hint="move it aside or pass --db; CloudSpy never overwrites it",
+            ) from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _check_is_cloudspy(conn: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Refuse a DuckDB file that holds someone else's tables (never migrate over it)."""
+    tables = {
+        row[0]
+        for row in conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        ).fetchall()
+    }
+    if tables and "_migrations" not in tables:
+        raise StoreError(
+            f"{path} is a DuckDB file but not a CloudSpy cache",
+            hint="pass --db with another path; CloudSpy leaves this file alone",
+        )
+
+
+@contextmanager
+def connect(
+    path: Path, *, read_only: bool = True, timeout: float = DEFAULT_LOCK_TIMEOUT
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the cache, migrated to the current schema, and close it afterwards.
+
+    A read-only open of a file that does not exist yet raises :class:`NoDataError`:
+    there is nothing cached to answer from.
+    """
+    path = Path(path)
+    if read_only and not path.exists():
+        raise NoDataError(
+            f"no cache at {path} yet",
+            hint="run `cloudspy sync`, `cloudspy import FILE` or `cloudspy demo` first",
+        )
+    if not read_only:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the cache folder {path.parent}: {exc}") from exc
+    conn = _open(path, read_only, timeout)
+    try:
+        conn = _prepare(conn, path, read_only, timeout)
+    except BaseException:
+        conn.close()
+        raise
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def _prepare(
+    conn: duckdb.DuckDBPyConnection, path: Path, read_only: bool, timeout: float
+) -> duckdb.DuckDBPyConnection:
+    """Check the file is ours and bring its schema up to date; return the usable connection."""
+    import duckdb
+
+    from cloudspy.store.migrations import applied_versions, apply_migrations, latest_version
+
+    try:
+        _check_is_cloudspy(conn, path)
+        if not read_only:
+            apply_migrations(conn)
+            return conn
+        if max(applied_versions(conn), default=0) >= latest_version():
+            return conn
+    except duckdb.Error as exc:
+        raise StoreError(
+            f"the cache {path} could not be read ({_first_line(exc)})",
+            hint="move it aside or pass --db; nothing was changed",
+        ) from exc
+    # An older cache opened for reading: upgrade it once with a short write open.
+    conn.close()
+    with connect(path, read_only=False, timeout=timeout):
+        pass
+    return _open(path, True, timeout)

@@ -1,0 +1,161 @@
+"""Ordered, recorded schema migrations.
+
+Each migration is appended to :data:`MIGRATIONS` with the next number and is
+never edited after release; :func:`apply_migrations` runs the ones not yet in
+``_migrations``, each in its own transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import duckdb
+
+# 16 decimals keep every published amount exact (Azure sends up to 14, FOCUS 11);
+# 22 integer digits are far beyond any bill.
+MONEY = "DECIMAL(38, 16)"
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One numbered schema step."""
+
+    version: int
+    name: str
+    sql: str
+
+
+_COST_TABLE = f"""
+CREATE TABLE cost (
+    ProviderName        VARCHAR NOT NULL,
+    PublisherName       VARCHAR,
+    InvoiceIssuerName   VARCHAR,
+    BillingAccountId    VARCHAR NOT NULL,
+    BillingAccountName  VARCHAR,
+    SubAccountId        VARCHAR,
+    SubAccountName      VARCHAR,
+    ServiceName         VARCHAR,
+    ServiceCategory     VARCHAR,
+    RegionId            VARCHAR,
+    RegionName          VARCHAR,
+    AvailabilityZone    VARCHAR,
+    ResourceId          VARCHAR,
+    ResourceName        VARCHAR,
+    ResourceType        VARCHAR,
+    SkuId               VARCHAR,
+    SkuPriceId          VARCHAR,
+    ChargeCategory      VARCHAR NOT NULL,
+    ChargeClass         VARCHAR,
+    ChargeDescription   VARCHAR,
+    ChargeFrequency     VARCHAR,
+    PricingCategory     VARCHAR,
+    ChargePeriodStart   TIMESTAMP NOT NULL,
+    ChargePeriodEnd     TIMESTAMP NOT NULL,
+    BillingPeriodStart  TIMESTAMP,
+    BillingPeriodEnd    TIMESTAMP,
+    BilledCost          {MONEY} NOT NULL,
+    EffectiveCost       {MONEY},
+    ListCost            {MONEY},
+    ContractedCost      {MONEY},
+    BillingCurrency     VARCHAR NOT NULL,
+    PricingQuantity     {MONEY},
+    PricingUnit         VARCHAR,
+    ConsumedQuantity    {MONEY},
+    ConsumedUnit        VARCHAR,
+    CommitmentDiscountCategory VARCHAR,
+    CommitmentDiscountId       VARCHAR,
+    CommitmentDiscountName     VARCHAR,
+    CommitmentDiscountStatus   VARCHAR,
+    CommitmentDiscountType     VARCHAR,
+    Tags                JSON,
+    x_source            VARCHAR NOT NULL,
+    x_scope             VARCHAR NOT NULL,
+    x_sync_id           VARCHAR,
+    x_estimated         BOOLEAN NOT NULL DEFAULT false
+);
+
+-- Which days each scope has cached, at which grain. A day fetched with no
+-- spend has a row here and none in `cost`: "zero" is not "unknown".
+CREATE TABLE cost_coverage (
+    x_scope           VARCHAR NOT NULL,
+    x_source          VARCHAR NOT NULL,
+    ProviderName      VARCHAR NOT NULL,
+    BillingAccountId  VARCHAR NOT NULL,
+    day               DATE NOT NULL,
+    dimensions        VARCHAR[] NOT NULL,
+    metrics           VARCHAR[] NOT NULL,
+    estimated         BOOLEAN NOT NULL,
+    priority          INTEGER NOT NULL,
+    x_sync_id         VARCHAR,
+    fetched_at        TIMESTAMP NOT NULL,
+    PRIMARY KEY (x_scope, ProviderName, BillingAccountId, day)
+);
+
+CREATE TABLE sync_run (
+    id                VARCHAR PRIMARY KEY,
+    provider          VARCHAR NOT NULL,
+    source            VARCHAR NOT NULL,
+    scope             VARCHAR NOT NULL,
+    what              VARCHAR NOT NULL,
+    window_start      DATE,
+    window_end        DATE,
+    started_at        TIMESTAMP NOT NULL,
+    finished_at       TIMESTAMP,
+    status            VARCHAR NOT NULL,
+    rows_written      BIGINT,
+    api_calls         INTEGER,
+    api_cost          {MONEY},
+    api_cost_currency VARCHAR,
+    quota_used        JSON,
+    error             VARCHAR,
+    pid               INTEGER,
+    command           VARCHAR
+);
+"""
+
+MIGRATIONS: list[Migration] = [
+    Migration(1, "cost, cost_coverage and sync_run tables", _COST_TABLE),
+]
+
+
+def applied_versions(conn: duckdb.DuckDBPyConnection) -> set[int]:
+    """The migration numbers recorded in ``_migrations`` (empty for a new file)."""
+    exists = conn.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = '_migrations'"
+    ).fetchall()[0][0]
+    if not exists:
+        return set()
+    return {row[0] for row in conn.execute("SELECT version FROM _migrations").fetchall()}
+
+
+def latest_version() -> int:
+    """The newest migration this CloudSpy knows."""
+    return MIGRATIONS[-1].version
+
+
+def apply_migrations(conn: duckdb.DuckDBPyConnection) -> list[int]:
+    """Run the migrations not yet applied, in order; return the versions applied."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations "
+        "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    done = applied_versions(conn)
+    ran: list[int] = []
+    for migration in sorted(MIGRATIONS, key=lambda m: m.version):
+        if migration.version in done:
+            continue
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            conn.execute(migration.sql)
+            conn.execute(
+                "INSERT INTO _migrations VALUES (?, ?, now()::TIMESTAMP)",
+                [migration.version, migration.name],
+            )
+            conn.execute("COMMIT")
+        except Exception:
+            conn.execute("ROLLBACK")
+            raise
+        ran.append(migration.version)
+    return ran

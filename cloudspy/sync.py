@@ -1,0 +1,158 @@
+"""Sync orchestration: plan from the cache, fetch with no connection open, store atomically.
+
+For each cost source: read which days are cached (a short read), decide what
+to fetch (:func:`~cloudspy.providers.base.plan_fetch`), record the run, call
+the API, then replace exactly the fetched windows in one transaction. One
+source failing is recorded and reported; the others still land.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cloudspy.errors import CloudSpyError, NoDataError
+from cloudspy.models.sync import SyncResult
+from cloudspy.periods import Window, utc_today
+from cloudspy.providers.base import CachedDay, CostSource, FetchedCosts, Progress, plan_fetch
+from cloudspy.store.connection import connect
+from cloudspy.store.cost_writes import replace_costs, staged_rows
+from cloudspy.store.sync_log import finish_run, new_run_id, start_run
+
+if TYPE_CHECKING:
+    import duckdb
+
+
+def _silent(_: str) -> None:
+    return None
+
+
+def cached_days(db: Path, scope: str, window: Window, timeout: float) -> dict[date, CachedDay]:
+    """The days ``scope`` has cached in ``window`` (empty when there is no cache yet)."""
+    try:
+        with connect(db, read_only=True, timeout=timeout) as conn:
+            rows = conn.execute(
+                "SELECT day, bool_or(estimated), list_reduce(list(dimensions),"
+                " lambda a, b: list_intersect(a, b)) FROM cost_coverage"
+                " WHERE x_scope = ? AND day >= ? AND day < ? GROUP BY day",
+                [scope, window.start, window.end],
+            ).fetchall()
+    except NoDataError:
+        return {}
+    return {row[0]: CachedDay(bool(row[1]), tuple(row[2] or ())) for row in rows}
+
+
+def _store(
+    conn: duckdb.DuckDBPyConnection,
+    source: CostSource,
+    scope: str,
+    run_id: str,
+    fetched: FetchedCosts,
+) -> int:
+    now = datetime.now(UTC).replace(tzinfo=None)
+    rows = [
+        {**row, "x_source": source.source, "x_scope": scope, "x_sync_id": run_id}
+        for row in fetched.rows
+    ]
+    coverage = [
+        {
+            "x_scope": scope,
+            "x_source": source.source,
+            "ProviderName": _provider_name(fetched, source),
+            "BillingAccountId": account,
+            "day": day,
+            "dimensions": fetched.dimensions,
+            "metrics": fetched.metrics,
+            "estimated": estimated,
+            "priority": source.priority,
+            "x_sync_id": run_id,
+            "fetched_at": now,
+        }
+        for day, (account, estimated) in sorted(fetched.days.items())
+    ]
+    with staged_rows(conn, rows, coverage):
+        return replace_costs(conn, scope, [(w[0], w[1]) for w in fetched.ranges])
+
+
+def _provider_name(fetched: FetchedCosts, source: CostSource) -> str:
+    for row in fetched.rows:
+        return str(row["ProviderName"])
+    return source.provider.upper() if source.provider == "aws" else source.provider
+
+
+def sync_source(
+    db: Path,
+    source: CostSource,
+    window: Window,
+    *,
+    refresh: bool = False,
+    today: date | None = None,
+    progress: Progress = _silent,
+    lock_timeout: float = 15.0,
+) -> SyncResult:
+    """Sync one source's costs for ``window``; failures are recorded, then raised."""
+    today = today or utc_today()
+    scope = source.scope()
+    cached = cached_days(db, scope, window, lock_timeout)
+    plan = plan_fetch(
+        window, cached, today=today, refresh=refresh, wanted_dimensions=source.wanted_dimensions()
+    )
+    run_id = new_run_id()
+    result = SyncResult(
+        run_id=run_id,
+        provider=source.provider,
+        source=source.source,
+        scope=scope,
+        status="ok",
+        window_start=window.start,
+        window_end=window.end,
+    )
+    if not plan:
+        progress(f"{source.label}: {window.days} day(s) already cached and final")
+        result.status = "cached"
+        return result
+    span = (plan[0].start, plan[-1].end)
+    with connect(db, read_only=False, timeout=lock_timeout) as conn:
+        start_run(
+            conn,
+            run_id=run_id,
+            provider=source.provider,
+            source=source.source,
+            scope=scope,
+            what="costs",
+            window=span,
+        )
+    try:
+        fetched = source.fetch(plan, progress)
+    except CloudSpyError as exc:
+        calls = getattr(exc, "api_calls", 0)
+        with connect(db, read_only=False, timeout=lock_timeout) as conn:
+            finish_run(conn, run_id, status="failed", api_calls=calls, error=exc.one_line())
+        raise
+    except Exception as exc:
+        with connect(db, read_only=False, timeout=lock_timeout) as conn:
+            finish_run(conn, run_id, status="failed", error=f"{type(exc).__name__}: {exc}")
+        raise
+    with connect(db, read_only=False, timeout=lock_timeout) as conn:
+        rows = _store(conn, source, scope, run_id, fetched)
+        finish_run(
+            conn,
+            run_id,
+            status="ok",
+            rows=rows,
+            api_calls=fetched.api_calls,
+            api_cost=fetched.api_cost,
+            api_cost_currency=fetched.api_cost_currency,
+            quota=fetched.quota or None,
+        )
+    result.days_fetched = sum(w.days for w in plan)
+    result.rows = rows
+    result.api_calls = fetched.api_calls
+    result.api_cost = fetched.api_cost
+    result.api_cost_currency = fetched.api_cost_currency
+    progress(
+        f"{source.label}: {result.days_fetched} day(s), {rows} row(s), "
+        f"{fetched.api_calls} API call(s)"
+    )
+    return result

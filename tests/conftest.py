@@ -1,0 +1,97 @@
+"""Shared test setup: keep every SDK on loopback, and give tests stores and a CLI runner.
+
+The environment below is set before any cloud client is built (DESIGN.md §5):
+with no credentials, boto3, google-auth and azure-identity each probe the
+cloud metadata address 169.254.169.254; these variables stop all three.
+"""
+
+from __future__ import annotations
+
+import os
+
+_LOOPBACK_ENV = {
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "GCE_METADATA_HOST": "127.0.0.1:9",
+    "GCE_METADATA_IP": "127.0.0.1:9",
+    "AZURE_POD_IDENTITY_AUTHORITY_HOST": "http://127.0.0.1:9",
+    "NO_COLOR": "1",
+    "COLUMNS": "200",
+    "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
+}
+os.environ.update(_LOOPBACK_ENV)
+for _name in (
+    "AWS_PROFILE",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_ENDPOINT_URL",
+    "CLOUDSPY_DB",
+    "CLOUDSPY_CONFIG",
+    "CLOUDSPY_DEMO_DB",
+    "GITHUB_STEP_SUMMARY",
+):
+    os.environ.pop(_name, None)
+
+from dataclasses import dataclass  # noqa: E402
+from datetime import date  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FOCUS_SAMPLE = FIXTURES / "focus" / "focus_sample_1000.csv"
+DEMO_TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No test reads or writes the real user's config, cache or AWS files."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(home / "aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / "aws-credentials"))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """A path for a fresh cache file (not created yet)."""
+    return tmp_path / "cache.duckdb"
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo store ending on DEMO_TODAY, built once per session (read-only use)."""
+    from cloudspy.demo import load_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    load_demo(path, today=DEMO_TODAY)
+    return path
+
+
+@dataclass
+class CliResult:
+    """What a CLI run printed and returned."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli():
+    """Run the CLI through Typer's test runner; stdout and stderr are kept apart."""
+    from typer.testing import CliRunner
+
+    from cloudspy.cli.main import app
+
+    runner = CliRunner()
+
+    def invoke(*args: str, env: dict[str, str] | None = None) -> CliResult:
+        result = runner.invoke(app, [str(a) for a in args], env=env)
+        return CliResult(result.exit_code, result.stdout, result.stderr)
+
+    return invoke
