@@ -54,6 +54,26 @@ class AwsSettings(_Section):
 
     accounts: list[AwsAccount] = Field(default_factory=list)
 
+    def is_configured(self) -> bool:
+        """Whether any AWS cost scope is configured."""
+        return bool(self.accounts)
+
+
+class GcpSettings(_Section):
+    """The ``[gcp]`` section (BigQuery billing export tables, endpoints)."""
+
+    def is_configured(self) -> bool:
+        """Whether any GCP billing table is configured."""
+        return False
+
+
+class AzureSettings(_Section):
+    """The ``[azure]`` section (subscriptions or other scopes, cloud, endpoints)."""
+
+    def is_configured(self) -> bool:
+        """Whether any Azure scope is configured."""
+        return False
+
 
 class CacheSettings(_Section):
     """The ``[cache]`` section: how fresh cached costs must be, how long to wait for locks."""
@@ -68,12 +88,18 @@ class Settings(_Section):
 
     cache: CacheSettings = Field(default_factory=CacheSettings)
     aws: AwsSettings = Field(default_factory=AwsSettings)
+    gcp: GcpSettings = Field(default_factory=GcpSettings)
+    azure: AzureSettings = Field(default_factory=AzureSettings)
     default_period: str = "30d"
     default_metric: Literal["billed", "effective", "list"] = "billed"
 
     def configured_providers(self) -> list[str]:
-        """The providers with at least one configured scope."""
-        return ["aws"] if self.aws.accounts else []
+        """The providers with at least one configured scope (sections named as providers)."""
+        return [
+            name
+            for name in type(self).model_fields
+            if hasattr(getattr(self, name), "is_configured") and getattr(self, name).is_configured()
+        ]
 
 
 def user_config_path() -> Path:
