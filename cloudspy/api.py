@@ -82,7 +82,7 @@ def configured_sources(
 
 def sync(
     *,
-    last: str | None = "90d",
+    last: str | None = None,
     since: str | None = None,
     until: str | None = None,
     providers: Sequence[str] = (),
@@ -102,7 +102,7 @@ def sync(
     from cloudspy.sync import sync_source
 
     settings = _settings(settings)
-    window = resolve_window(last, since, until, today=today)
+    window = resolve_window(last, since, until, default="90d", today=today)
     chosen = list(sources) if sources is not None else configured_sources(settings, providers)
     if not chosen:
         raise UsageError(

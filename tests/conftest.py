@@ -95,3 +95,30 @@ def cli():
         return CliResult(result.exit_code, result.stdout, result.stderr)
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    """moto's server on loopback for the whole session; yields its base URL."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def aws_env(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """boto3 pointed at a freshly reset moto server with fake credentials."""
+    import urllib.request
+
+    urllib.request.urlopen(  # noqa: S310 - loopback moto server
+        urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
+    ).read()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    return moto_server

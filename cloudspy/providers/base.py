@@ -117,7 +117,7 @@ def with_retries(
     attempts: int = 6,
     base_delay: float = 0.5,
     max_delay: float = 20.0,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
 ) -> T:
     """Call ``call``, retrying when ``retryable(exc)`` returns a delay hint.
 
@@ -132,5 +132,6 @@ def with_retries(
             if hint is None or attempt == attempts - 1:
                 raise
             delay = hint or min(max_delay, base_delay * 2**attempt)
-            sleep(delay + random.uniform(0, delay / 4))  # noqa: S311 - jitter, not crypto
+            pause = sleep or time.sleep  # looked up late so tests can replace it
+            pause(delay + random.uniform(0, delay / 4))  # noqa: S311 - jitter, not crypto
     raise AssertionError("unreachable")

@@ -51,6 +51,11 @@ def _open(path: Path, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnect
         try:
             return duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as exc:
+            if "not a valid DuckDB database file" in str(exc):
+                raise StoreError(
+                    f"the cache {path} is not a readable DuckDB file (corrupted or not DuckDB)",
+                    hint="move it aside or pass --db; CloudSpy never overwrites it",
+                ) from exc
             if not _is_lock_error(exc):
                 raise StoreError(
                     f"cannot open the cache {path}: {_first_line(exc)}",

@@ -18,17 +18,12 @@ from typing import Any
 
 from cloudspy.errors import ProviderError
 from cloudspy.periods import Window, month_start, utc_today
-from cloudspy.providers.aws.session import call_aws
+from cloudspy.providers.aws.session import RETRYABLE_CODES, call_aws
 from cloudspy.providers.base import FetchedCosts, Progress, with_retries
 
 PRICE_PER_REQUEST = Decimal("0.01")
 METRICS = {"UnblendedCost": "BilledCost", "AmortizedCost": "EffectiveCost"}
-THROTTLING = {
-    "ThrottlingException",
-    "LimitExceededException",
-    "RequestLimitExceeded",
-    "TooManyRequestsException",
-}
+THROTTLING = RETRYABLE_CODES
 PROVIDER_NAME = "AWS"
 PUBLISHER = "Amazon Web Services, Inc."
 _NO_REGION = {"NoRegion", ""}

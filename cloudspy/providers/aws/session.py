@@ -88,12 +88,31 @@ def _assumed_session(
     return boto3.Session(botocore_session=core, region_name=region)
 
 
+# Errors that a caller retries itself: passed through untranslated.
+RETRYABLE_CODES = frozenset(
+    {
+        "ThrottlingException",
+        "Throttling",
+        "LimitExceededException",
+        "RequestLimitExceeded",
+        "TooManyRequestsException",
+        "RequestThrottled",
+        "ServiceUnavailable",
+        "InternalError",
+        "InternalFailure",
+    }
+)
+
+
 def call_aws(call: Any, *, what: str) -> Any:
-    """Run one AWS call, turning credential and connection failures into CloudSpy errors."""
+    """Run one AWS call, turning every failure but a retryable one into a CloudSpy error."""
     import botocore.exceptions as bce
 
     try:
         return call()
+    except bce.ParamValidationError as exc:
+        text = " ".join(str(exc).split())
+        raise UsageError(f"AWS rejected the request to {what}: {text}") from None
     except bce.NoCredentialsError:
         raise CredentialsError("AWS credentials were not found", hint=CREDENTIALS_HINT) from None
     except (bce.SSOTokenLoadError, bce.UnauthorizedSSOTokenError, bce.TokenRetrievalError):
@@ -125,4 +144,6 @@ def call_aws(call: Any, *, what: str) -> Any:
                 f"AWS denied access to {what}: {message or code}",
                 hint="grant the permissions in `cloudspy permissions --provider aws`",
             ) from None
-        raise
+        if code in RETRYABLE_CODES:
+            raise
+        raise ProviderError(f"AWS failed to {what}: {code}: {message}") from None
