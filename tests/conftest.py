@@ -114,7 +114,7 @@ def aws_env(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """boto3 pointed at a freshly reset moto server with fake credentials."""
     import urllib.request
 
-    urllib.request.urlopen(  # noqa: S310 - loopback moto server
+    urllib.request.urlopen(
         urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
     ).read()
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)

@@ -49,14 +49,26 @@ def test_csv_has_one_line_per_group_and_bucket_columns(cli, demo_db):
     result = cli("--db", demo_db, "costs", *WINDOW, "--by", "provider", "-f", "csv", "-g", "week")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("provider,currency,cost,share_pct,previous_cost,change_pct,2026-10-26")
+    assert lines[0].startswith(
+        "provider,currency,cost,share_pct,previous_cost,change_pct,2026-10-26"
+    )
     assert len(lines) == 1 + 3
 
 
 def test_top_folds_the_rest_into_other_and_filters_apply(cli, demo_db):
     result = cli(
-        "--db", demo_db, "costs", *WINDOW, "--by", "service", "--provider", "aws", "--top", "2",
-        "--format", "json",
+        "--db",
+        demo_db,
+        "costs",
+        *WINDOW,
+        "--by",
+        "service",
+        "--provider",
+        "aws",
+        "--top",
+        "2",
+        "--format",
+        "json",
     )
     document = json.loads(result.stdout)
     services = [r["group"]["service"] for r in document["rows"]]
@@ -149,13 +161,18 @@ def test_a_locked_cache_waits_then_names_the_holder(cli, tmp_path, demo_db):
     config = tmp_path / "config.toml"
     config.write_text("[cache]\nlock_timeout_seconds = 0.5\n", encoding="utf-8")
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import duckdb, sys, time
             conn = duckdb.connect({str(db)!r})
             print("ready", flush=True)
             time.sleep(30)
-        """)],
-        stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "ready"

@@ -112,7 +112,7 @@ def test_missing_mandatory_columns_are_named_and_nothing_cached_changes(db, tmp_
     [
         (b"", "empty"),
         (b"\x00\x01\x02binary\xff\xfe", "not"),
-        (b"a,b,c\n1,2,3\n", "not a FOCUS file"),
+        (b"a,b,c\n1,2,3\n", "is not a FOCUS"),
     ],
 )
 def test_unreadable_or_foreign_files_are_refused(db, tmp_path, content, message):

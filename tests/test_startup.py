@@ -7,8 +7,18 @@ import sys
 
 import pytest
 
-HEAVY = ("boto3", "botocore", "duckdb", "google", "azure", "weasyprint", "jinja2", "keyring",
-         "pyarrow", "moto")
+HEAVY = (
+    "boto3",
+    "botocore",
+    "duckdb",
+    "google",
+    "azure",
+    "weasyprint",
+    "jinja2",
+    "keyring",
+    "pyarrow",
+    "moto",
+)
 PROBE = """
 import sys
 from cloudspy.cli.main import main
@@ -20,13 +30,23 @@ print("HEAVY:" + ",".join(heavy))
 
 @pytest.mark.parametrize(
     "args",
-    [["--help"], ["--version"], ["costs", "--help"], ["import", "--help"], ["aws", "--help"],
-     ["aws", "sync", "--help"], ["sync", "--help"]],
+    [
+        ["--help"],
+        ["--version"],
+        ["costs", "--help"],
+        ["import", "--help"],
+        ["aws", "--help"],
+        ["aws", "sync", "--help"],
+        ["sync", "--help"],
+    ],
 )
 def test_help_imports_no_heavy_library(args):
     out = subprocess.run(
         [sys.executable, "-c", PROBE.format(args=args, heavy=HEAVY)],
-        capture_output=True, text=True, check=True, timeout=60,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     ).stdout
     assert out.strip().splitlines()[-1] == "HEAVY:", out
 

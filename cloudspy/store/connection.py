@@ -49,7 +49,10 @@ def _open(path: Path, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnect
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            conn = duckdb.connect(str(path), read_only=read_only)
+            # No progress bar: stderr belongs to CloudSpy's own progress lines.
+            conn.execute("PRAGMA disable_progress_bar")
+            return conn
         except duckdb.IOException as exc:
             if "not a valid DuckDB database file" in str(exc):
                 raise StoreError(

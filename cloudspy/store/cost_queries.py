@@ -154,97 +154,106 @@ class Aggregate:
     series: dict[tuple[Any, ...], list[tuple[date, Decimal]]]
 
 
-def _base_cte(spec: AggregateSpec) -> tuple[str, list[Any]]:
-    dim_cols = ", ".join(
+def _label_columns(dims: list[Dimension]) -> str:
+    return "".join(
+        f", max({d.label_sql}) AS l{i}" if d.label_sql else f", NULL AS l{i}"
+        for i, d in enumerate(dims)
+    )
+
+
+_AGG_TABLE = "_cloudspy_agg"
+
+
+def _stage_buckets(conn: duckdb.DuckDBPyConnection, spec: AggregateSpec) -> None:
+    """One scan of ``cost`` into a temp table: per group, currency and time bucket.
+
+    The previous window collapses into one bucket (``is_current`` false); the
+    current one keeps a bucket per day, week or month for the trend. Totals,
+    ranks and series are then read off this small table.
+    """
+    dims = ", ".join(
         f"coalesce(CAST({d.sql} AS VARCHAR), '{NONE_LABEL}') AS d{i}"
         for i, d in enumerate(spec.dims)
     )
     filter_sql, filter_params = spec.filters.sql()
     overlap = _OVERLAP_SQL if spec.exclude_overlaps else ""
-    select = f"{dim_cols}, " if dim_cols else ""
-    sql = (
-        f"SELECT {select}BillingCurrency AS currency,"
-        f" CAST(ChargePeriodStart AS DATE) AS day, {spec.metric_column} AS amount"
-        f"{_label_columns(spec.dims)}"
+    trunc = {"day": "day", "week": "week", "month": "month"}[spec.granularity]
+    conn.execute(
+        f"CREATE OR REPLACE TEMP TABLE {_AGG_TABLE} AS SELECT {dims}{', ' if dims else ''}"
+        " BillingCurrency AS currency, ChargePeriodStart >= ? AS is_current,"
+        f" CASE WHEN ChargePeriodStart >= ?"
+        f" THEN CAST(date_trunc('{trunc}', ChargePeriodStart) AS DATE) END AS bucket,"
+        f" sum({spec.metric_column}) AS amount{_label_columns(spec.dims)}"
         f" FROM cost WHERE ChargePeriodStart >= ? AND ChargePeriodStart < ?{filter_sql}{overlap}"
+        " GROUP BY ALL",
+        [
+            *dimension_params(spec.dims),
+            spec.current[0],
+            spec.current[0],
+            spec.previous[0],
+            spec.current[1],
+            *filter_params,
+        ],
     )
-    params = [*dimension_params(spec.dims), spec.previous[0], spec.current[1], *filter_params]
-    return sql, params
-
-
-def _label_columns(dims: list[Dimension]) -> str:
-    parts = []
-    for i, d in enumerate(dims):
-        if d.label_sql:
-            parts.append(f", {d.label_sql} AS l{i}")
-    return "".join(parts)
 
 
 def aggregate(conn: duckdb.DuckDBPyConnection, spec: AggregateSpec) -> Aggregate:
     """Group totals for the current and previous windows, and the current series."""
-    base, params = _base_cte(spec)
     n = len(spec.dims)
-    dcols = [f"d{i}" for i in range(n)]
-    label_aggs = "".join(
-        f", max(l{i}) AS l{i}" if d.label_sql else f", NULL AS l{i}"
-        for i, d in enumerate(spec.dims)
-    )
-    group_cols = ", ".join([*dcols, "currency"])
-    rank_limit = spec.top if spec.top else 2**31
-    folded = ", ".join(
-        f"CASE WHEN rnk <= {int(rank_limit)} THEN d{i} ELSE '{OTHER_LABEL}' END AS d{i}"
+    group_cols = ", ".join([*(f"d{i}" for i in range(n)), "currency"])
+    order_dims = "".join(f", d{i}" for i in range(n))
+    rank_limit = int(spec.top) if spec.top else 2**31
+    folded = "".join(
+        f"CASE WHEN rnk <= {rank_limit} THEN d{i} ELSE '{OTHER_LABEL}' END AS d{i}, "
         for i in range(n)
     )
-    folded_select = f"{folded}, " if folded else ""
-    cur_start = spec.current[0]
-    grp_sql = (
-        f"WITH base AS ({base}),"
-        f" grp AS (SELECT {group_cols},"
-        f" sum(amount) FILTER (WHERE day >= ?) AS cost,"
-        f" sum(amount) FILTER (WHERE day < ?) AS prev{label_aggs}"
-        f" FROM base GROUP BY {group_cols}),"
-        f" ranked AS (SELECT *, row_number() OVER (PARTITION BY currency"
-        f" ORDER BY coalesce(cost, 0) DESC{''.join(f', d{i}' for i in range(n))}) AS rnk FROM grp)"
-        f" SELECT {folded_select}currency, sum(coalesce(cost, 0)) AS cost, sum(prev) AS prev,"
-        f" bool_or(cost IS NOT NULL) AS in_current,"
-        f" {', '.join(f'CASE WHEN count(*) = 1 THEN max(l{i}) END' for i in range(n)) or 'NULL'}"
-        f" FROM ranked GROUP BY ALL ORDER BY currency, cost DESC"
+    ranked = (
+        f"ranked AS (SELECT {group_cols}, row_number() OVER (PARTITION BY currency"
+        f" ORDER BY coalesce(sum(amount) FILTER (WHERE is_current), 0) DESC{order_dims}) AS rnk"
+        f" FROM {_AGG_TABLE} GROUP BY {group_cols})"
     )
-    cursor = conn.execute(grp_sql, [*params, cur_start, cur_start])
+    labels = ", ".join(f"CASE WHEN count(DISTINCT rnk) = 1 THEN max(l{i}) END" for i in range(n))
+    _stage_buckets(conn, spec)
+    try:
+        rows = conn.execute(
+            f"WITH {ranked} SELECT {folded}currency,"
+            " coalesce(sum(amount) FILTER (WHERE is_current), 0) AS cost,"
+            " sum(amount) FILTER (WHERE NOT is_current) AS prev,"
+            f" bool_or(is_current) AS in_current{', ' + labels if labels else ''}"
+            f" FROM {_AGG_TABLE} JOIN ranked USING ({group_cols}) GROUP BY ALL"
+        ).fetchall()
+        series_rows = conn.execute(
+            f"WITH {ranked} SELECT {folded}currency, bucket, sum(amount)"
+            f" FROM {_AGG_TABLE} JOIN ranked USING ({group_cols})"
+            " WHERE is_current GROUP BY ALL ORDER BY bucket"
+        ).fetchall()
+    finally:
+        conn.execute(f"DROP TABLE IF EXISTS {_AGG_TABLE}")
     groups = []
-    for row in cursor.fetchall():
+    for row in rows:
         key = tuple(row[:n])
         currency, cost, prev, in_current = row[n], row[n + 1], row[n + 2], row[n + 3]
-        labels = row[n + 4 :] if n else ()
+        labels_of = row[n + 4 :] if n else ()
         groups.append(
             {
                 "key": key,
                 "currency": currency,
-                "cost": cost if cost is not None else Decimal(0),
+                "cost": cost,
                 "previous": prev,
                 "in_current": bool(in_current),
-                "labels": {spec.dims[i].name: v for i, v in enumerate(labels) if v},
+                "labels": {spec.dims[i].name: v for i, v in enumerate(labels_of) if v},
             }
         )
-    trunc = {"day": "day", "week": "week", "month": "month"}[spec.granularity]
-    series_sql = (
-        f"WITH base AS ({base}),"
-        f" grp AS (SELECT {group_cols}, sum(amount) FILTER (WHERE day >= ?) AS cost"
-        f" FROM base GROUP BY {group_cols}),"
-        f" ranked AS (SELECT {group_cols}, row_number() OVER (PARTITION BY currency"
-        f" ORDER BY coalesce(cost, 0) DESC{''.join(f', d{i}' for i in range(n))}) AS rnk"
-        f" FROM grp)"
-        f" SELECT {folded_select}currency, CAST(date_trunc('{trunc}', day) AS DATE) AS bucket,"
-        f" sum(amount) FROM base JOIN ranked USING ({group_cols})"
-        f" WHERE day >= ? GROUP BY ALL ORDER BY bucket"
-    )
     series: dict[tuple[Any, ...], list[tuple[date, Decimal]]] = {}
-    for row in conn.execute(series_sql, [*params, cur_start, cur_start]).fetchall():
-        key = (*row[:n], row[n])
-        series.setdefault(key, []).append((row[n + 1], row[n + 2]))
+    for row in series_rows:
+        series.setdefault((*row[:n], row[n]), []).append((row[n + 1], row[n + 2]))
     # Within a currency: biggest first, the folded "Other" row last.
     groups.sort(
-        key=lambda g: (g["currency"], n > 0 and g["key"][0] == OTHER_LABEL and spec.top, -g["cost"])
+        key=lambda g: (
+            g["currency"],
+            bool(n and spec.top and g["key"][0] == OTHER_LABEL),
+            -g["cost"],
+        )
     )
     return Aggregate(groups=groups, series=series)
 

@@ -13,8 +13,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 
-def day_result(day: date, groups: list[tuple[list[str], str, str]], *, estimated: bool = False,
-               currency: str = "USD") -> dict:
+def day_result(
+    day: date,
+    groups: list[tuple[list[str], str, str]],
+    *,
+    estimated: bool = False,
+    currency: str = "USD",
+) -> dict:
     """One ``ResultsByTime`` entry: groups of (keys, unblended, amortized)."""
     return {
         "TimePeriod": {"Start": day.isoformat(), "End": (day + timedelta(days=1)).isoformat()},
@@ -65,10 +70,12 @@ def queue(moto_url: str, pages: list[dict], account_id: str = "123456789012") ->
     """Queue responses in moto: each distinct request body takes the next one."""
     body = json.dumps({"results": pages, "account_id": account_id}).encode()
     request = urllib.request.Request(
-        f"{moto_url}/moto-api/static/ce/cost-and-usage-results", data=body, method="POST",
+        f"{moto_url}/moto-api/static/ce/cost-and-usage-results",
+        data=body,
+        method="POST",
         headers={"Content-Type": "application/json"},
     )
-    assert urllib.request.urlopen(request).status == 201  # noqa: S310 - loopback
+    assert urllib.request.urlopen(request).status == 201
 
 
 def totals(pages: list[dict]) -> dict[str, list[Decimal]]:

@@ -21,9 +21,14 @@ ACCOUNTS = {"123456789012": "payer", "210987654321": "prod"}
 
 def sept_pages() -> list[dict]:
     """Accounts, then account 1 over two pages, then account 2: in request order."""
+
     def region_groups(scale: str) -> list:
         return [
-            (["Amazon Elastic Compute Cloud - Compute", "us-east-1"], f"{scale}1.2500000001", f"{scale}1.1"),
+            (
+                ["Amazon Elastic Compute Cloud - Compute", "us-east-1"],
+                f"{scale}1.2500000001",
+                f"{scale}1.1",
+            ),
             (["Amazon Simple Storage Service", "eu-west-1"], "0.0000004", "0.0000004"),
             (["Tax", "NoRegion"], "0.33", "0.33"),
         ]
@@ -58,7 +63,9 @@ def source() -> CostExplorerSource:
 def test_multi_page_sync_reconciles_to_the_cent_and_prices_each_request(aws_env, db):
     pages = sept_pages()
     queue(aws_env, pages)
-    [result] = api.sync(since="2026-09-01", until="2026-09-04", sources=[source()], db=db, today=TODAY)
+    [result] = api.sync(
+        since="2026-09-01", until="2026-09-04", sources=[source()], db=db, today=TODAY
+    )
     assert result.status == "ok"
     assert result.scope == "aws:ce:123456789012"
     assert result.api_calls == 4  # accounts + two pages for one account + one for the other
@@ -67,9 +74,15 @@ def test_multi_page_sync_reconciles_to_the_cent_and_prices_each_request(aws_env,
     run = last_run(db)
     assert (run["api_calls"], run["api_cost"], run["status"]) == (4, Decimal("0.04"), "ok")
     with duckdb.connect(str(db), read_only=True) as conn:
-        names = dict(conn.execute("SELECT DISTINCT SubAccountId, SubAccountName FROM cost").fetchall())
-        tax = conn.execute("SELECT DISTINCT ChargeCategory, RegionId FROM cost WHERE ServiceName = 'Tax'").fetchall()
-        credit = conn.execute("SELECT DISTINCT ChargeCategory FROM cost WHERE BilledCost < 0").fetchall()
+        names = dict(
+            conn.execute("SELECT DISTINCT SubAccountId, SubAccountName FROM cost").fetchall()
+        )
+        tax = conn.execute(
+            "SELECT DISTINCT ChargeCategory, RegionId FROM cost WHERE ServiceName = 'Tax'"
+        ).fetchall()
+        credit = conn.execute(
+            "SELECT DISTINCT ChargeCategory FROM cost WHERE BilledCost < 0"
+        ).fetchall()
     assert names == ACCOUNTS
     assert tax == [("Tax", None)]  # "NoRegion" is no region
     assert credit == [("Credit",)]
@@ -78,7 +91,9 @@ def test_multi_page_sync_reconciles_to_the_cent_and_prices_each_request(aws_env,
 def test_final_days_are_not_fetched_again_unless_refresh(aws_env, db):
     queue(aws_env, sept_pages())
     api.sync(since="2026-09-01", until="2026-09-04", sources=[source()], db=db, today=TODAY)
-    [again] = api.sync(since="2026-09-01", until="2026-09-04", sources=[source()], db=db, today=TODAY)
+    [again] = api.sync(
+        since="2026-09-01", until="2026-09-04", sources=[source()], db=db, today=TODAY
+    )
     assert again.status == "cached"
     assert again.api_calls == 0
     assert len(api.history(db=db)) == 1  # no request, no run
@@ -111,7 +126,9 @@ def test_estimated_days_and_the_open_month_are_fetched_again(aws_env, db):
         breakdown_page([day_result(d, restated, estimated=True) for d in november]),
     ]
     queue(aws_env, second)
-    [result] = api.sync(since="2026-10-30", until="2026-11-03", sources=[source()], db=db, today=today)
+    [result] = api.sync(
+        since="2026-10-30", until="2026-11-03", sources=[source()], db=db, today=today
+    )
     assert (result.window_start, result.window_end) == (date(2026, 10, 30), date(2026, 11, 3))
     assert result.days_fetched == 2  # only the November days
     run = last_run(db)
@@ -127,7 +144,9 @@ def test_an_assumed_role_reads_the_role_account(aws_env, db):
     ]
     queue(aws_env, pages, account_id="111111111111")
     settings = Settings(aws=AwsSettings(accounts=[AwsAccount(role_arn=role, external_id="xyz")]))
-    [result] = api.sync(since="2026-09-01", until="2026-09-02", db=db, settings=settings, today=TODAY)
+    [result] = api.sync(
+        since="2026-09-01", until="2026-09-02", db=db, settings=settings, today=TODAY
+    )
     assert result.scope == "aws:ce:111111111111"
     assert store_totals(db) == {"USD": [Decimal("3.5"), Decimal("3.5")]}
 
@@ -136,7 +155,12 @@ def test_cached_ce_data_refuses_questions_it_cannot_answer(aws_env, db):
     queue(aws_env, sept_pages())
     api.sync(since="2026-09-01", until="2026-09-04", sources=[source()], db=db, today=TODAY)
     report = api.costs(since="2026-09-01", until="2026-09-04", by=["region"], db=db)
-    assert {r.group["region"] for r in report.rows} == {"us-east-1", "eu-west-1", "us-west-2", "(none)"}
+    assert {r.group["region"] for r in report.rows} == {
+        "us-east-1",
+        "eu-west-1",
+        "us-west-2",
+        "(none)",
+    }
     with pytest.raises(NoDataError, match="no 'resource' breakdown"):
         api.costs(since="2026-09-01", until="2026-09-04", by=["resource"], db=db)
     with pytest.raises(NoDataError, match="ListCost"):

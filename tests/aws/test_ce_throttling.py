@@ -18,7 +18,10 @@ from cloudspy.errors import ProviderError
 from cloudspy.providers.aws.provider import CostExplorerSource
 from tests.aws.ce_results import accounts_page, breakdown_page, day_result
 
-THROTTLED = {"__type": "com.amazon.coral.availability#ThrottlingException", "message": "Rate exceeded"}
+THROTTLED = {
+    "__type": "com.amazon.coral.availability#ThrottlingException",
+    "message": "Rate exceeded",
+}
 
 
 @pytest.fixture
@@ -60,8 +63,11 @@ def test_throttling_is_retried_with_backoff_and_the_run_completes(ce_server, sle
     )
     ce_server.expect_request("/", method="POST").respond_with_handler(handler)
     [result] = api.sync(
-        since="2026-09-01", until="2026-09-02", sources=[CostExplorerSource(AwsAccount())],
-        db=db, today=date(2026, 11, 25),
+        since="2026-09-01",
+        until="2026-09-02",
+        sources=[CostExplorerSource(AwsAccount())],
+        db=db,
+        today=date(2026, 11, 25),
     )
     assert result.status == "ok"
     assert len(handler.calls) == 4
@@ -77,8 +83,11 @@ def test_endless_throttling_fails_the_run_and_records_it(ce_server, sleeps, db):
     )
     with pytest.raises(ProviderError, match="ThrottlingException"):
         api.sync(
-            since="2026-09-01", until="2026-09-02", sources=[CostExplorerSource(AwsAccount())],
-            db=db, today=date(2026, 11, 25),
+            since="2026-09-01",
+            until="2026-09-02",
+            sources=[CostExplorerSource(AwsAccount())],
+            db=db,
+            today=date(2026, 11, 25),
         )
     [run] = api.history(db=db)
     assert run.status == "failed"

@@ -12,10 +12,13 @@ def test_costs_syncs_first_then_answers_from_the_cache(aws_env, cli, db, tmp_pat
     today = datetime.now(UTC).date()
     days = [today - timedelta(days=i) for i in range(6, 0, -1)]  # previous 3 + current 3
     groups = [(["AWS Lambda", "us-east-1"], "1.5", "1.25")]
-    queue(aws_env, [
-        accounts_page(days, {"123456789012": "payer"}),
-        breakdown_page([day_result(d, groups) for d in days]),
-    ])
+    queue(
+        aws_env,
+        [
+            accounts_page(days, {"123456789012": "payer"}),
+            breakdown_page([day_result(d, groups) for d in days]),
+        ],
+    )
     config = tmp_path / "config.toml"
     config.write_text('[[aws.accounts]]\nname = "main"\n', encoding="utf-8")
     first = cli("--db", db, "--config", config, "costs", "--last", "3d", "--format", "json")
@@ -32,7 +35,9 @@ def test_costs_syncs_first_then_answers_from_the_cache(aws_env, cli, db, tmp_pat
     assert len(json.loads(cli("--db", db, "history", "--format", "json").stdout)) == 1
 
 
-def test_a_failed_refresh_falls_back_to_the_cache_with_a_warning(cli, demo_db, tmp_path, monkeypatch):
+def test_a_failed_refresh_falls_back_to_the_cache_with_a_warning(
+    cli, demo_db, tmp_path, monkeypatch
+):
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINT_URL"):
         monkeypatch.delenv(name, raising=False)
     import shutil
@@ -43,7 +48,9 @@ def test_a_failed_refresh_falls_back_to_the_cache_with_a_warning(cli, demo_db, t
     config.write_text('[[aws.accounts]]\nprofile = "default"\n', encoding="utf-8")
     (tmp_path / "aws-config").write_text("[default]\nregion = us-east-1\n", encoding="utf-8")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
-    result = cli("--db", db, "--config", config, "costs", "--since", "2026-10-26", "--until", "2026-11-25")
+    result = cli(
+        "--db", db, "--config", config, "costs", "--since", "2026-10-26", "--until", "2026-11-25"
+    )
     assert result.exit_code == 0
     assert "could not refresh" in result.stderr and "credentials" in result.stderr
     assert "Total USD" in result.stdout

@@ -80,14 +80,16 @@ def _quote(name: str) -> str:
 def _text(col: str, types: dict[str, str]) -> str:
     if col not in types:
         return "NULL"
-    return f"nullif(trim(CAST({_quote(col)} AS VARCHAR)), '')"
+    if types[col] == "VARCHAR":
+        return f"nullif({_quote(col)}, '')"
+    return f"CAST({_quote(col)} AS VARCHAR)"
 
 
 def _decimal(col: str, types: dict[str, str]) -> str:
     if col not in types:
         return "NULL"
     if types[col] == "VARCHAR":
-        return f"CAST(nullif(trim({_quote(col)}), '') AS DECIMAL(38, 16))"
+        return f"CAST(nullif({_quote(col)}, '') AS DECIMAL(38, 16))"
     return f"CAST({_quote(col)} AS DECIMAL(38, 16))"
 
 
@@ -97,7 +99,7 @@ def _timestamp(col: str, types: dict[str, str]) -> str:
     kind = types[col]
     if kind.startswith("TIMESTAMP WITH TIME ZONE") or kind == "VARCHAR":
         # The session runs in UTC, so an offset-less text time is taken as UTC.
-        source = f"nullif(trim({_quote(col)}), '')" if kind == "VARCHAR" else _quote(col)
+        source = f"nullif({_quote(col)}, '')" if kind == "VARCHAR" else _quote(col)
         return f"CAST(CAST({source} AS TIMESTAMPTZ) AS TIMESTAMP)"
     return f"CAST({_quote(col)} AS TIMESTAMP)"
 
@@ -107,7 +109,7 @@ def _tags(types: dict[str, str]) -> str:
         return "NULL"
     kind = types["Tags"]
     if kind == "VARCHAR":
-        return "CAST(nullif(nullif(trim(Tags), ''), '{}') AS JSON)"
+        return "CAST(nullif(nullif(Tags, ''), '{}') AS JSON)"
     return "CAST(to_json(Tags) AS JSON)"
 
 

@@ -19,8 +19,19 @@ CSV_SUFFIXES = (".csv", ".csv.gz", ".csv.zst", ".tsv")
 PARQUET_SUFFIXES = (".parquet", ".pq", ".snappy.parquet")
 
 
+def check_readable(path: Path) -> None:
+    """Refuse a path that does not exist, is a folder, or is empty."""
+    if not path.exists():
+        raise ImportFileError(f"{path} does not exist")
+    if path.is_dir():
+        raise ImportFileError(f"{path} is a folder", hint="name the files, e.g. exports/*.parquet")
+    if path.stat().st_size == 0:
+        raise ImportFileError(f"{path} is empty")
+
+
 def file_kind(path: Path) -> str:
     """``csv`` or ``parquet``, from the name, else from the file's magic bytes."""
+    check_readable(path)
     name = path.name.lower()
     if name.endswith(PARQUET_SUFFIXES):
         return "parquet"
@@ -46,12 +57,7 @@ def describe(conn: duckdb.DuckDBPyConnection, path: Path, kind: str) -> dict[str
     """Column name → DuckDB type of the file, or a clear error if it cannot be read."""
     import duckdb
 
-    if not path.exists():
-        raise ImportFileError(f"{path} does not exist")
-    if path.is_dir():
-        raise ImportFileError(f"{path} is a folder", hint="name the files, e.g. exports/*.parquet")
-    if path.stat().st_size == 0:
-        raise ImportFileError(f"{path} is empty")
+    check_readable(path)
     try:
         rows = conn.execute(f"DESCRIBE SELECT * FROM {source_sql(path, kind)}").fetchall()
     except (duckdb.Error, UnicodeDecodeError) as exc:
