@@ -8,6 +8,7 @@ cloud API: fetch first, then open, write in one short transaction, close.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
     import duckdb
 
 DEFAULT_LOCK_TIMEOUT = 15.0
+# DuckDB shares one database instance per file inside a process, and refuses a
+# read-only and a read-write open of the same file side by side; threads of one
+# process (parallel syncs) therefore take turns here instead of failing.
+_PROCESS_LOCK = threading.RLock()
 _PID = re.compile(r"PID (\d+)")
 
 
@@ -118,16 +123,17 @@ def connect(
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the cache folder {path.parent}: {exc}") from exc
-    conn = _open(path, read_only, timeout)
-    try:
-        conn = _prepare(conn, path, read_only, timeout)
-    except BaseException:
-        conn.close()
-        raise
-    try:
-        yield conn
-    finally:
-        conn.close()
+    with _PROCESS_LOCK:
+        conn = _open(path, read_only, timeout)
+        try:
+            conn = _prepare(conn, path, read_only, timeout)
+        except BaseException:
+            conn.close()
+            raise
+        try:
+            yield conn
+        finally:
+            conn.close()
 
 
 def _prepare(
