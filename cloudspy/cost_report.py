@@ -169,7 +169,10 @@ def _assemble(
                 previous_cost=prev,
                 change=change,
                 change_pct=_pct(change, prev) if change is not None and prev else None,
-                series=[SeriesPoint(start=b, cost=series_map.get(b, Decimal(0))) for b in buckets],
+                # A bucket whose rows all lack the metric (no ListCost on tax, say) adds 0.
+                series=[
+                    SeriesPoint(start=b, cost=series_map.get(b) or Decimal(0)) for b in buckets
+                ],
             )
         )
     total_models = []

@@ -8,7 +8,7 @@ providers have not finished billing it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from cloudspy.errors import UsageError
@@ -29,6 +29,9 @@ class Window:
 
     start: date
     end: date
+    # "month" for calendar periods (last-month, mtd, 3m, ytd …): their previous
+    # period is the same stretch of the calendar one step back, not equal days.
+    unit: str = field(default="day", compare=False)
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -42,15 +45,18 @@ class Window:
         """How many days the window spans."""
         return (self.end - self.start).days
 
-    def is_whole_months(self) -> bool:
-        """True when the window starts on a month's first day and ends on another's."""
-        return self.start.day == 1 and self.end.day == 1 and self.end > self.start
-
     def previous(self) -> Window:
-        """The equal period just before this one (calendar months stay months)."""
-        if self.is_whole_months():
+        """The period just before: equal days, or for calendar periods the months before.
+
+        ``last-month`` compares with the month before it, ``mtd`` with the same days
+        of the previous month, ``ytd`` and ``Ny`` with the year before.
+        """
+        if self.unit in ("month", "year"):
             months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month
-            return Window(add_months(self.start, -months), self.start)
+            months = 12 if self.unit == "year" else max(months, 1)
+            return Window(
+                add_months(self.start, -months), add_months(self.end, -months), unit=self.unit
+            )
         return Window(self.start - timedelta(days=self.days), self.start)
 
     def each_day(self) -> list[date]:
@@ -79,7 +85,7 @@ def parse_period(text: str, *, today: date | None = None) -> Window:
     """Parse a relative or named period into a window ending today (exclusive).
 
     >>> parse_period("7d", today=date(2026, 11, 25))
-    Window(start=datetime.date(2026, 11, 18), end=datetime.date(2026, 11, 25))
+    Window(start=datetime.date(2026, 11, 18), end=datetime.date(2026, 11, 25), unit='day')
     """
     today = today or utc_today()
     value = text.strip().lower()
@@ -91,9 +97,9 @@ def parse_period(text: str, *, today: date | None = None) -> Window:
         elif unit == "w":
             start = today - timedelta(weeks=n)
         elif unit == "m":
-            start = add_months(today, -n)
+            return Window(add_months(today, -n), today, unit="month")
         else:
-            start = add_months(today, -12 * n)
+            return Window(add_months(today, -12 * n), today, unit="month")
         return Window(start, today)
     if value in ("mtd", "this-month"):
         start = month_start(today)
@@ -102,15 +108,15 @@ def parse_period(text: str, *, today: date | None = None) -> Window:
                 "month-to-date is empty on the first day of the month",
                 hint="use --last 1d or last-month",
             )
-        return Window(start, today)
+        return Window(start, today, unit="month")
     if value == "ytd":
         start = date(today.year, 1, 1)
         if start == today:
             raise UsageError("year-to-date is empty on January 1st", hint="use last-month")
-        return Window(start, today)
+        return Window(start, today, unit="year")
     if value == "last-month":
         end = month_start(today)
-        return Window(add_months(end, -1), end)
+        return Window(add_months(end, -1), end, unit="month")
     if value == "last-week":
         this_monday = today - timedelta(days=today.weekday())
         return Window(this_monday - timedelta(weeks=1), this_monday)
@@ -153,5 +159,5 @@ def resolve_window(
                 f"--since {start} is not before --until {end}",
                 hint="--until is exclusive: the window is [since, until)",
             )
-        return Window(start, end)
+        return Window(start, end, unit="month" if start.day == end.day == 1 else "day")
     return parse_period(last or default, today=today)

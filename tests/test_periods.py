@@ -53,7 +53,7 @@ def test_since_until_is_half_open_and_ordered():
 
 
 def test_previous_period_keeps_calendar_months():
-    assert Window(date(2026, 10, 1), date(2026, 11, 1)).previous() == Window(
+    assert resolve_window(since="2026-10-01", until="2026-11-01", today=TODAY).previous() == Window(
         date(2026, 9, 1), date(2026, 10, 1)
     )
     assert Window(date(2026, 3, 1), date(2026, 3, 11)).previous() == Window(
@@ -84,3 +84,24 @@ def test_any_text_parses_or_gives_a_usage_error(text):
     except UsageError:
         return
     assert window.end <= TODAY + (window.end - window.start)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("last-month", date(2026, 9, 1), date(2026, 10, 1)),
+        ("mtd", date(2026, 10, 1), date(2026, 10, 25)),
+        ("ytd", date(2025, 1, 1), date(2025, 11, 25)),
+        ("3m", date(2026, 5, 25), date(2026, 8, 25)),
+        ("1y", date(2024, 11, 25), date(2025, 11, 25)),
+        ("30d", date(2026, 9, 26), date(2026, 10, 26)),
+    ],
+)
+def test_calendar_periods_compare_with_the_calendar_before(text, start, end):
+    assert parse_period(text, today=TODAY).previous() == Window(start, end)
+
+
+def test_a_day_window_that_happens_to_align_with_months_stays_in_days():
+    """Hypothesis found 2191d ending on 2003-01-01: its previous period must be 2191 days."""
+    window = parse_period("2191d", today=date(2003, 1, 1))
+    assert window.previous().days == 2191

@@ -74,6 +74,13 @@ def history(
     state.stdout().print(table)
 
 
+def _quota_text(quota: dict[str, object] | None) -> str:
+    """Quota use as ``key=value`` pairs (bytes scanned, query units, throttled calls …)."""
+    if not quota:
+        return ""
+    return ", ".join(f"{key}={value}" for key, value in quota.items() if value not in (None, ""))
+
+
 def register(app: typer.Typer) -> None:
     """Add the command to the root app."""
     app.command("history")(history)
