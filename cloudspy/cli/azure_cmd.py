@@ -1,0 +1,191 @@
+"""``cloudspy azure subscriptions|sync|costs``: Azure alone, with its own scope options."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+
+from cloudspy.cli.costs_cmd import costs as costs_command
+from cloudspy.cli.inventory_sync import NoCosts, NoResources, check_parts, sync_inventory_cli
+from cloudspy.cli.options import Format, Last, Since, Until, check_format
+from cloudspy.cli.state import CliState, state_of
+from cloudspy.cli.sync_cmd import report_results
+
+azure_app = typer.Typer(
+    help="Azure: Cost Management Query API with DefaultAzureCredential (az login, "
+    "service principal, managed identity).",
+    rich_markup_mode=None,
+    no_args_is_help=True,
+)
+
+Subscription = Annotated[
+    list[str] | None,
+    typer.Option("--subscription", "-s", help="Subscription id (repeatable; default: config)."),
+]
+Scope = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--scope",
+        help="Another Cost Management scope, e.g. /providers/Microsoft.Management/"
+        "managementGroups/ID (repeatable).",
+    ),
+]
+
+
+def _sources(state: CliState, subscription: list[str] | None, scope: list[str] | None) -> list[Any]:
+    from cloudspy.errors import UsageError
+    from cloudspy.providers.registry import provider_info
+
+    sources = (
+        provider_info("azure")
+        .load()
+        .source_from_options(state.settings(), subscriptions=subscription, scopes=scope)
+    )
+    if not sources:
+        raise UsageError(
+            "no Azure subscription or scope is given",
+            hint="pass --subscription ID, or add `subscriptions = [...]` under [azure] in "
+            "config.toml (see docs/azure.md)",
+        )
+    return sources
+
+
+@azure_app.command("subscriptions")
+def azure_subscriptions(ctx: typer.Context, output: Format = "table") -> None:
+    """List the subscriptions the Azure credential can see (id, name, state, tenant)."""
+    from cloudspy.providers.registry import provider_info
+    from cloudspy.render.csv_out import write_csv
+
+    state = state_of(ctx)
+    check_format(output, ("table", "json", "csv"))
+    subs = provider_info("azure").load().subscriptions(state.settings())
+    if output == "json":
+        typer.echo(json.dumps([s.model_dump(mode="json") for s in subs], indent=2))
+        return
+    columns = ["subscription_id", "name", "state", "tenant_id"]
+    lines = [[s.subscription_id, s.name or "", s.state or "", s.tenant_id or ""] for s in subs]
+    if output == "csv":
+        typer.echo(write_csv(columns, lines), nl=False)
+        return
+    from rich.table import Table
+
+    table = Table(title="Azure subscriptions", title_justify="left")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for line in lines:
+        table.add_row(*line)
+    if not subs:
+        state.warn("the credential sees no subscription")
+    state.stdout().print(table)
+
+
+@azure_app.command("sync")
+def azure_sync(
+    ctx: typer.Context,
+    subscription: Subscription = None,
+    scope: Scope = None,
+    last: Last = None,
+    since: Since = None,
+    until: Until = None,
+    refresh: Annotated[bool, typer.Option("--refresh", help="Fetch final days again too.")] = False,
+    no_costs: NoCosts = False,
+    no_resources: NoResources = False,
+) -> None:
+    """Sync Azure costs, inventory and utilization (default: the subscriptions in config)."""
+    from cloudspy import api
+    from cloudspy.errors import UsageError
+    from cloudspy.providers.registry import provider_info
+
+    state = state_of(ctx)
+    check_parts(no_costs, no_resources)
+    code = 0
+    if not no_costs:
+        results = api.sync(
+            last=last if (last or since) else "90d",
+            since=since,
+            until=until,
+            sources=_sources(state, subscription, scope),
+            refresh=refresh,
+            db=state.db_path(),
+            settings=state.settings(),
+            progress=state.progress,
+        )
+        code = report_results(state, results)
+    if not no_resources:
+        inventory = (
+            provider_info("azure")
+            .load()
+            .inventory_source_from_options(state.settings(), subscription)
+        )
+        if inventory:
+            code = max(code, sync_inventory_cli(state, sources=inventory, required=True))
+        elif no_costs:
+            raise UsageError(
+                "no Azure subscription is given for inventory",
+                hint="pass --subscription ID, or add `subscriptions = [...]` under [azure] in "
+                "config.toml (other scopes have costs only)",
+            )
+    if code:
+        raise typer.Exit(code)
+
+
+@azure_app.command("costs")
+def azure_costs(
+    ctx: typer.Context,
+    subscription: Subscription = None,
+    scope: Scope = None,
+    last: Last = None,
+    since: Since = None,
+    until: Until = None,
+    by: Annotated[
+        list[str] | None, typer.Option("--by", "-b", help="Group by (repeatable).")
+    ] = None,
+    output: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    offline: Annotated[bool, typer.Option("--offline", help="Never call Azure.")] = False,
+    refresh: Annotated[bool, typer.Option("--refresh", help="Fetch the window again.")] = False,
+) -> None:
+    """Azure costs: syncs these scopes when needed, then shows the table."""
+    from cloudspy import api
+    from cloudspy.periods import resolve_window
+
+    state = state_of(ctx)
+    if not offline:
+        sources = _sources(state, subscription, scope)
+        window = resolve_window(last, since, until, default=state.settings().default_period)
+        if refresh or api.needs_sync(
+            window, sources, db=state.db_path(), settings=state.settings()
+        ):
+            api.sync(
+                last=None,
+                since=window.previous().start.isoformat(),
+                until=window.end.isoformat(),
+                sources=sources,
+                refresh=refresh,
+                db=state.db_path(),
+                settings=state.settings(),
+                progress=state.progress,
+            )
+    costs_command(
+        ctx,
+        last=last,
+        since=since,
+        until=until,
+        by=by,
+        granularity=None,
+        provider=["azure"],
+        region=None,
+        service=None,
+        account=None,
+        metric=None,
+        top=None,
+        output=output,
+        offline=True,
+        refresh=False,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``azure`` group to the root app."""
+    app.add_typer(azure_app, name="azure")

@@ -1,0 +1,128 @@
+"""The Azure provider: configured scopes become Cost Management Query cost sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cloudspy.config import AzureSettings, Settings
+from cloudspy.periods import Window, utc_today
+from cloudspy.providers.azure.query import QueryGate
+from cloudspy.providers.azure.session import Connector, resolve_endpoints
+from cloudspy.providers.base import FetchedCosts, Progress
+
+API_PRIORITY = 10
+
+
+@dataclass
+class AzureQuerySource:
+    """One Azure scope (a subscription, billing account, management group …)."""
+
+    arm_scope: str
+    settings: AzureSettings
+    connector: Connector
+    gate: QueryGate
+    provider: str = "azure"
+    source: str = "azure-query"
+    priority: int = API_PRIORITY
+    sleep: Any = None
+    _client: Any = field(default=None, repr=False)
+
+    @property
+    def label(self) -> str:
+        """How progress lines name this source."""
+        return f"Azure {self.arm_scope}"
+
+    def scope(self) -> str:
+        """``azure:query:<scope path>`` (ARM ids are case-insensitive: lower-cased)."""
+        return f"azure:query:{self.arm_scope.lower()}"
+
+    def fetch(self, ranges: list[Window], progress: Progress) -> FetchedCosts:
+        """Fetch daily costs for the windows from the Query API."""
+        from cloudspy.providers.azure.costs import fetch_costs
+
+        if self._client is None:
+            self._client = self.connector.cost_client()
+        return fetch_costs(
+            self._client,
+            self.arm_scope,
+            ranges,
+            progress,
+            groupings=self.settings.breakdown,
+            cost_column=self.settings.cost_column,
+            gate=self.gate,
+            parallel=self.settings.parallel_queries_per_scope,
+            today=utc_today(),
+            sleep=self.sleep,
+        )
+
+    def wanted_dimensions(self) -> list[str]:
+        """The grain this source is configured to cache."""
+        from cloudspy.providers.azure.costs import dimensions_of
+
+        return dimensions_of(self.arm_scope, self.settings.breakdown)
+
+
+def connector_for(azure: AzureSettings) -> Connector:
+    """The connector (endpoints, lazily built credential) of an ``[azure]`` section."""
+    endpoints = resolve_endpoints(azure.cloud, azure.arm_endpoint, azure.authority_host)
+    return Connector(endpoints, tenant_id=azure.tenant_id)
+
+
+class AzureProvider:
+    """Entry point named in the provider registry."""
+
+    name = "azure"
+    # Tests replace this to inject a fake credential and an authentication policy.
+    make_connector = staticmethod(connector_for)
+
+    @staticmethod
+    def cost_sources(settings: Settings) -> list[AzureQuerySource]:
+        """One source per configured scope, sharing one connector and one QPU gate."""
+        return AzureProvider._sources(settings.azure, settings.azure.all_scopes())
+
+    @staticmethod
+    def source_from_options(
+        settings: Settings,
+        subscriptions: list[str] | None = None,
+        scopes: list[str] | None = None,
+    ) -> list[AzureQuerySource]:
+        """Sources from ``cloudspy azure sync --subscription … --scope …`` (default: config)."""
+        if not subscriptions and not scopes:
+            return AzureProvider.cost_sources(settings)
+        azure = settings.azure.model_copy(
+            update={"subscriptions": list(subscriptions or []), "scopes": list(scopes or [])}
+        )
+        return AzureProvider._sources(azure, azure.all_scopes())
+
+    @staticmethod
+    def _sources(azure: AzureSettings, scopes: list[str]) -> list[AzureQuerySource]:
+        connector = AzureProvider.make_connector(azure)
+        gate = QueryGate(azure.max_parallel_queries)
+        return [AzureQuerySource(scope, azure, connector, gate) for scope in scopes]
+
+    @staticmethod
+    def subscriptions(settings: Settings) -> list[Any]:
+        """The subscriptions the credential can see (``cloudspy azure subscriptions``)."""
+        from cloudspy.providers.azure.subscriptions import list_subscriptions
+
+        return list_subscriptions(AzureProvider.make_connector(settings.azure))
+
+    @staticmethod
+    def inventory_sources(settings: Settings) -> list[Any]:
+        """One inventory source per configured subscription, sharing one connector."""
+        return AzureProvider.inventory_source_from_options(settings)
+
+    @staticmethod
+    def inventory_source_from_options(
+        settings: Settings, subscriptions: list[str] | None = None
+    ) -> list[Any]:
+        """Sources from ``cloudspy azure sync --subscription …`` (default: config)."""
+        from cloudspy.providers.azure.inventory import AzureInventorySource
+
+        chosen = list(subscriptions or settings.azure.subscriptions)
+        ids = list(dict.fromkeys(s.strip() for s in chosen if s.strip()))
+        if not ids:
+            return []
+        connector = AzureProvider.make_connector(settings.azure)
+        return [AzureInventorySource(sub, connector) for sub in ids]
