@@ -1,0 +1,1 @@
+"""Running resources and their utilization: the normalized model, collection and store queries."""

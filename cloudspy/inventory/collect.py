@@ -1,0 +1,198 @@
+"""Inventory sync: read every partition of every source in parallel, then store per scope.
+
+Partitions (AWS regions …) run on a bounded thread pool; a partition that denies
+access is reported and skipped while the others are stored. No store connection
+is open while a cloud API is called: collection first, then one short write
+transaction per scope (:func:`cloudspy.inventory.store.replace_scope`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from cloudspy.errors import CloudSpyError
+from cloudspy.inventory.source import AccessDenied, Collected, InventorySource, MetricWindow
+from cloudspy.models.inventory import InventorySyncResult, RegionOutcome
+from cloudspy.pricing.table import apply_estimates
+from cloudspy.providers.base import Progress
+
+DEFAULT_WORKERS = 24
+DEFAULT_METRIC_DAYS = 30
+
+
+def metric_window(days: int, now: datetime | None = None) -> MetricWindow:
+    """The last ``days`` days up to the current whole hour (naive UTC)."""
+    now = (now or datetime.now(UTC)).replace(tzinfo=None, minute=0, second=0, microsecond=0)
+    return MetricWindow(now - timedelta(days=days), now)
+
+
+def _silent(_: str) -> None:
+    return None
+
+
+def collect_source(
+    source: InventorySource,
+    window: MetricWindow,
+    *,
+    workers: int = DEFAULT_WORKERS,
+    progress: Progress = _silent,
+) -> tuple[list[Collected], list[RegionOutcome]]:
+    """Run every partition of ``source``; return what came back and one outcome per region."""
+    partitions = source.partitions()
+    collected: list[Collected] = []
+    outcomes: list[RegionOutcome] = []
+    if not partitions:
+        return collected, outcomes
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(partitions)))) as pool:
+        futures = {pool.submit(source.collect, p, window, progress): p for p in partitions}
+        for future in as_completed(futures):
+            partition = futures[future]
+            try:
+                parts = future.result()
+            except AccessDenied as exc:
+                progress(f"{source.label} {partition}: access denied, skipped ({exc.message})")
+                outcomes.append(RegionOutcome(region=partition, status="denied", error=exc.message))
+                continue
+            except CloudSpyError as exc:
+                progress(f"{source.label} {partition}: failed, skipped ({exc.one_line()})")
+                outcomes.append(
+                    RegionOutcome(region=partition, status="failed", error=exc.one_line())
+                )
+                continue
+            for part in parts:
+                apply_estimates(part.resources)
+                collected.append(part)
+                outcomes.append(
+                    RegionOutcome(
+                        region=part.region,
+                        status="ok",
+                        resources=len(part.resources),
+                        samples=len(part.metrics),
+                    )
+                )
+                if part.resources:
+                    progress(
+                        f"{source.label} {part.region}: {len(part.resources)} resource(s), "
+                        f"{len(part.metrics)} sample(s)"
+                    )
+    outcomes.sort(key=lambda o: o.region)
+    return collected, outcomes
+
+
+def sync_inventory(
+    db: Path,
+    sources: Sequence[InventorySource],
+    *,
+    metric_days: int = DEFAULT_METRIC_DAYS,
+    workers: int = DEFAULT_WORKERS,
+    progress: Progress = _silent,
+    lock_timeout: float = 15.0,
+    now: datetime | None = None,
+) -> list[InventorySyncResult]:
+    """Collect and store the inventory and utilization of every source.
+
+    A source that fails as a whole (credentials, no region readable) comes back
+    with ``status="failed"`` after the others were stored.
+    """
+    from cloudspy.inventory.store import replace_scope
+    from cloudspy.store.connection import connect
+    from cloudspy.store.sync_log import finish_run, new_run_id, start_run
+
+    window = metric_window(metric_days, now)
+    results: list[InventorySyncResult] = []
+    for source in sources:
+        run_id = new_run_id()
+        started = time.monotonic()
+        try:
+            scope = source.scope()
+            account = source.account()
+        except CloudSpyError as exc:
+            progress(f"{source.label}: failed: {exc.one_line()}")
+            results.append(
+                InventorySyncResult(
+                    run_id=run_id,
+                    provider=source.provider,
+                    scope=source.label,
+                    account="",
+                    status="failed",
+                    error=exc.one_line(),
+                )
+            )
+            continue
+        with connect(db, read_only=False, timeout=lock_timeout) as conn:
+            start_run(
+                conn,
+                run_id=run_id,
+                provider=source.provider,
+                source="inventory",
+                scope=scope,
+                what="inventory",
+                window=(window.start.date(), window.end.date()),
+            )
+        try:
+            collected, outcomes = collect_source(source, window, workers=workers, progress=progress)
+        except CloudSpyError as exc:
+            with connect(db, read_only=False, timeout=lock_timeout) as conn:
+                finish_run(conn, run_id, status="failed", error=exc.one_line())
+            progress(f"{source.label}: failed: {exc.one_line()}")
+            results.append(
+                InventorySyncResult(
+                    run_id=run_id,
+                    provider=source.provider,
+                    scope=scope,
+                    account=account,
+                    status="failed",
+                    error=exc.one_line(),
+                )
+            )
+            continue
+        skipped = {o.region: o.error or o.status for o in outcomes if o.status != "ok"}
+        snapshot_at = datetime.now(UTC).replace(tzinfo=None)
+        calls = sum(part.api_calls for part in collected)
+        with connect(db, read_only=False, timeout=lock_timeout) as conn:
+            written = replace_scope(
+                conn,
+                scope=scope,
+                provider=source.provider,
+                account=account,
+                collected=collected,
+                denied=skipped,
+                snapshot_at=snapshot_at,
+                run_id=run_id,
+            )
+            status = "ok" if not skipped else ("partial" if collected else "failed")
+            error = "; ".join(f"{region}: {why}" for region, why in sorted(skipped.items()))
+            finish_run(
+                conn,
+                run_id,
+                status=status,
+                rows=written,
+                api_calls=calls,
+                error=error or None,
+            )
+        samples = sum(len(part.metrics) for part in collected)
+        results.append(
+            InventorySyncResult(
+                run_id=run_id,
+                provider=source.provider,
+                scope=scope,
+                account=account,
+                status=status,
+                resources=written,
+                samples=samples,
+                api_calls=calls,
+                seconds=round(time.monotonic() - started, 3),
+                regions=outcomes,
+                error=error or None,
+            )
+        )
+        progress(
+            f"{source.label}: {written} resource(s), {samples} sample(s) from "
+            f"{sum(o.status == 'ok' for o in outcomes)} region(s)"
+            + (f", {len(skipped)} skipped" if skipped else "")
+        )
+    return results

@@ -1,0 +1,185 @@
+"""Named SQL over the inventory tables; only what a view needs comes back to Python."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from cloudspy.inventory.model import CPU_PERCENT, NETWORK_BYTES, DailyUsage, Resource
+from cloudspy.models.inventory import ResourceRow, Snapshot
+
+if TYPE_CHECKING:
+    import duckdb
+
+
+def _marks(values: list[Any]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+@dataclass
+class ResourceFilter:
+    """Row filters of ``resources``, ``waste`` and ``schedule`` (values are bound)."""
+
+    providers: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    states: list[str] = field(default_factory=list)
+    tags: dict[str, str] = field(default_factory=dict)
+
+    def sql(self) -> tuple[str, list[Any]]:
+        """A ``WHERE`` body (``true`` when empty) and its parameters."""
+        parts = ["true"]
+        params: list[Any] = []
+        for column, values in (
+            ("provider", self.providers),
+            ("region", [v.lower() for v in self.regions]),
+            ("kind", self.kinds),
+        ):
+            if values:
+                parts.append(f"lower({column}) IN ({_marks(values)})")
+                params += values
+        if self.states:
+            lowered = [s.lower() for s in self.states]
+            marks = _marks(lowered)
+            parts.append(f"(lower(state) IN ({marks}) OR lower(power_state) IN ({marks}))")
+            params += lowered + lowered
+        for key, value in self.tags.items():
+            parts.append("json_extract_string(tags, ?) = ?")
+            params += ["$." + json.dumps(key), value]
+        return " AND ".join(parts), params
+
+
+def snapshot_info(conn: duckdb.DuckDBPyConnection, providers: list[str], now: datetime) -> Snapshot:
+    """The oldest and newest region snapshot, and the regions whose last read was denied."""
+    where = f"provider IN ({_marks(providers)})" if providers else "true"
+    row = conn.execute(
+        f"SELECT min(snapshot_at), max(snapshot_at) FROM inventory_coverage WHERE {where}",
+        providers,
+    ).fetchall()[0]
+    denied = [
+        f"{r[0]} {r[1]}"
+        for r in conn.execute(
+            f"SELECT scope, region FROM inventory_coverage WHERE status <> 'ok' AND {where}"
+            " ORDER BY ALL",
+            providers,
+        ).fetchall()
+    ]
+    if row[0] is None:
+        return Snapshot(denied_regions=denied)
+    age = (now - row[0]).total_seconds() / 3600
+    return Snapshot(oldest=row[0], newest=row[1], age_hours=round(age, 2), denied_regions=denied)
+
+
+_ROW_COLUMNS = (
+    "provider, account, region, zone, resource_id, kind, name, state, power_state, type,"
+    " size_gb, created_at, attached_to, tags, monthly_cost, currency, price_basis, snapshot_at"
+)
+
+
+def list_resources(conn: duckdb.DuckDBPyConnection, filters: ResourceFilter) -> list[ResourceRow]:
+    """The filtered inventory, ordered by provider, account, region, kind, id."""
+    where, params = filters.sql()
+    cursor = conn.execute(
+        f"SELECT {_ROW_COLUMNS} FROM resource WHERE {where}"
+        " ORDER BY provider, account, region, kind, resource_id",
+        params,
+    )
+    names = [d[0] for d in cursor.description]
+    out = []
+    for values in cursor.fetchall():
+        row = dict(zip(names, values, strict=True))
+        row["tags"] = json.loads(row["tags"]) if row["tags"] else {}
+        out.append(ResourceRow(**row))
+    return out
+
+
+_MODEL_COLUMNS = (
+    "provider, account, region, resource_id, kind, name, zone, state, power_state, type,"
+    " size_gb, created_at, state_since, attached_to, attached, target_count"
+)
+
+
+def load_resources(conn: duckdb.DuckDBPyConnection, filters: ResourceFilter) -> list[Resource]:
+    """Normalized resources (without raw payloads or tags) for rules and schedules."""
+    where, params = filters.sql()
+    rows = conn.execute(
+        f"SELECT {_MODEL_COLUMNS}, monthly_cost, currency, price_basis FROM resource WHERE {where}",
+        params,
+    ).fetchall()
+    out = []
+    for r in rows:
+        out.append(Resource(*r[:16], monthly_cost=r[16], currency=r[17], price_basis=r[18]))
+    return out
+
+
+def daily_usage(
+    conn: duckdb.DuckDBPyConnection, first_day: date, end_day: date
+) -> dict[str, DailyUsage]:
+    """Per VM, its daily average CPU and network bytes on ``[first_day, end_day)``."""
+    rows = conn.execute(
+        "SELECT resource_id, list(day - ?::DATE ORDER BY day), list(cpu ORDER BY day),"
+        " list(net ORDER BY day) FROM ("
+        "  SELECT resource_id, day,"
+        "   max(avg_value) FILTER (WHERE metric = ?) AS cpu,"
+        "   sum(sum_value) FILTER (WHERE metric = ?) AS net"
+        "  FROM metric_daily WHERE day >= ? AND day < ? GROUP BY resource_id, day"
+        "  HAVING cpu IS NOT NULL) GROUP BY resource_id",
+        [first_day, CPU_PERCENT, NETWORK_BYTES, first_day, end_day],
+    ).fetchall()
+    return {r[0]: DailyUsage(first_day, r[1], r[2], r[3]) for r in rows}
+
+
+def hourly_cpu(
+    conn: duckdb.DuckDBPyConnection, ids: list[str], start: datetime, end: datetime
+) -> dict[str, list[tuple[datetime, float]]]:
+    """Hourly CPU samples of the given VMs (for schedule suggestions)."""
+    import pyarrow as pa
+
+    conn.register("wanted_ids", pa.table({"resource_id": pa.array(ids, pa.string())}))
+    try:
+        rows = conn.execute(
+            "SELECT resource_id, list(ts ORDER BY ts), list(value ORDER BY ts) FROM metric"
+            " WHERE metric = ? AND ts >= ? AND ts < ?"
+            " AND resource_id IN (SELECT resource_id FROM wanted_ids) GROUP BY resource_id",
+            [CPU_PERCENT, start, end],
+        ).fetchall()
+    finally:
+        conn.unregister("wanted_ids")
+    return {r[0]: list(zip(r[1], r[2], strict=True)) for r in rows}
+
+
+@dataclass(frozen=True)
+class ActualCost:
+    """A resource's billed cost over the look-back window, from the ``cost`` table."""
+
+    amount: Decimal
+    currency: str
+    days: int
+    start: date
+    end: date
+
+
+def actual_costs(
+    conn: duckdb.DuckDBPyConnection, ids: list[str], start: date, end: date
+) -> dict[str, ActualCost]:
+    """BilledCost per ResourceId on ``[start, end)``, for the ids that have charges."""
+    if not ids:
+        return {}
+    import pyarrow as pa
+
+    conn.register("priced_ids", pa.table({"resource_id": pa.array(ids, pa.string())}))
+    try:
+        rows = conn.execute(
+            "SELECT ResourceId, BillingCurrency, sum(BilledCost),"
+            " count(DISTINCT CAST(ChargePeriodStart AS DATE)) FROM cost"
+            " WHERE ChargePeriodStart >= ? AND ChargePeriodStart < ?"
+            " AND ResourceId IN (SELECT resource_id FROM priced_ids)"
+            " AND ChargeCategory = 'Usage' GROUP BY ALL",
+            [start, end],
+        ).fetchall()
+    finally:
+        conn.unregister("priced_ids")
+    return {r[0]: ActualCost(r[2], r[1], r[3], start, end) for r in rows}

@@ -1,0 +1,70 @@
+"""The protocol every provider's inventory collector implements (AWS, GCP, Azure).
+
+A source is one configured scope (an AWS account reached through a profile or an
+assumed role, a GCP project, an Azure subscription). It splits its work into
+*partitions* that can be read in parallel (AWS: one per enabled region; GCP: one
+``aggregatedList`` sweep; Azure: one per subscription), and each partition
+returns one :class:`Collected` per region it read. A region's collected rows
+replace exactly that region's earlier snapshot of the scope. No collector opens
+the store: the orchestrator (:mod:`cloudspy.inventory.collect`) writes afterwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from cloudspy.errors import ProviderError
+from cloudspy.inventory.model import MetricSample, Resource
+from cloudspy.providers.base import Progress
+
+
+class AccessDenied(ProviderError):
+    """A region, project or subscription refused a read: it is reported and skipped."""
+
+
+@dataclass
+class Collected:
+    """What one region of a scope holds now, and its utilization samples.
+
+    ``metrics_since`` is the start of the utilization window read: stored samples
+    of this region at or after it are replaced, older ones are kept.
+    """
+
+    region: str
+    resources: list[Resource]
+    metrics: list[MetricSample] = field(default_factory=list)
+    metrics_since: datetime | None = None
+    api_calls: int = 0
+
+
+@dataclass(frozen=True)
+class MetricWindow:
+    """The utilization window to read, as naive UTC datetimes on hour boundaries."""
+
+    start: datetime
+    end: datetime
+
+
+class InventorySource(Protocol):
+    """One configured scope whose resources and utilization can be read."""
+
+    provider: str
+    label: str
+
+    def scope(self) -> str:
+        """The store key of this scope, e.g. ``aws:inventory:123456789012``."""
+        ...
+
+    def account(self) -> str:
+        """The account, project or subscription id the resources belong to."""
+        ...
+
+    def partitions(self) -> list[str]:
+        """The units of parallel work (may call the API, e.g. to list enabled regions)."""
+        ...
+
+    def collect(self, partition: str, window: MetricWindow, progress: Progress) -> list[Collected]:
+        """Read one partition; raise :class:`AccessDenied` when it refuses the read."""
+        ...

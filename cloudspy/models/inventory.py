@@ -1,0 +1,82 @@
+"""Results of inventory syncs and of ``cloudspy resources`` (pydantic v2, no cloud SDK)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+
+
+class RegionOutcome(BaseModel):
+    """One region (or partition) of an inventory sync."""
+
+    region: str
+    status: str  # ok | denied | failed
+    resources: int = 0
+    samples: int = 0
+    error: str | None = None
+
+
+class InventorySyncResult(BaseModel):
+    """What one inventory sync of one scope did."""
+
+    run_id: str
+    provider: str
+    scope: str
+    account: str
+    status: str  # ok | partial | failed
+    resources: int = 0
+    samples: int = 0
+    api_calls: int = 0
+    seconds: float = 0.0
+    regions: list[RegionOutcome] = Field(default_factory=list)
+    error: str | None = None
+
+
+class ResourceRow(BaseModel):
+    """One row of ``cloudspy resources``."""
+
+    provider: str
+    account: str
+    region: str
+    zone: str | None = None
+    resource_id: str
+    kind: str
+    name: str | None = None
+    state: str | None = None
+    power_state: str | None = None
+    type: str | None = None
+    size_gb: float | None = None
+    created_at: datetime | None = None
+    attached_to: str | None = None
+    tags: dict[str, str] = Field(default_factory=dict)
+    monthly_cost: Decimal | None = None
+    currency: str | None = None
+    price_basis: str | None = None
+    snapshot_at: datetime
+
+
+class Snapshot(BaseModel):
+    """How old the stored inventory is: the oldest and newest region snapshots."""
+
+    oldest: datetime | None = None
+    newest: datetime | None = None
+    age_hours: float | None = None
+    denied_regions: list[str] = Field(default_factory=list)
+
+    def describe(self) -> str:
+        """A short sentence for stderr: "inventory snapshot 3.2 h old"."""
+        if self.oldest is None:
+            return "no inventory in the store"
+        taken = f"{self.oldest:%Y-%m-%d %H:%M} UTC"
+        return f"inventory snapshot taken {taken} ({self.age_hours:.1f} h old)"
+
+
+class ResourceList(BaseModel):
+    """The answer of :func:`cloudspy.resources`."""
+
+    snapshot: Snapshot
+    count: int
+    rows: list[ResourceRow]
+    warnings: list[str] = Field(default_factory=list)

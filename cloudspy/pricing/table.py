@@ -1,0 +1,92 @@
+"""Estimate a resource's monthly cost from the shipped list-price table.
+
+Every estimate carries its basis: the unit price, the quantity, the source page,
+the reference region and the date the price was in effect. Resources whose type
+has no price get none (never a guess).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from importlib import resources as package_files
+from typing import Any
+
+from cloudspy.inventory.model import Resource
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A monthly amount, its currency, and how it was computed."""
+
+    amount: Decimal
+    currency: str
+    basis: str
+
+
+@cache
+def price_table() -> dict[str, Any]:
+    """The parsed ``data/prices.json`` (money as Decimal)."""
+    text = package_files.files("cloudspy.pricing").joinpath("data/prices.json").read_text("utf-8")
+    return json.loads(text, parse_float=Decimal)
+
+
+def _matches(entry: dict[str, Any], resource: Resource) -> bool:
+    if entry["provider"] != resource.provider or entry["kind"] != resource.kind:
+        return False
+    if entry["type"] not in ("*", resource.type):
+        return False
+    return "attached" not in entry or entry["attached"] == bool(resource.attached)
+
+
+def _pick(resource: Resource) -> dict[str, Any] | None:
+    exact = [e for e in price_table()["prices"] if _matches(e, resource)]
+    exact.sort(key=lambda e: e["type"] == "*")
+    for entry in exact:
+        limit = entry.get("max_size_gb")
+        if limit is None or (resource.size_gb is not None and resource.size_gb <= limit):
+            return entry
+    return None
+
+
+def estimate(resource: Resource) -> Estimate | None:
+    """The list-price monthly cost of ``resource``, or None when the table has no price."""
+    entry = _pick(resource)
+    if entry is None:
+        return None
+    table = price_table()
+    source = table["sources"][entry["source"]]
+    price = Decimal(entry["price"])
+    hours = Decimal(table["hours_per_month"])
+    where = f"{source['title']}, {source['region']}, as of {source['as_of']}, {source['url']}"
+    if entry["unit"] == "GB-month":
+        if resource.size_gb is None:
+            return None
+        size = Decimal(str(resource.size_gb))
+        amount = price * size
+        how = f"{price} {entry['currency']}/GB-month × {size.normalize():f} GB"
+    elif entry["unit"] == "hour":
+        amount = price * hours
+        how = f"{price} {entry['currency']}/hour × {hours} hours"
+    else:
+        amount = price
+        how = f"{price} {entry['currency']}/month (tier up to {entry['max_size_gb']} GB)"
+    what = resource.type if resource.type and entry["type"] != "*" else resource.kind
+    basis = f"list price of {what}: {how} ({where})"
+    if source["region"] not in ("all regions", resource.region):
+        basis += f"; this resource is in {resource.region}, whose price may differ"
+    return Estimate(amount, entry["currency"], basis)
+
+
+def apply_estimates(resources: list[Resource]) -> None:
+    """Fill ``monthly_cost`` where the collector left it empty and the table has a price."""
+    for resource in resources:
+        if resource.monthly_cost is not None:
+            continue
+        found = estimate(resource)
+        if found is not None:
+            resource.monthly_cost = found.amount
+            resource.currency = found.currency
+            resource.price_basis = found.basis

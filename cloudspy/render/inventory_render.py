@@ -1,0 +1,99 @@
+"""``cloudspy resources`` as a table, JSON or CSV."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cloudspy.models.inventory import ResourceList, ResourceRow, Snapshot
+from cloudspy.render.csv_out import write_csv
+from cloudspy.render.money import human, machine
+
+CSV_COLUMNS = [
+    "provider",
+    "account",
+    "region",
+    "zone",
+    "kind",
+    "resource_id",
+    "name",
+    "state",
+    "type",
+    "size_gb",
+    "created_at",
+    "attached_to",
+    "monthly_cost",
+    "currency",
+    "price_basis",
+    "tags",
+    "snapshot_at",
+]
+
+
+def snapshot_json(snap: Snapshot) -> dict[str, Any]:
+    """The snapshot block shared by resources, waste and schedule JSON."""
+    return {
+        "oldest": snap.oldest.isoformat() if snap.oldest else None,
+        "newest": snap.newest.isoformat() if snap.newest else None,
+        "age_hours": snap.age_hours,
+        "skipped_regions": snap.denied_regions,
+    }
+
+
+def _row_json(row: ResourceRow) -> dict[str, Any]:
+    data = row.model_dump(mode="json")
+    data["monthly_cost"] = machine(row.monthly_cost)
+    return data
+
+
+def resources_json(result: ResourceList) -> str:
+    """``{"snapshot": …, "count": N, "resources": [...]}`` (money as decimal strings)."""
+    document = {
+        "snapshot": snapshot_json(result.snapshot),
+        "count": result.count,
+        "resources": [_row_json(r) for r in result.rows],
+        "warnings": result.warnings,
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def resources_csv(result: ResourceList) -> str:
+    """One line per resource; tags as a JSON object."""
+    lines = []
+    for r in result.rows:
+        data = _row_json(r)
+        data["tags"] = json.dumps(r.tags, sort_keys=True) if r.tags else ""
+        lines.append([data.get(c) for c in CSV_COLUMNS])
+    return write_csv(CSV_COLUMNS, lines)
+
+
+def _size(row: ResourceRow) -> str:
+    if row.size_gb is None:
+        return row.type or ""
+    size = f"{row.size_gb:g} GB"
+    return f"{row.type} {size}" if row.type else size
+
+
+def resources_table(result: ResourceList) -> Any:
+    """A rich Table grouped by provider, account, region and kind."""
+    from rich.table import Table
+
+    table = Table(
+        title=f"{result.count} resource(s); {result.snapshot.describe()}", title_justify="left"
+    )
+    for name in ("Provider", "Account", "Region", "Kind", "Id", "Name", "State", "Type/size"):
+        table.add_column(name, overflow="fold", max_width=48)
+    table.add_column("Monthly", justify="right", no_wrap=True)
+    for r in result.rows:
+        table.add_row(
+            r.provider,
+            r.account,
+            r.region,
+            r.kind,
+            r.resource_id,
+            r.name or "",
+            r.state or "",
+            _size(r),
+            human(r.monthly_cost, r.currency) if r.monthly_cost is not None and r.currency else "—",
+        )
+    return table

@@ -1,0 +1,190 @@
+"""``cloudspy waste`` and ``cloudspy schedule`` as tables, JSON or CSV."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cloudspy.models.waste import MoneyTotal, ScheduleReport, WasteReport
+from cloudspy.render.csv_out import write_csv
+from cloudspy.render.inventory_render import snapshot_json
+from cloudspy.render.money import human, machine
+
+WASTE_CSV = [
+    "rule",
+    "severity",
+    "provider",
+    "account",
+    "region",
+    "kind",
+    "resource_id",
+    "name",
+    "monthly_savings",
+    "currency",
+    "reason",
+    "price_basis",
+    "evidence",
+]
+
+
+def _totals(totals: list[MoneyTotal]) -> list[dict[str, Any]]:
+    return [
+        {"currency": t.currency, "monthly_savings": machine(t.monthly_savings), "count": t.findings}
+        for t in totals
+    ]
+
+
+def waste_json(report: WasteReport) -> str:
+    """The documented JSON schema of ``cloudspy waste`` (money as decimal strings)."""
+    findings = []
+    for f in report.findings:
+        data = f.model_dump(mode="json")
+        data["monthly_savings"] = machine(f.monthly_savings)
+        findings.append(data)
+    document = {
+        "snapshot": snapshot_json(report.snapshot),
+        "rules": report.rules,
+        "totals": _totals(report.totals),
+        "findings": findings,
+        "warnings": report.warnings,
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def waste_csv(report: WasteReport) -> str:
+    """One line per finding; the evidence as a JSON object."""
+    lines = []
+    for f in report.findings:
+        data = f.model_dump(mode="json")
+        data["monthly_savings"] = machine(f.monthly_savings)
+        data["evidence"] = json.dumps(f.evidence, sort_keys=True)
+        lines.append([data.get(c) for c in WASTE_CSV])
+    return write_csv(WASTE_CSV, lines)
+
+
+def _money(amount: Any, currency: str | None) -> str:
+    return human(amount, currency) if amount is not None and currency else "no price"
+
+
+def waste_table(report: WasteReport) -> Any:
+    """A rich Table of findings, largest saving first, then a total row per currency."""
+    from rich.table import Table
+
+    table = Table(
+        title=f"{len(report.findings)} finding(s); {report.snapshot.describe()}",
+        title_justify="left",
+    )
+    for name in ("Rule", "Provider", "Account", "Region", "Resource", "Reason"):
+        table.add_column(name, overflow="fold", max_width=60 if name == "Reason" else 40)
+    table.add_column("Monthly", justify="right", no_wrap=True)
+    for f in report.findings:
+        label = (
+            f"{f.resource_id} ({f.name})" if f.name and f.name != f.resource_id else f.resource_id
+        )
+        table.add_row(
+            f.rule,
+            f.provider,
+            f.account,
+            f.region,
+            label,
+            f.reason,
+            _money(f.monthly_savings, f.currency),
+        )
+    for total in report.totals:
+        table.add_section()
+        table.add_row(
+            f"Total {total.currency}",
+            "",
+            "",
+            "",
+            f"{total.findings} priced finding(s)",
+            "",
+            human(total.monthly_savings, total.currency),
+        )
+    return table
+
+
+SCHEDULE_CSV = [
+    "provider",
+    "account",
+    "region",
+    "resource_id",
+    "name",
+    "pattern",
+    "off_hour",
+    "on_hour",
+    "timezone",
+    "hours_off_per_week",
+    "hours_saved_per_month",
+    "monthly_savings",
+    "currency",
+    "custodian_offhours",
+    "price_basis",
+]
+
+
+def schedule_json(report: ScheduleReport) -> str:
+    """The JSON of ``cloudspy schedule`` (money as decimal strings)."""
+    rows = []
+    for s in report.suggestions:
+        data = s.model_dump(mode="json")
+        data["monthly_savings"] = machine(s.monthly_savings)
+        data["hours_saved_per_month"] = str(s.hours_saved_per_month)
+        rows.append(data)
+    document = {
+        "snapshot": snapshot_json(report.snapshot),
+        "timezone": report.timezone,
+        "vms_analyzed": report.vms_analyzed,
+        "totals": _totals(report.totals),
+        "suggestions": rows,
+        "warnings": report.warnings,
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def schedule_csv(report: ScheduleReport) -> str:
+    """One line per suggested schedule."""
+    lines = []
+    for s in report.suggestions:
+        data = s.model_dump(mode="json")
+        data["monthly_savings"] = machine(s.monthly_savings)
+        lines.append([data.get(c) for c in SCHEDULE_CSV])
+    return write_csv(SCHEDULE_CSV, lines)
+
+
+def schedule_table(report: ScheduleReport) -> Any:
+    """A rich Table: VM, off/on hours, hours and money saved, the Custodian tag value."""
+    from rich.table import Table
+
+    table = Table(
+        title=f"{len(report.suggestions)} schedule(s) for {report.vms_analyzed} VM(s) with "
+        f"hourly CPU, times in {report.timezone}; {report.snapshot.describe()}",
+        title_justify="left",
+    )
+    for name in ("Provider", "Resource", "Off", "On", "Hours off/month"):
+        table.add_column(name, overflow="fold", max_width=40)
+    table.add_column("Monthly", justify="right", no_wrap=True)
+    table.add_column("Custodian offhours tag", no_wrap=True)
+    for s in report.suggestions:
+        days = "Mon–Fri (off all weekend)" if s.pattern == "weeknights-and-weekends" else "daily"
+        table.add_row(
+            s.provider,
+            f"{s.resource_id} ({s.name})" if s.name else s.resource_id,
+            f"{s.off_hour:02d}:00 {days}",
+            f"{s.on_hour:02d}:00",
+            str(s.hours_saved_per_month),
+            _money(s.monthly_savings, s.currency),
+            s.custodian_offhours,
+        )
+    for total in report.totals:
+        table.add_section()
+        table.add_row(
+            f"Total {total.currency}",
+            "",
+            "",
+            "",
+            "",
+            human(total.monthly_savings, total.currency),
+            "",
+        )
+    return table

@@ -1,0 +1,1 @@
+"""Waste rules: one module per rule, each with metadata and a pure ``evaluate()``."""

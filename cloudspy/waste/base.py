@@ -1,0 +1,60 @@
+"""What a waste rule is: its metadata, the context it reads, and the finding it returns.
+
+A rule is a module with a ``META`` (:class:`RuleMeta`) and a pure
+``evaluate(resource, ctx) -> Finding | None`` over normalized resources
+(:mod:`cloudspy.inventory.model`). Rules never look at a provider's name or raw
+payload: the providers' collectors normalize ``attached``, ``power_state``,
+``target_count`` … and rules read only those.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from cloudspy.inventory.model import DailyUsage, Resource
+from cloudspy.waste.settings import WasteSettings
+
+SEVERITIES = ("low", "medium", "high")
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    """Everything known about a rule besides its logic (the rule catalogue is built from it)."""
+
+    id: str
+    title: str
+    providers: tuple[str, ...]
+    kind: str
+    severity: str
+    why: str
+    fix: str
+    permissions: dict[str, tuple[str, ...]]
+    reads: tuple[str, ...]
+    reference: str | None = None
+
+
+@dataclass
+class Finding:
+    """One resource that wastes money, why, and the evidence.
+
+    ``priced`` are the resources whose monthly cost the fix saves (the resource
+    itself, or a stopped VM's disks and addresses).
+    """
+
+    rule: str
+    resource: Resource
+    reason: str
+    evidence: dict[str, Any]
+    priced: list[Resource] = field(default_factory=list)
+
+
+@dataclass
+class WasteContext:
+    """What rules may read besides the resource: time, thresholds, utilization, attachments."""
+
+    now: datetime
+    settings: WasteSettings
+    usage: dict[str, DailyUsage] = field(default_factory=dict)
+    attachments: dict[str, list[Resource]] = field(default_factory=dict)

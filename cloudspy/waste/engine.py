@@ -1,0 +1,187 @@
+"""Run the waste rules over the stored inventory and price every finding.
+
+A finding's saving is the monthly cost of the resources it names: their actual
+billed cost over the last 30 days when the ``cost`` table has charges for their
+resource ids (CUR or FOCUS data with resource ids), otherwise the list-price
+estimate stored with the resource. Each finding says which basis it used.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from cloudspy.inventory.model import DISK, IP, VM, Resource
+from cloudspy.inventory.queries import (
+    ActualCost,
+    ResourceFilter,
+    actual_costs,
+    daily_usage,
+    load_resources,
+)
+from cloudspy.models.waste import MoneyTotal, ScheduleSuggestion, WasteFinding
+from cloudspy.waste.base import Finding, WasteContext
+from cloudspy.waste.registry import Rule
+from cloudspy.waste.settings import WasteSettings
+
+if TYPE_CHECKING:
+    import duckdb
+
+ACTUAL_DAYS = 30
+
+
+def _needs(rules: list[Rule]) -> list[str]:
+    kinds = {r.meta.kind for r in rules}
+    if VM in kinds:
+        kinds |= {DISK, IP}  # a stopped VM's attachments
+    return sorted(kinds)
+
+
+def evaluate_rules(
+    rules: list[Rule], resources: list[Resource], ctx: WasteContext
+) -> list[tuple[Rule, Finding]]:
+    """Every (rule, finding) pair over ``resources`` (pure; no store access)."""
+    by_kind: dict[str, list[Resource]] = defaultdict(list)
+    for resource in resources:
+        by_kind[resource.kind].append(resource)
+    out = []
+    for rule in rules:
+        for resource in by_kind.get(rule.meta.kind, ()):
+            finding = rule.evaluate(resource, ctx)
+            if finding is not None:
+                out.append((rule, finding))
+    return out
+
+
+def attachments_of(resources: list[Resource]) -> dict[str, list[Resource]]:
+    """What is attached to each resource id (disks and addresses of a VM)."""
+    out: dict[str, list[Resource]] = defaultdict(list)
+    for resource in resources:
+        if resource.attached_to:
+            out[resource.attached_to].append(resource)
+    return out
+
+
+def _price(
+    finding: Finding, actual: dict[str, ActualCost]
+) -> tuple[Decimal | None, str | None, str]:
+    if len(finding.priced) == 1:
+        only = finding.priced[0]
+        if only.resource_id not in actual and only.monthly_cost is not None and only.currency:
+            return only.monthly_cost, only.currency, only.price_basis or ""
+    amounts: dict[str, Decimal] = defaultdict(Decimal)
+    bases: list[str] = []
+    missing: list[str] = []
+    for resource in finding.priced:
+        cost = actual.get(resource.resource_id)
+        if cost is not None:
+            amounts[cost.currency] += cost.amount
+            bases.append(
+                f"{resource.resource_id}: actual billed cost {cost.amount:.4f} {cost.currency} "
+                f"over {cost.start}–{cost.end} ({cost.days} day(s) with charges) in the store"
+            )
+        elif resource.monthly_cost is not None and resource.currency:
+            amounts[resource.currency] += resource.monthly_cost
+            bases.append(f"{resource.resource_id}: {resource.price_basis}")
+        else:
+            missing.append(resource.resource_id)
+    if missing:
+        bases.append(
+            f"no actual cost and no list price known for {', '.join(missing)} "
+            f"(type {finding.resource.type or 'unknown'}): not included"
+        )
+    if not amounts:
+        return None, None, "; ".join(bases)
+    currency = max(amounts, key=lambda c: amounts[c])
+    if len(amounts) > 1:
+        others = ", ".join(f"{v:.2f} {c}" for c, v in amounts.items() if c != currency)
+        bases.append(f"also {others} in another currency, not added")
+    return amounts[currency], currency, "; ".join(bases)
+
+
+def find_waste(
+    conn: duckdb.DuckDBPyConnection,
+    rules: list[Rule],
+    settings: WasteSettings,
+    *,
+    now: datetime,
+    providers: list[str],
+    regions: list[str],
+) -> list[WasteFinding]:
+    """Findings of ``rules`` over the stored inventory, priced, largest saving first."""
+    import gc
+
+    # Hundreds of thousands of short-lived objects and no reference cycles: the cyclic
+    # collector would only rescan them (a third of the run time at 100,000 resources).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _find_waste(conn, rules, settings, now=now, providers=providers, regions=regions)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _find_waste(
+    conn: duckdb.DuckDBPyConnection,
+    rules: list[Rule],
+    settings: WasteSettings,
+    *,
+    now: datetime,
+    providers: list[str],
+    regions: list[str],
+) -> list[WasteFinding]:
+    resources = load_resources(
+        conn, ResourceFilter(providers=providers, regions=regions, kinds=_needs(rules))
+    )
+    today = now.date()
+    usage = {}
+    if any(r.meta.kind == VM for r in rules):
+        window = int(settings.idle("idle_window_days"))
+        usage = daily_usage(conn, today - timedelta(days=window), today)
+    ctx = WasteContext(
+        now=now, settings=settings, usage=usage, attachments=attachments_of(resources)
+    )
+    pairs = evaluate_rules(rules, resources, ctx)
+    ids = sorted({r.resource_id for _, f in pairs for r in f.priced})
+    actual = actual_costs(conn, ids, today - timedelta(days=ACTUAL_DAYS), today)
+    out = []
+    for rule, finding in pairs:
+        amount, currency, basis = _price(finding, actual)
+        res = finding.resource
+        out.append(
+            WasteFinding(
+                rule=rule.meta.id,
+                title=rule.meta.title,
+                severity=rule.meta.severity,
+                provider=res.provider,
+                account=res.account,
+                region=res.region,
+                kind=res.kind,
+                resource_id=res.resource_id,
+                name=res.name,
+                reason=finding.reason,
+                evidence=finding.evidence,
+                monthly_savings=amount,
+                currency=currency,
+                price_basis=basis,
+            )
+        )
+    out.sort(key=lambda f: (-(f.monthly_savings or Decimal(0)), f.rule, f.resource_id))
+    return out
+
+
+def totals(findings: Sequence[WasteFinding | ScheduleSuggestion]) -> list[MoneyTotal]:
+    """The monthly saving per currency (never summed across currencies)."""
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    counts: dict[str, int] = defaultdict(int)
+    for f in findings:
+        if f.monthly_savings is not None and f.currency:
+            sums[f.currency] += f.monthly_savings
+            counts[f.currency] += 1
+    return [
+        MoneyTotal(currency=c, monthly_savings=sums[c], findings=counts[c]) for c in sorted(sums)
+    ]

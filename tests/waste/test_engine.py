@@ -1,0 +1,145 @@
+"""The waste engine over a real store: snapshot replacement, pricing basis, currencies."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from cloudspy import api
+from cloudspy.config import Settings
+from cloudspy.errors import NoDataError, UsageError
+from cloudspy.inventory import model as m
+from cloudspy.inventory.model import MetricSample, Resource
+from cloudspy.inventory.source import Collected
+from cloudspy.inventory.store import replace_scope
+from cloudspy.pricing.table import apply_estimates
+from cloudspy.store.connection import connect
+
+NOW = datetime(2026, 11, 25, 12)
+
+
+def _store(db, parts, scope="aws:inventory:1", denied=None, at=NOW):
+    for part in parts:
+        apply_estimates(part.resources)
+    with connect(db, read_only=False) as conn:
+        replace_scope(
+            conn,
+            scope=scope,
+            provider="aws",
+            account="1",
+            collected=parts,
+            denied=denied or {},
+            snapshot_at=at,
+            run_id="r1",
+        )
+
+
+def _disk(rid, region="us-east-1", attached=False, size=100):
+    return Resource("aws", "1", region, rid, m.DISK, type="gp3", size_gb=size, attached=attached)
+
+
+def test_a_region_snapshot_replaces_only_that_region(db):
+    _store(
+        db,
+        [
+            Collected("us-east-1", [_disk("vol-a")]),
+            Collected("eu-west-1", [_disk("vol-b", region="eu-west-1")]),
+        ],
+    )
+    _store(db, [Collected("us-east-1", [_disk("vol-c")])], denied={"eu-west-1": "denied"})
+    with connect(db) as conn:
+        rows = conn.execute("SELECT region, resource_id FROM resource ORDER BY 1").fetchall()
+        status = conn.execute("SELECT region, status FROM inventory_coverage ORDER BY 1").fetchall()
+    assert rows == [("eu-west-1", "vol-b"), ("us-east-1", "vol-c")]
+    assert status == [("eu-west-1", "denied"), ("us-east-1", "ok")]
+    report = api.waste(db=db, settings=Settings(), now=NOW)
+    assert "eu-west-1" in report.warnings[0]
+
+
+def test_list_prices_name_their_source_and_totals_stay_per_currency(db):
+    _store(db, [Collected("us-east-1", [_disk("vol-a", size=100), _disk("vol-b", size=10)])])
+    report = api.waste(db=db, settings=Settings(), now=NOW)
+    assert [f.resource_id for f in report.findings] == ["vol-a", "vol-b"]
+    first = report.findings[0]
+    assert first.monthly_savings == Decimal("8.00") and first.currency == "USD"
+    assert "0.08 USD/GB-month × 100 GB" in first.price_basis
+    assert "aws.amazon.com/ebs/pricing" in first.price_basis and "as of" in first.price_basis
+    assert [(t.currency, t.monthly_savings) for t in report.totals] == [("USD", Decimal("8.80"))]
+
+
+def test_actual_cost_from_the_store_wins_over_the_list_price(db):
+    _store(db, [Collected("us-east-1", [_disk("vol-a"), _disk("vol-eur")])])
+    with connect(db, read_only=False) as conn:
+        for day in range(30):
+            start = NOW.replace(hour=0) - timedelta(days=day + 1)
+            for rid, currency in (("vol-a", "USD"), ("vol-eur", "EUR")):
+                conn.execute(
+                    "INSERT INTO cost (ProviderName, BillingAccountId, ResourceId, ChargeCategory,"
+                    " ChargePeriodStart, ChargePeriodEnd, BilledCost, BillingCurrency, x_source,"
+                    " x_scope) VALUES ('AWS', '1', ?, 'Usage', ?, ?, 0.5, ?, 'test', 'test')",
+                    [rid, start, start + timedelta(days=1), currency],
+                )
+    report = api.waste(db=db, settings=Settings(), now=NOW)
+    by_id = {f.resource_id: f for f in report.findings}
+    assert by_id["vol-a"].monthly_savings == Decimal("15.0")
+    assert "actual billed cost" in by_id["vol-a"].price_basis
+    assert "30 day(s) with charges" in by_id["vol-a"].price_basis
+    assert by_id["vol-eur"].currency == "EUR"
+    assert {t.currency: t.monthly_savings for t in report.totals} == {
+        "EUR": Decimal("15.0"),
+        "USD": Decimal("15.0"),
+    }
+
+
+def test_a_resource_without_any_price_says_so(db):
+    odd = Resource("aws", "1", "us-east-1", "vol-x", m.DISK, type="gp9", size_gb=5, attached=False)
+    _store(db, [Collected("us-east-1", [odd])])
+    (finding,) = api.waste(db=db, settings=Settings(), now=NOW).findings
+    assert finding.monthly_savings is None and finding.currency is None
+    assert "no actual cost and no list price known for vol-x (type gp9)" in finding.price_basis
+
+
+def test_idle_vm_reads_the_daily_rollup_of_hourly_metrics(db):
+    vm = Resource("aws", "1", "us-east-1", "i-1", m.VM, power_state=m.RUNNING, type="t3.micro")
+    start = NOW.replace(hour=0) - timedelta(days=14)
+    samples = [
+        MetricSample("i-1", metric, start + timedelta(hours=h), value, unit)
+        for h in range(14 * 24)
+        for metric, value, unit in (
+            (m.CPU_PERCENT, 2.0, "Percent"),
+            (m.NETWORK_BYTES, 1e5, "Bytes"),
+        )
+    ]
+    _store(db, [Collected("us-east-1", [vm], samples, metrics_since=start)])
+    (finding,) = api.waste(db=db, settings=Settings(), now=NOW, rule=["idle-vm"]).findings
+    assert finding.evidence["days_with_data"] == 14
+    assert finding.evidence["daily_network_mb"][0] == pytest.approx(2.4)
+    assert finding.monthly_savings == Decimal("0.0104") * 730
+    # A new sync of the window replaces the samples instead of adding to them.
+    _store(db, [Collected("us-east-1", [vm], samples, metrics_since=start)])
+    with connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM metric").fetchall()[0][0] == len(samples)
+        assert conn.execute("SELECT max(samples) FROM metric_daily").fetchall()[0][0] == 24
+
+
+def test_min_monthly_savings_and_bad_inputs(db):
+    _store(db, [Collected("us-east-1", [_disk("vol-a", size=100), _disk("vol-b", size=10)])])
+    report = api.waste(db=db, settings=Settings(), now=NOW, min_monthly_savings="5")
+    assert [f.resource_id for f in report.findings] == ["vol-a"]
+    with pytest.raises(UsageError, match="not a number"):
+        api.waste(db=db, settings=Settings(), min_monthly_savings="lots")
+    with pytest.raises(UsageError, match="negative"):
+        api.waste(db=db, settings=Settings(), min_monthly_savings="-1")
+    with pytest.raises(UsageError, match="unknown provider"):
+        api.waste(db=db, settings=Settings(), provider=["ibm"])
+
+
+def test_a_store_without_inventory_is_no_data(db, tmp_path):
+    with pytest.raises(NoDataError):
+        api.waste(db=tmp_path / "missing.duckdb", settings=Settings())
+    with connect(db, read_only=False):
+        pass
+    with pytest.raises(NoDataError, match="no inventory"):
+        api.resources(db=db, settings=Settings())

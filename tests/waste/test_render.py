@@ -1,0 +1,70 @@
+"""Renderers of resources and waste: CSV cells neutralized, money as decimal strings."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime
+
+from cloudspy import api
+from cloudspy.config import Settings
+from cloudspy.inventory import model as m
+from cloudspy.inventory.model import Resource
+from cloudspy.inventory.source import Collected
+from cloudspy.inventory.store import replace_scope
+from cloudspy.pricing.table import apply_estimates
+from cloudspy.render.inventory_render import resources_csv, resources_json
+from cloudspy.render.waste_render import waste_csv, waste_json
+from cloudspy.store.connection import connect
+
+NOW = datetime(2026, 11, 25, 12)
+
+
+def _store_hostile(db):
+    disk = Resource(
+        "aws",
+        "1",
+        "us-east-1",
+        "vol-1",
+        m.DISK,
+        name='=HYPERLINK("x")',
+        type="gp2",
+        size_gb=3,
+        attached=False,
+        tags={"owner": "@evil"},
+    )
+    apply_estimates([disk])
+    with connect(db, read_only=False) as conn:
+        replace_scope(
+            conn,
+            scope="s",
+            provider="aws",
+            account="1",
+            collected=[Collected("us-east-1", [disk])],
+            denied={},
+            snapshot_at=NOW,
+            run_id="r",
+        )
+
+
+def test_csv_cells_that_spreadsheets_would_evaluate_are_neutralized(db):
+    _store_hostile(db)
+    listing = api.resources(db=db, settings=Settings(), now=NOW)
+    row = next(csv.DictReader(io.StringIO(resources_csv(listing))))
+    assert row["name"] == '\'=HYPERLINK("x")'
+    assert row["monthly_cost"] == "0.3000"
+    report = api.waste(db=db, settings=Settings(), now=NOW)
+    finding = next(csv.DictReader(io.StringIO(waste_csv(report))))
+    assert finding["name"].startswith("'=") and finding["monthly_savings"] == "0.3000"
+
+
+def test_json_money_is_a_decimal_string_beside_its_currency(db):
+    _store_hostile(db)
+    listing = json.loads(resources_json(api.resources(db=db, settings=Settings(), now=NOW)))
+    assert listing["resources"][0]["monthly_cost"] == "0.3000"
+    assert listing["resources"][0]["currency"] == "USD"
+    assert listing["snapshot"]["age_hours"] == 0.0
+    doc = json.loads(waste_json(api.waste(db=db, settings=Settings(), now=NOW)))
+    assert doc["totals"] == [{"currency": "USD", "monthly_savings": "0.3000", "count": 1}]
+    assert doc["findings"][0]["evidence"] == {"state": None, "size_gb": 3.0, "type": "gp2"}
