@@ -1,0 +1,1 @@
+"""Insights over the cached costs: compare, forecast, check and alert (pure functions)."""

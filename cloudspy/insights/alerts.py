@@ -1,0 +1,216 @@
+"""Cost alerts: daily spikes against a same-weekday baseline, and groups that newly appear.
+
+A day's baseline is the median of the same weekday in the previous
+``baseline_weeks`` weeks, so a Monday is judged against Mondays and the weekend
+dip never looks like a drop or a Monday like a spike. A spike needs both the
+ratio (``spike_ratio`` × baseline) and an absolute excess (``min_amount``), so
+cents never page anyone. Detection is pure; the ``alert`` table de-duplicates
+across runs and records, per channel, what was accepted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from cloudspy.dimensions import Dimension
+from cloudspy.insights.data import answerable_scopes, daily_series
+from cloudspy.insights.forecast import median
+from cloudspy.insights.settings import AlertSettings
+from cloudspy.models.insights import Alert
+from cloudspy.periods import Window
+from cloudspy.store.cost_queries import CostFilter
+
+if TYPE_CHECKING:
+    import duckdb
+
+Series = dict[tuple[tuple[str, ...], str], dict[date, Decimal]]
+CENTS = Decimal("0.01")
+
+
+def alert_key(kind: str, dimension: str, group: str, day: date, currency: str) -> str:
+    """A stable identity: the same spike found by tomorrow's run has the same key."""
+    raw = "\x1f".join([kind, dimension, group, day.isoformat(), currency])
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def detect_spikes(
+    series: Series, dimension: str, days: list[date], config: AlertSettings
+) -> list[Alert]:
+    """Days in ``days`` whose cost exceeds the same-weekday median by the configured margins."""
+    found = []
+    for (key, currency), points in sorted(series.items()):
+        first_seen = min(points) if points else None
+        for day in days:
+            amount = points.get(day, Decimal(0))
+            earlier = [day - timedelta(weeks=k) for k in range(1, config.baseline_weeks + 1)]
+            known = [d for d in earlier if first_seen is not None and d >= first_seen]
+            if len(known) < min(2, config.baseline_weeks):
+                continue
+            baseline = median([points.get(d, Decimal(0)) for d in known])
+            if baseline <= 0:
+                continue
+            if amount >= baseline * config.spike_ratio and amount - baseline >= config.min_amount:
+                group = key[0]
+                ratio = (amount / baseline).quantize(Decimal("0.1"))
+                found.append(
+                    Alert(
+                        key=alert_key("spike", dimension, group, day, currency),
+                        kind="spike",
+                        dimension=dimension,
+                        group=group,
+                        day=day,
+                        currency=currency,
+                        amount=amount,
+                        baseline=baseline,
+                        message=f"{dimension} {group}: {amount.quantize(CENTS)} {currency} on "
+                        f"{day} ({day:%a}), {ratio}× the usual {baseline.quantize(CENTS)}",
+                    )
+                )
+    return found
+
+
+def detect_new(
+    series: Series, dimension: str, days: list[date], history_start: date, config: AlertSettings
+) -> list[Alert]:
+    """Groups first charged within ``days`` after none since ``history_start``."""
+    found = []
+    window_start = min(days)
+    for (key, currency), points in sorted(series.items()):
+        charged = sorted(d for d, v in points.items() if v)
+        if not charged or charged[0] < window_start or charged[0] <= history_start:
+            continue
+        recent = sum((v for d, v in points.items() if d >= window_start), Decimal(0))
+        if recent < config.min_amount:
+            continue
+        group, first = key[0], charged[0]
+        found.append(
+            Alert(
+                key=alert_key("new", dimension, group, first, currency),
+                kind="new",
+                dimension=dimension,
+                group=group,
+                day=first,
+                currency=currency,
+                amount=recent,
+                message=f"new {dimension} {group}: first charged on {first}, "
+                f"{recent.quantize(CENTS)} {currency} since",
+            )
+        )
+    return found
+
+
+def detect_store(
+    conn: duckdb.DuckDBPyConnection,
+    spike_dims: list[Dimension],
+    new_dims: list[Dimension],
+    filters: CostFilter,
+    metric: str,
+    today: date,
+    config: AlertSettings,
+) -> list[Alert]:
+    """Spikes and new groups over the last ``lookback_days`` days before ``today``."""
+    days = Window(today - timedelta(days=config.lookback_days), today).each_day()
+    history = Window(days[0] - timedelta(weeks=config.baseline_weeks), today)
+    alerts: list[Alert] = []
+    answerable_scopes(conn, history, [*spike_dims, *new_dims], filters, metric)
+    for dim in spike_dims:
+        alerts += detect_spikes(
+            daily_series(conn, history, [dim], filters, metric), dim.name, days, config
+        )
+    for dim in new_dims:
+        series = daily_series(conn, history, [dim], filters, metric)
+        alerts += detect_new(series, dim.name, days, history.start, config)
+    return alerts
+
+
+def delivered(conn: duckdb.DuckDBPyConnection, keys: list[str]) -> dict[str, set[str]]:
+    """Per alert key, the channels that already accepted it."""
+    if not keys:
+        return {}
+    rows = conn.execute(
+        f"SELECT key, channel FROM alert_delivery WHERE key IN ({', '.join('?' for _ in keys)})",
+        keys,
+    ).fetchall()
+    out: dict[str, set[str]] = {}
+    for key, channel in rows:
+        out.setdefault(key, set()).add(channel)
+    return out
+
+
+def record(conn: duckdb.DuckDBPyConnection, alerts: list[Alert]) -> int:
+    """Insert alerts not seen before (one statement); returns how many were new."""
+    if not alerts:
+        return 0
+    before = conn.execute("SELECT count(*) FROM alert").fetchall()[0][0]
+    now = datetime.now(UTC).replace(tzinfo=None)
+    values = ", ".join("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')" for _ in alerts)
+    params: list[object] = []
+    for a in alerts:
+        params += [
+            a.key,
+            a.kind,
+            a.dimension,
+            a.group,
+            a.day,
+            a.amount,
+            a.currency,
+            a.baseline,
+            a.message,
+            now,
+        ]
+    conn.execute(f"INSERT OR IGNORE INTO alert VALUES {values}", params)
+    return int(conn.execute("SELECT count(*) FROM alert").fetchall()[0][0] - before)
+
+
+def pending(conn: duckdb.DuckDBPyConnection, channel: str, since: date) -> list[Alert]:
+    """Alerts from ``since`` on that ``channel`` has not accepted yet, oldest first."""
+    rows = conn.execute(
+        "SELECT key, kind, dimension, group_value, day, amount, currency, baseline, message"
+        " FROM alert a WHERE day >= ? AND NOT EXISTS (SELECT 1 FROM alert_delivery d"
+        " WHERE d.key = a.key AND d.channel = ?) ORDER BY day, key",
+        [since, channel],
+    ).fetchall()
+    return [
+        Alert(
+            key=r[0],
+            kind=r[1],
+            dimension=r[2],
+            group=r[3],
+            day=r[4],
+            amount=r[5],
+            currency=r[6],
+            baseline=r[7],
+            message=r[8],
+        )
+        for r in rows
+    ]
+
+
+def mark_sent(
+    conn: duckdb.DuckDBPyConnection, keys: list[str], channel: str, channels: list[str]
+) -> None:
+    """Record that ``channel`` accepted ``keys``; alerts every channel has accepted become sent."""
+    if not keys:
+        return
+    now = datetime.now(UTC).replace(tzinfo=None)
+    marks = ", ".join("?" for _ in keys)
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        conn.execute(
+            "INSERT OR IGNORE INTO alert_delivery SELECT key, ?, ? FROM alert"
+            f" WHERE key IN ({marks})",
+            [channel, now, *keys],
+        )
+        conn.execute(
+            f"UPDATE alert SET status = 'sent' WHERE key IN ({marks}) AND (SELECT count(DISTINCT"
+            " channel) FROM alert_delivery d WHERE d.key = alert.key"
+            f" AND d.channel IN ({', '.join('?' for _ in channels)})) >= ?",
+            [*keys, *channels, len(channels)],
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise

@@ -1,0 +1,208 @@
+"""Results of compare, forecast, check and alert: the documented JSON of those commands.
+
+Money is :class:`~decimal.Decimal` beside its currency; amounts of different
+currencies are never added, so every total is per currency.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from cloudspy.models.costs import WindowModel
+
+
+class CompareRow(BaseModel):
+    """One group in one currency: this period against the previous one."""
+
+    group: dict[str, str]
+    labels: dict[str, str] = Field(default_factory=dict)
+    currency: str
+    current: Decimal
+    previous: Decimal
+    change: Decimal
+    change_pct: Decimal | None = None
+    status: Literal["new", "vanished", "changed", "unchanged"]
+
+
+class CompareTotal(BaseModel):
+    """The total of one currency in both periods."""
+
+    currency: str
+    current: Decimal
+    previous: Decimal
+    change: Decimal
+    change_pct: Decimal | None = None
+    unallocated: Decimal | None = None
+    unallocated_pct: Decimal | None = None
+
+
+class CompareResult(BaseModel):
+    """The answer of :func:`cloudspy.compare`."""
+
+    period: str
+    label: str
+    current: WindowModel
+    previous: WindowModel
+    partial: bool = False
+    partial_note: str | None = None
+    metric: str
+    group_by: list[str]
+    totals: list[CompareTotal]
+    rows: list[CompareRow]
+    movers_up: list[CompareRow] = Field(default_factory=list)
+    movers_down: list[CompareRow] = Field(default_factory=list)
+    new_groups: list[CompareRow] = Field(default_factory=list)
+    vanished_groups: list[CompareRow] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class ForecastPoint(BaseModel):
+    """One forecast day: the expected cost and its 80 % interval."""
+
+    day: date
+    mean: Decimal
+    lower: Decimal
+    upper: Decimal
+
+
+class ForecastSeries(BaseModel):
+    """Our forecast of one group (or ``"total"``) in one currency.
+
+    ``forecast``/``lower``/``upper`` cover the horizon; ``period_*`` is the
+    month-end projection: ``actual_to_date`` plus the forecast rest of the month.
+    """
+
+    name: str
+    currency: str
+    actual_to_date: Decimal = Decimal(0)
+    forecast: Decimal
+    lower: Decimal
+    upper: Decimal
+    period_total: Decimal
+    period_lower: Decimal
+    period_upper: Decimal
+    group: dict[str, str] = Field(default_factory=dict)
+    labels: dict[str, str] = Field(default_factory=dict)
+    is_total: bool = False
+    history: WindowModel | None = None
+    mape: Decimal | None = None
+    backtest_origins: int = 0
+    backtest_days: int = 0
+    points: list[ForecastPoint] = Field(default_factory=list)
+    provider_scope: str | None = None
+
+
+class ProviderForecast(BaseModel):
+    """A forecast published by the provider itself (AWS GetCostForecast), shown beside ours."""
+
+    provider: str
+    scope: str
+    currency: str
+    forecast: Decimal
+    lower: Decimal | None = None
+    upper: Decimal | None = None
+    interval_pct: int | None = None
+    error: str | None = None
+    window: WindowModel | None = None
+    month_rest: Decimal | None = None
+    month_rest_lower: Decimal | None = None
+    month_rest_upper: Decimal | None = None
+    period_total: Decimal | None = None
+    source: str = ""
+    api_calls: int = 0
+    api_cost: Decimal | None = None
+    api_cost_currency: str | None = None
+
+
+class ForecastResult(BaseModel):
+    """The answer of :func:`cloudspy.forecast`."""
+
+    horizon: WindowModel
+    history: WindowModel
+    to_date: WindowModel | None = None
+    metric: str
+    method: str
+    interval_pct: int
+    series: list[ForecastSeries]
+    provider_forecasts: list[ProviderForecast] = Field(default_factory=list)
+    horizon_label: str = ""
+    month: WindowModel | None = None
+    group_by: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class CheckItem(BaseModel):
+    """One limit evaluated for one group (or the total) in one currency."""
+
+    limit: str
+    kind: Literal["budget", "budget-forecast", "increase"]
+    group: dict[str, str] = Field(default_factory=dict)
+    currency: str
+    actual: Decimal
+    threshold: str
+    limit_amount: Decimal | None = None
+    baseline: Decimal | None = None
+    change: Decimal | None = None
+    change_pct: Decimal | None = None
+    breached: bool
+    message: str
+
+
+class CheckResult(BaseModel):
+    """The answer of :func:`cloudspy.check`; ``breached`` decides exit code 1."""
+
+    period: str
+    window: WindowModel
+    baseline_window: WindowModel | None = None
+    metric: str
+    newest_day: date | None = None
+    items: list[CheckItem]
+    warnings: list[str] = Field(default_factory=list)
+
+    @property
+    def breached(self) -> bool:
+        """Whether any limit is breached."""
+        return any(item.breached for item in self.items)
+
+
+class Alert(BaseModel):
+    """A cost spike or a newly appeared group, identified by a stable de-duplication key."""
+
+    key: str
+    kind: Literal["spike", "new"]
+    dimension: str
+    group: str
+    day: date
+    currency: str
+    amount: Decimal
+    baseline: Decimal | None = None
+    message: str
+
+
+class ChannelOutcome(BaseModel):
+    """What one channel did with the pending alerts."""
+
+    channel: str
+    sent: int = 0
+    ok: bool = True
+    error: str | None = None
+
+
+class AlertRun(BaseModel):
+    """The answer of :func:`cloudspy.alert`."""
+
+    dry_run: bool
+    detected: list[Alert]
+    new: int = 0
+    pending: list[Alert] = Field(default_factory=list)
+    channels: list[ChannelOutcome] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        """Whether any channel failed to deliver."""
+        return any(not c.ok for c in self.channels)

@@ -1,0 +1,1 @@
+"""Alert channels (Slack, email, webhook) and the secrets they need."""
