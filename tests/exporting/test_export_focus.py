@@ -1,0 +1,111 @@
+"""`cloudspy export --format focus`: FOCUS 1.2 names, types and values, read back (#6)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from cloudspy import api
+from cloudspy.exporting.focus import CHARGE_CATEGORIES, SERVICE_CATEGORIES
+from tests.exporting.hostile import store_totals
+
+TODAY = date(2026, 11, 25)
+WINDOW = ("2026-10-01", "2026-11-01")
+# The FOCUS 1.2 columns every conformant dataset carries (Mandatory).
+MANDATORY = {
+    "BilledCost",
+    "BillingAccountId",
+    "BillingAccountName",
+    "BillingCurrency",
+    "BillingPeriodEnd",
+    "BillingPeriodStart",
+    "ChargeCategory",
+    "ChargeClass",
+    "ChargeDescription",
+    "ChargePeriodEnd",
+    "ChargePeriodStart",
+    "ContractedCost",
+    "EffectiveCost",
+    "InvoiceIssuerName",
+    "ListCost",
+    "PricingQuantity",
+    "PricingUnit",
+    "ProviderName",
+    "PublisherName",
+    "ServiceCategory",
+    "ServiceName",
+}
+
+
+@pytest.fixture(scope="module", params=["focus.csv", "focus.parquet"])
+def focus_file(request, hostile_db: Path, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("focus") / request.param
+    api.export("focus", out, since=WINDOW[0], until=WINDOW[1], db=hostile_db, today=TODAY)
+    return out
+
+
+def _read(path: Path) -> str:
+    if path.suffix == ".parquet":
+        return f"read_parquet('{path}')"
+    return f"read_csv('{path}', types={{'BilledCost': 'DECIMAL(38, 16)'}})"
+
+
+def test_plain_duckdb_reads_the_store_totals(focus_file: Path, hostile_db: Path) -> None:
+    conn = duckdb.connect()
+    got = dict(
+        conn.execute(
+            f"SELECT BillingCurrency, sum(BilledCost) FROM {_read(focus_file)} GROUP BY 1"
+        ).fetchall()
+    )
+    assert got == {c: v[0] for c, v in store_totals(hostile_db, *WINDOW).items()}
+
+
+def test_columns_types_and_values_conform(focus_file: Path) -> None:
+    conn = duckdb.connect()
+    described = conn.execute(f"DESCRIBE SELECT * FROM {_read(focus_file)}").fetchall()
+    types = {row[0]: row[1] for row in described}
+    assert set(types) >= MANDATORY
+    custom = [c for c in types if c not in MANDATORY and c.startswith("x_")]
+    assert custom == ["x_CloudSpySource", "x_CloudSpyEstimated"]
+    assert types["BilledCost"].startswith("DECIMAL")
+    assert types["ChargePeriodStart"].startswith("TIMESTAMP")
+    categories = {
+        r[0]
+        for r in conn.execute(f"SELECT DISTINCT ChargeCategory FROM {_read(focus_file)}").fetchall()
+    }
+    assert categories <= set(CHARGE_CATEGORIES) and {"Usage", "Credit"} <= categories
+    services = {
+        r[0]
+        for r in conn.execute(
+            f"SELECT DISTINCT ServiceCategory FROM {_read(focus_file)}"
+        ).fetchall()
+    }
+    assert services <= set(SERVICE_CATEGORIES)
+    nulls = conn.execute(
+        f"SELECT count(*) FILTER (WHERE BillingPeriodStart IS NULL OR ContractedCost IS NULL"
+        f" OR EffectiveCost IS NULL OR ListCost IS NULL) FROM {_read(focus_file)}"
+    ).fetchall()[0][0]
+    assert nulls == 0
+
+
+def test_csv_times_are_iso_8601_utc(tmp_path: Path, hostile_db: Path) -> None:
+    out = tmp_path / "f.csv"
+    api.export("focus", out, since="2026-11-20", until="2026-11-21", db=hostile_db, today=TODAY)
+    first = out.read_text().splitlines()[1]
+    assert "2026-11-20T00:00:00Z" in first and "2026-11-21T00:00:00Z" in first
+
+
+def test_cloudspy_import_reads_it_back(cli, focus_file: Path, hostile_db: Path, tmp_path) -> None:
+    fresh = tmp_path / "fresh.duckdb"
+    result = cli("--db", fresh, "import", focus_file)
+    assert result.exit_code == 0, result.stderr
+    imported = store_totals(fresh, *WINDOW)
+    original = store_totals(hostile_db, *WINDOW)
+    assert imported == original
+    report = api.costs(since=WINDOW[0], until=WINDOW[1], by=["provider"], db=fresh)
+    assert {t.currency: t.cost for t in report.totals} == {c: v[0] for c, v in original.items()}
+    assert all(isinstance(t.cost, Decimal) for t in report.totals)
