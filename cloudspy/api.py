@@ -13,27 +13,49 @@ to ``$CLOUDSPY_DB`` or the user data directory; ``settings`` to the user's
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cloudspy.config import Settings, load_settings, user_db_path
-from cloudspy.cost_report import CostQuery, build_cost_report
 from cloudspy.dimensions import parse_dimension
 from cloudspy.errors import NoDataError, UsageError
-from cloudspy.models.costs import CostReport
-from cloudspy.models.sync import ImportResult, SyncResult, SyncRun
 from cloudspy.periods import Window, resolve_window, utc_today
-from cloudspy.providers.base import CostSource, Progress
 from cloudspy.providers.registry import PROVIDERS, focus_names, provider_info
 from cloudspy.store.cost_queries import CostFilter
 
+if TYPE_CHECKING:
+    # Only for annotations: the models and settings load pydantic, which a
+    # command pays for when it runs, never at import (`cloudspy --help`).
+    from cloudspy.config import Settings
+    from cloudspy.models.costs import CostReport
+    from cloudspy.models.insights import AlertRun, CheckResult, CompareResult, ForecastResult
+    from cloudspy.models.inventory import InventorySyncResult, ResourceList
+    from cloudspy.models.reporting import ExportResult, ReportResult
+    from cloudspy.models.sync import ImportResult, SyncResult, SyncRun
+    from cloudspy.models.waste import PermissionsDocument, ScheduleReport, WasteReport
+    from cloudspy.providers.base import CostSource, Progress
+
 __all__ = [
+    "alert",
+    "check",
+    "compare",
     "configured_sources",
     "costs",
+    "export",
+    "forecast",
     "history",
     "import_files",
     "needs_sync",
+    "permissions",
+    "report",
+    "resources",
+    "schedule",
+    "secret_delete",
+    "secret_set",
     "sync",
+    "sync_resources",
+    "waste",
 ]
 
 
@@ -42,10 +64,14 @@ def _quiet(_: str) -> None:
 
 
 def _db(db: Path | str | None) -> Path:
+    from cloudspy.config import user_db_path
+
     return Path(db).expanduser() if db else user_db_path()
 
 
 def _settings(settings: Settings | None) -> Settings:
+    from cloudspy.config import load_settings
+
     return settings if settings is not None else load_settings()
 
 
@@ -91,15 +117,17 @@ def sync(
     db: Path | str | None = None,
     settings: Settings | None = None,
     progress: Progress = _quiet,
+    detail: bool = True,
     today: date | None = None,
 ) -> list[SyncResult]:
-    """Sync costs from every configured source (or the given ones).
+    """Sync costs from every configured source (or the given ones), in parallel.
 
     Each source succeeds or fails on its own; failures come back as results
-    with ``status="failed"`` and the error, after the others were stored.
+    with ``status="failed"`` and the error (also in ``sync_run``), after the
+    others were stored. A single source's failure is raised instead.
+    ``progress`` gets every step when ``detail``, else one line per source.
     """
-    from cloudspy.errors import CloudSpyError
-    from cloudspy.sync import sync_source
+    from cloudspy.sync import sync_sources
 
     settings = _settings(settings)
     window = resolve_window(last, since, until, default="90d", today=today)
@@ -107,38 +135,19 @@ def sync(
     if not chosen:
         raise UsageError(
             "no cloud account is configured",
-            hint="add [[aws.accounts]] to config.toml (see examples/config.toml), "
-            "or use `cloudspy aws sync --profile NAME`",
+            hint="add [[aws.accounts]], [[gcp.billing_tables]] or [azure] subscriptions to "
+            "config.toml (see examples/config.toml), or use `cloudspy aws|gcp|azure sync`",
         )
-    results = []
-    for source in chosen:
-        try:
-            results.append(
-                sync_source(
-                    _db(db),
-                    source,
-                    window,
-                    refresh=refresh,
-                    today=today,
-                    progress=progress,
-                    lock_timeout=settings.cache.lock_timeout_seconds,
-                )
-            )
-        except CloudSpyError as exc:
-            if len(chosen) == 1:
-                raise
-            progress(f"{source.label}: failed: {exc.one_line()}")
-            results.append(
-                SyncResult(
-                    run_id="",
-                    provider=source.provider,
-                    source=source.source,
-                    scope=source.label,
-                    status="failed",
-                    error=exc.one_line(),
-                )
-            )
-    return results
+    return sync_sources(
+        _db(db),
+        chosen,
+        window,
+        refresh=refresh,
+        today=today,
+        progress=progress,
+        detail=detail,
+        lock_timeout=settings.cache.lock_timeout_seconds,
+    )
 
 
 def needs_sync(
@@ -198,7 +207,9 @@ def costs(
         raise UsageError(f"unknown --granularity {granularity!r}", hint="use day, week or month")
     if top is not None and top < 1:
         raise UsageError("--top must be at least 1")
-    dims = [parse_dimension(b) for b in by]
+    from cloudspy.cost_report import CostQuery, build_cost_report
+
+    dims = [parse_dimension(b, settings.teams) for b in by]
     if len({d.name for d in dims}) != len(dims):
         raise UsageError("the same --by is given twice")
     query = CostQuery(
@@ -209,7 +220,14 @@ def costs(
         granularity=granularity,
         top=top,
     )
-    return build_cost_report(_db(db), query, lock_timeout=settings.cache.lock_timeout_seconds)
+    report = build_cost_report(_db(db), query, lock_timeout=settings.cache.lock_timeout_seconds)
+    if "team" in report.group_by:
+        from cloudspy.teams import unallocated_notes
+
+        report.warnings += unallocated_notes(
+            [(r.group["team"], r.currency, r.cost) for r in report.rows]
+        )
+    return report
 
 
 def import_files(
@@ -243,6 +261,8 @@ def history(
         raise UsageError("--limit must be at least 1")
     try:
         with connect(_db(db), read_only=True, timeout=settings.cache.lock_timeout_seconds) as conn:
+            from cloudspy.models.sync import SyncRun
+
             return [SyncRun(**run) for run in list_runs(conn, limit)]
     except NoDataError:
         return []
@@ -251,3 +271,497 @@ def history(
 def today_utc() -> date:
     """Today's UTC date (what ``--last`` windows end at)."""
     return utc_today()
+
+
+def _insight_dims(by: Sequence[str], settings: Settings) -> list:
+
+    dims = [parse_dimension(b, settings.teams) for b in by]
+    if len({d.name for d in dims}) != len(dims):
+        raise UsageError("the same --by is given twice")
+    return dims
+
+
+def compare(
+    *,
+    period: str = "month",
+    partial: bool = False,
+    since: str | None = None,
+    until: str | None = None,
+    against_since: str | None = None,
+    against_until: str | None = None,
+    by: Sequence[str] = ("service",),
+    provider: Sequence[str] = (),
+    region: Sequence[str] = (),
+    service: Sequence[str] = (),
+    account: Sequence[str] = (),
+    metric: str | None = None,
+    top: int = 5,
+    db: Path | str | None = None,
+    settings: Settings | None = None,
+    today: date | None = None,
+) -> CompareResult:
+    """This period against the previous one (complete periods unless ``partial``).
+
+    ``since``/``until`` (and optionally ``against_since``/``against_until``) compare
+    two explicit windows instead.
+    """
+    from cloudspy.insights.compare import compare_store
+    from cloudspy.insights.periods import explicit_pair, period_pair
+    from cloudspy.store.connection import connect
+
+    settings = _settings(settings)
+    today = today or utc_today()
+    if top < 1:
+        raise UsageError("--top must be at least 1")
+    if since or until:
+        if partial:
+            raise UsageError("--partial applies to --period, not to --since/--until")
+        pair = explicit_pair(since or "", until or "", against_since, against_until, today)
+    elif against_since or against_until:
+        raise UsageError("--against-since/--against-until need --since/--until")
+    else:
+        pair = period_pair(period, today, partial=partial)
+    dims = _insight_dims(by, settings)
+    metric = _metric(metric, settings)
+    with connect(_db(db), read_only=True, timeout=settings.cache.lock_timeout_seconds) as conn:
+        return compare_store(
+            conn, pair, dims, cost_filter(provider, region, service, account), metric, top=top
+        )
+
+
+def _metric(metric: str | None, settings: Settings) -> str:
+    from cloudspy.store.cost_queries import METRIC_COLUMNS
+
+    chosen = metric or settings.default_metric
+    if chosen not in METRIC_COLUMNS:
+        raise UsageError(f"unknown --metric {chosen!r}", hint="use billed, effective or list")
+    return chosen
+
+
+def forecast(
+    *,
+    horizon: str = "30d",
+    by: Sequence[str] = ("provider",),
+    history: str = "90d",
+    provider: Sequence[str] = (),
+    region: Sequence[str] = (),
+    service: Sequence[str] = (),
+    account: Sequence[str] = (),
+    metric: str | None = None,
+    provider_forecasts: bool = False,
+    db: Path | str | None = None,
+    settings: Settings | None = None,
+    today: date | None = None,
+) -> ForecastResult:
+    """Forecast each group of ``by`` and each currency's total, with 80 % intervals.
+
+    ``horizon`` is ``Nd`` (from today) or ``month-end``; ``history`` (``Nd``/``Nw``)
+    is how far back the method looks. Every series also carries the month-end
+    projection (month to date + forecast rest) and the method's back-test error.
+    ``provider_forecasts`` also asks configured providers for their own forecast
+    (AWS GetCostForecast, $0.01 a request): a failure there is a warning.
+    Raises :class:`~cloudspy.errors.NoDataError` when the history is too short.
+    """
+    from cloudspy.insights.forecast_options import parse_history, parse_horizon
+    from cloudspy.insights.projection import ForecastRequest, forecast_store
+    from cloudspy.insights.provider_forecasts import attach, fetch_provider_forecasts, record_calls
+    from cloudspy.store.connection import connect
+
+    settings = _settings(settings)
+    request = ForecastRequest(
+        dims=_insight_dims(by, settings),
+        filters=cost_filter(provider, region, service, account),
+        metric=_metric(metric, settings),
+        history_days=parse_history(history),
+        horizon_days=parse_horizon(horizon),
+        today=today or utc_today(),
+    )
+    timeout = settings.cache.lock_timeout_seconds
+    with connect(_db(db), read_only=True, timeout=timeout) as conn:
+        result = forecast_store(conn, request)
+    if not provider_forecasts:
+        return result
+    # The connection is closed before any cloud API is called.
+    start = max(result.horizon.start, request.today)
+    if start >= result.horizon.end:
+        result.warnings.append("the horizon ends before today: no provider forecast asked")
+        return result
+    window = Window(start, result.horizon.end)
+    found, warnings = fetch_provider_forecasts(settings, list(provider), window, request.metric)
+    warnings += record_calls(_db(db), found, request.today, timeout)
+    result = attach(result, found)
+    result.warnings.extend(warnings)
+    return result
+
+
+def check(
+    *,
+    budget: str | None = None,
+    max_increase: str | None = None,
+    period: str | None = None,
+    partial: bool = False,
+    baseline: str | None = "previous-period",
+    by: Sequence[str] = (),
+    min_amount: str | None = None,
+    provider: Sequence[str] = (),
+    metric: str | None = None,
+    db: Path | str | None = None,
+    settings: Settings | None = None,
+    today: date | None = None,
+) -> CheckResult:
+    """Evaluate budgets and maximum increases (flags and ``[[check.limits]]``).
+
+    ``baseline`` is ``previous-period`` or the path of a ``cloudspy costs --format
+    json`` file. Raises :class:`~cloudspy.insights.check.StaleDataError` when the
+    cache is older than ``[check] max_stale_days``; never exits.
+    """
+    from cloudspy.insights.baseline import load_baseline
+    from cloudspy.insights.check import check_store
+    from cloudspy.insights.limits import build_limits
+    from cloudspy.insights.periods import PERIODS
+    from cloudspy.store.connection import connect
+
+    settings = _settings(settings)
+    period = period or settings.check.period
+    if period not in PERIODS:
+        raise UsageError(f"unknown --period {period!r}", hint="use week or month")
+    limits = build_limits(
+        budget=budget,
+        max_increase=max_increase,
+        by=list(by),
+        min_amount=min_amount,
+        configured=settings.check.limits,
+        teams=settings.teams,
+        period=period,
+    )
+    base = None
+    if baseline and baseline != "previous-period":
+        base = load_baseline(Path(baseline).expanduser())
+    with connect(_db(db), read_only=True, timeout=settings.cache.lock_timeout_seconds) as conn:
+        return check_store(
+            conn,
+            limits,
+            period=period,
+            today=today or utc_today(),
+            filters=cost_filter(provider),
+            metric=_metric(metric, settings),
+            max_stale_days=settings.check.max_stale_days,
+            baseline=base,
+            partial=partial,
+        )
+
+
+def report(
+    out: Path | str | None = None,
+    *,
+    name: str | None = None,
+    period: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    provider: Sequence[str] = (),
+    region: Sequence[str] = (),
+    service: Sequence[str] = (),
+    account: Sequence[str] = (),
+    metric: str | None = None,
+    title: str | None = None,
+    template: Path | str | None = None,
+    db: Path | str | None = None,
+    settings: Settings | None = None,
+    config_dir: Path | str | None = None,
+    today: date | None = None,
+) -> ReportResult:
+    """Write a PDF or HTML report (by ``out``'s suffix) over ``period`` (default last month).
+
+    ``name`` runs ``[reports.NAME]`` of the config (its paths are relative to
+    ``config_dir``, default the user config folder); arguments given here
+    override it. The file is replaced only once the report rendered completely.
+    """
+    from cloudspy.config import user_config_path
+    from cloudspy.reporting.context import ReportRequest
+    from cloudspy.reporting.run import merge, named_request, write_report
+
+    settings = _settings(settings)
+    given = ReportRequest(
+        period=period,
+        since=since,
+        until=until,
+        filters={
+            "provider": list(provider),
+            "region": list(region),
+            "service": list(service),
+            "account": list(account),
+        },
+        metric=metric,
+        title=title,
+    )
+    named_template = named_out = None
+    if name:
+        folder = Path(config_dir) if config_dir else user_config_path().parent
+        base, named_template, named_out = named_request(settings, name, folder)
+        given = merge(base, given)
+    target = Path(out).expanduser() if out else named_out
+    if target is None:
+        raise UsageError("no output file", hint="pass --out FILE.pdf or FILE.html")
+    chosen = Path(template).expanduser() if template else named_template
+    return write_report(
+        _db(db), settings, given, target, template=chosen, today=today or utc_today()
+    )
+
+
+def export(
+    format: str,
+    out: Path | str,
+    *,
+    last: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    provider: Sequence[str] = (),
+    region: Sequence[str] = (),
+    service: Sequence[str] = (),
+    account: Sequence[str] = (),
+    metric: str | None = None,
+    db: Path | str | None = None,
+    settings: Settings | None = None,
+    today: date | None = None,
+) -> ExportResult:
+    """Export cost rows (csv, json, parquet, focus) or metrics (prometheus) to ``out``.
+
+    Rows stream from the store to the file inside DuckDB; the file is replaced
+    atomically. ``prometheus`` covers yesterday and the month to date (its own
+    windows) and ignores ``last``/``since``/``until``.
+    """
+    from cloudspy.exporting.run import (
+        check_format,
+        export_prometheus_file,
+        export_rows_file,
+    )
+    from cloudspy.exporting.selection import RowSelection
+    from cloudspy.reporting.sections import ReportInputs, waste_rows
+    from cloudspy.store.cost_queries import METRIC_COLUMNS
+
+    settings = _settings(settings)
+    check_format(format)
+    today = today or utc_today()
+    chosen_metric = _metric(metric, settings)
+    window = resolve_window(last, since, until, default=settings.default_period, today=today)
+    selection = RowSelection(window, cost_filter(provider, region, service, account))
+    timeout = settings.cache.lock_timeout_seconds
+    if format == "prometheus":
+        inputs = ReportInputs(
+            db=_db(db),
+            settings=settings,
+            window=window,
+            today=today,
+            metric=chosen_metric,
+            filters={"provider": list(provider)},
+        )
+        return export_prometheus_file(
+            _db(db),
+            Path(out).expanduser(),
+            selection,
+            today=today,
+            metric_column=METRIC_COLUMNS[chosen_metric],
+            waste=lambda: waste_rows(inputs),
+            lock_timeout=timeout,
+        )
+    return export_rows_file(
+        _db(db),
+        format,
+        Path(out).expanduser(),
+        selection,
+        metric="BilledCost",
+        lock_timeout=timeout,
+    )
+
+
+def alert(
+    *,
+    channel: Sequence[str] = (),
+    dry_run: bool = False,
+    by: Sequence[str] = (),
+    provider: Sequence[str] = (),
+    metric: str | None = None,
+    db: Path | str | None = None,
+    settings: Settings | None = None,
+    today: date | None = None,
+) -> AlertRun:
+    """Detect cost spikes and new groups; send each new alert once per channel.
+
+    A failing channel does not stop the others: it comes back with ``ok=False``
+    and its (redacted) error, and its alerts stay pending for the next run.
+    """
+    from cloudspy.insights.alert_run import run_alerts
+    from cloudspy.notify.channels import CHANNELS
+    from cloudspy.notify.secrets import plaintext_warning
+
+    settings = _settings(settings)
+    config = settings.alerts
+    chosen = list(channel) or config.channel_names()
+    for name in chosen:
+        if name not in CHANNELS:
+            raise UsageError(f"unknown --channel {name!r}", hint=f"use {', '.join(CHANNELS)}")
+        if getattr(config, name) is None:
+            raise UsageError(f"the {name} channel is not configured", hint=f"add [alerts.{name}]")
+    if not chosen and not dry_run:
+        raise UsageError(
+            "no alert channel is configured",
+            hint="add [alerts.slack], [alerts.email] or [alerts.webhook], or use --dry-run",
+        )
+    run = run_alerts(
+        _db(db),
+        spike_dims=_insight_dims(list(by) or config.by, settings),
+        new_dims=_insight_dims(config.new_groups, settings),
+        filters=cost_filter(provider),
+        metric=_metric(metric, settings),
+        today=today or utc_today(),
+        config=config,
+        channels=chosen,
+        dry_run=dry_run,
+        lock_timeout=settings.cache.lock_timeout_seconds,
+    )
+    if chosen and not dry_run:
+        try:
+            warning = plaintext_warning()
+        except ImportError:
+            warning = None
+        if warning:
+            run.warnings.append(warning)
+    return run
+
+
+def secret_set(name: str, value: str) -> str:
+    """Store an alert secret in the OS keyring; returns the keyring backend's name."""
+    from cloudspy.notify.secrets import set_secret
+
+    return set_secret(name, value)
+
+
+def secret_delete(name: str) -> bool:
+    """Remove an alert secret from the OS keyring; False when it was not stored."""
+    from cloudspy.notify.secrets import delete_secret
+
+    return delete_secret(name)
+
+
+def sync_resources(
+    *,
+    providers: Sequence[str] = (),
+    sources: Sequence[object] | None = None,
+    db: Path | str | None = None,
+    settings: Settings | None = None,
+    progress: Progress = _quiet,
+) -> list[InventorySyncResult]:
+    """Collect inventory and hourly utilization from every configured (or given) source.
+
+    Regions that deny access are reported in the results and skipped; the rest is stored.
+    """
+    from cloudspy.inventory.service import configured_inventory_sources, sync_inventory_sources
+
+    settings = _settings(settings)
+    chosen = (
+        list(sources) if sources is not None else configured_inventory_sources(settings, providers)
+    )
+    if not chosen:
+        raise UsageError(
+            "no cloud account with inventory is configured",
+            hint="add [[aws.accounts]] to config.toml, or use `cloudspy aws sync --profile NAME`",
+        )
+    return sync_inventory_sources(_db(db), settings, chosen, progress)  # type: ignore[arg-type]
+
+
+def resources(
+    *,
+    provider: Sequence[str] = (),
+    region: Sequence[str] = (),
+    kind: Sequence[str] = (),
+    state: Sequence[str] = (),
+    tag: Sequence[str] = (),
+    db: Path | str | None = None,
+    settings: Settings | None = None,
+    now: datetime | None = None,
+) -> ResourceList:
+    """The stored inventory, filtered, with the age of its snapshot (no API calls)."""
+    from cloudspy.inventory.model import KINDS
+    from cloudspy.inventory.queries import ResourceFilter
+    from cloudspy.inventory.service import parse_tags, provider_names, read_resources
+
+    for k in kind:
+        if k not in KINDS:
+            raise UsageError(f"unknown --kind {k!r}", hint=f"use one of {', '.join(KINDS)}")
+    filters = ResourceFilter(
+        providers=provider_names(provider),
+        regions=list(region),
+        kinds=list(kind),
+        states=list(state),
+        tags=parse_tags(tag),
+    )
+    settings = _settings(settings)
+    return read_resources(_db(db), settings, filters, now)
+
+
+def waste(
+    *,
+    provider: Sequence[str] = (),
+    region: Sequence[str] = (),
+    rule: Sequence[str] = (),
+    min_monthly_savings: Decimal | str | None = None,
+    db: Path | str | None = None,
+    settings: Settings | None = None,
+    now: datetime | None = None,
+) -> WasteReport:
+    """Waste findings from the stored inventory, priced, largest monthly saving first.
+
+    ``now`` (naive UTC) fixes the clock that ages snapshots and windows utilization.
+    """
+    from decimal import InvalidOperation
+
+    from cloudspy.waste.service import build_waste_report
+
+    minimum = None
+    if min_monthly_savings is not None:
+        try:
+            minimum = Decimal(str(min_monthly_savings))
+        except InvalidOperation:
+            raise UsageError(
+                f"--min-monthly-savings {min_monthly_savings!r} is not a number"
+            ) from None
+    return build_waste_report(
+        _db(db),
+        _settings(settings),
+        providers=provider,
+        regions=region,
+        rules=rule,
+        min_monthly_savings=minimum,
+        now=now,
+    )
+
+
+def schedule(
+    *,
+    timezone: str = "UTC",
+    provider: Sequence[str] = (),
+    region: Sequence[str] = (),
+    idle_cpu_percent: float = 5.0,
+    db: Path | str | None = None,
+    settings: Settings | None = None,
+    now: datetime | None = None,
+) -> ScheduleReport:
+    """Off-hours schedules for VMs that sit idle at recurring hours, priced per month."""
+    from cloudspy.insights.schedule_report import build_schedule_report
+
+    return build_schedule_report(
+        _db(db),
+        _settings(settings),
+        timezone=timezone,
+        providers=provider,
+        regions=region,
+        idle_cpu_percent=idle_cpu_percent,
+        now=now,
+    )
+
+
+def permissions(provider: str) -> PermissionsDocument:
+    """The least-privilege, read-only permissions CloudSpy's code declares for ``provider``."""
+    from cloudspy.permissions import permissions_for
+
+    return permissions_for(provider)

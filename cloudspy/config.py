@@ -15,6 +15,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from cloudspy.errors import ConfigError
+from cloudspy.insights.settings import AlertSettings, CheckSettings, Team
+from cloudspy.reporting.settings import ReportSettings
+from cloudspy.waste.settings import InventorySettings, WasteSettings
 
 APP_NAME = "cloudspy"
 
@@ -49,30 +52,169 @@ class AwsAccount(_Section):
         return self.name or self.profile or self.role_arn or "default credentials"
 
 
+class AwsAthenaTable(_Section):
+    """One CUR 2.0 or FOCUS Data Export table, aggregated by Athena (``[[aws.athena]]``).
+
+    ``database`` and ``table`` are pasted into the SQL (identifiers cannot be
+    query parameters), so only plain identifiers are accepted.
+    """
+
+    name: str | None = None
+    database: str = Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,254}$")
+    table: str = Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,254}$")
+    format: Literal["cur2", "focus"] = "cur2"
+    workgroup: str = Field(default="primary", pattern=r"^[A-Za-z0-9._-]{1,128}$")
+    # Not needed when the workgroup enforces its own result location.
+    output_location: str | None = Field(default=None, pattern=r"^s3://\S+$")
+    region: str = "us-east-1"
+    profile: str | None = None
+    role_arn: str | None = None
+    external_id: str | None = None
+    # The payer whose days this table covers; detected from the rows when left out.
+    payer_account_id: str | None = Field(default=None, pattern=r"^\d{12}$")
+
+    @property
+    def label(self) -> str:
+        """A short name for progress and history lines."""
+        return self.name or f"{self.database}.{self.table}"
+
+
 class AwsSettings(_Section):
     """The ``[aws]`` section."""
 
     accounts: list[AwsAccount] = Field(default_factory=list)
+    athena: list[AwsAthenaTable] = Field(default_factory=list)
 
     def is_configured(self) -> bool:
         """Whether any AWS cost scope is configured."""
-        return bool(self.accounts)
+        return bool(self.accounts or self.athena)
+
+
+# project.dataset.table; the project may be domain-scoped ("example.com:proj"). Only
+# these characters may reach the backtick-quoted identifier of the export query.
+GCP_TABLE_PATTERN = (
+    r"^(?:[a-z][a-z0-9.-]{0,61}[a-z0-9]:)?[a-z][a-z0-9-]{4,28}[a-z0-9]"
+    r"\.[A-Za-z0-9_]{1,1024}\.[A-Za-z0-9_][A-Za-z0-9_-]{0,1023}$"
+)
+GCP_LABEL_KEY_PATTERN = r"^[\w-]{1,63}$"
+
+
+class GcpBillingTable(_Section):
+    """One BigQuery billing export table (standard, detailed or the FOCUS view).
+
+    ``project`` runs (and pays for) the query job; it defaults to the ADC
+    project, then to the table's project. ``label_keys`` are the labels kept
+    as Tags; ``resources`` groups by resource (detailed table or FOCUS view).
+    """
+
+    name: str | None = None
+    table: str
+    project: str | None = Field(default=None, pattern=r"^(?:[a-z][a-z0-9.-]*:)?[a-z][a-z0-9-]+$")
+    kind: Literal["auto", "standard", "detailed", "focus"] = "auto"
+    location: str | None = Field(default=None, pattern=r"^[A-Za-z0-9-]{2,40}$")
+    label_keys: list[str] = Field(default_factory=list)
+    resources: bool = False
+
+    @field_validator("table")
+    @classmethod
+    def _table_path(cls, value: str) -> str:
+        import re
+
+        if not re.match(GCP_TABLE_PATTERN, value):
+            raise ValueError(f"{value!r} is not a BigQuery table path PROJECT.DATASET.TABLE")
+        return value
+
+    @field_validator("label_keys")
+    @classmethod
+    def _label_keys(cls, value: list[str]) -> list[str]:
+        import re
+
+        for key in value:
+            if not re.match(GCP_LABEL_KEY_PATTERN, key):
+                raise ValueError(f"label key {key!r} is not a GCP label key")
+        return value
+
+    @property
+    def label(self) -> str:
+        """A short name for progress and history lines."""
+        return self.name or self.table
 
 
 class GcpSettings(_Section):
-    """The ``[gcp]`` section (BigQuery billing export tables, endpoints)."""
+    """The ``[gcp]`` section (BigQuery billing export tables, endpoints).
+
+    The endpoints (e.g. Private Service Connect) are also read from
+    ``CLOUDSPY_GCP_BIGQUERY_ENDPOINT`` and ``CLOUDSPY_GCP_BILLING_ENDPOINT``.
+    """
+
+    billing_tables: list[GcpBillingTable] = Field(default_factory=list)
+    bigquery_endpoint: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    billing_endpoint: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    # Projects whose Compute Engine inventory and Cloud Monitoring utilization are
+    # read (docs/inventory-gcp-azure.md); CLOUDSPY_GCP_COMPUTE_ENDPOINT and
+    # CLOUDSPY_GCP_MONITORING_ENDPOINT override the two endpoints below.
+    projects: list[str] = Field(default_factory=list)
+    compute_endpoint: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    monitoring_endpoint: str | None = Field(default=None, pattern=r"^https?://\S+$")
+
+    @field_validator("projects")
+    @classmethod
+    def _project_ids(cls, value: list[str]) -> list[str]:
+        import re
+
+        pattern = r"^(?:[a-z][a-z0-9.-]{0,61}[a-z0-9]:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$"
+        for project in value:
+            if not re.match(pattern, project):
+                raise ValueError(f"{project!r} is not a GCP project id")
+        return value
 
     def is_configured(self) -> bool:
-        """Whether any GCP billing table is configured."""
-        return False
+        """Whether any GCP billing table or inventory project is configured."""
+        return bool(self.billing_tables or self.projects)
+
+
+AZURE_GROUPINGS = ("ServiceName", "ResourceLocation", "ResourceGroupName")
 
 
 class AzureSettings(_Section):
-    """The ``[azure]`` section (subscriptions or other scopes, cloud, endpoints)."""
+    """The ``[azure]`` section (subscriptions or other scopes, cloud, endpoints).
+
+    Endpoints default to the ``cloud``'s; ``CLOUDSPY_AZURE_CLOUD``,
+    ``CLOUDSPY_AZURE_ARM_ENDPOINT`` and ``CLOUDSPY_AZURE_AUTHORITY_HOST`` override them.
+    """
+
+    subscriptions: list[str] = Field(default_factory=list)
+    # Other Cost Management scopes: billing accounts, management groups, resource groups.
+    scopes: list[str] = Field(default_factory=list)
+    cloud: Literal["public", "china", "usgov"] = "public"
+    arm_endpoint: str | None = None
+    authority_host: str | None = None
+    tenant_id: str | None = None
+    # The Query API allows two groupings per request (see docs/azure.md).
+    breakdown: tuple[str, ...] = ("ServiceName", "ResourceLocation")
+    cost_column: Literal["PreTaxCost", "Cost"] = "PreTaxCost"
+    max_parallel_queries: int = Field(default=6, ge=1, le=12)
+    parallel_queries_per_scope: int = Field(default=2, ge=1, le=12)
+
+    @field_validator("breakdown")
+    @classmethod
+    def _known_grouping(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for key in value:
+            if key not in AZURE_GROUPINGS:
+                raise ValueError(f"breakdown {key!r} is not one of {', '.join(AZURE_GROUPINGS)}")
+        if not 1 <= len(value) <= 2 or len(set(value)) != len(value):
+            raise ValueError("breakdown takes one or two different groupings")
+        return value
+
+    def all_scopes(self) -> list[str]:
+        """Every configured scope as an ARM path (subscriptions first), without repeats."""
+        paths = [f"/subscriptions/{s.strip()}" for s in self.subscriptions]
+        paths += ["/" + s.strip().strip("/") for s in self.scopes]
+        return list(dict.fromkeys(paths))
 
     def is_configured(self) -> bool:
         """Whether any Azure scope is configured."""
-        return False
+        return bool(self.subscriptions or self.scopes)
 
 
 class CacheSettings(_Section):
@@ -90,6 +232,12 @@ class Settings(_Section):
     aws: AwsSettings = Field(default_factory=AwsSettings)
     gcp: GcpSettings = Field(default_factory=GcpSettings)
     azure: AzureSettings = Field(default_factory=AzureSettings)
+    teams: dict[str, Team] = Field(default_factory=dict)
+    check: CheckSettings = Field(default_factory=CheckSettings)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
+    waste: WasteSettings = Field(default_factory=WasteSettings)
+    inventory: InventorySettings = Field(default_factory=InventorySettings)
+    reports: dict[str, ReportSettings] = Field(default_factory=dict)
     default_period: str = "30d"
     default_metric: Literal["billed", "effective", "list"] = "billed"
 

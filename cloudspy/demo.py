@@ -500,4 +500,7 @@ def load_demo(db: Path, *, today: date | None = None) -> dict[str, Any]:
         with staged_rows(conn, rows, coverage):
             count = replace_costs(conn, DEMO_SCOPE, None)
         finish_run(conn, run_id, status="ok", rows=count)
-    return {"rows": count, "days": DEMO_DAYS, "end": end}
+    from cloudspy.demo_inventory import load_demo_inventory
+
+    inventory = load_demo_inventory(db, end)
+    return {"rows": count, "days": DEMO_DAYS, "end": end, **inventory}

@@ -7,7 +7,9 @@ records per cached day, so the cache can tell which questions it can answer.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from cloudspy.errors import UsageError
 
@@ -24,6 +26,8 @@ class Dimension:
     label_sql: str | None = None
     coverage_name: str | None = None
     tag_key: str | None = None
+    # Bound parameters of ``sql`` beyond a tag key (the team CASE carries its values).
+    params: tuple[Any, ...] = ()
 
     @property
     def needs(self) -> str:
@@ -41,10 +45,11 @@ BUILTIN: dict[str, Dimension] = {
     "category": Dimension("category", "ServiceCategory", coverage_name="service"),
     "region": Dimension("region", "RegionId"),
     "resource": Dimension("resource", "ResourceId", "ResourceName"),
+    "resource-group": Dimension("resource-group", "x_ResourceGroupName", None, "resource_group"),
     "charge": Dimension("charge", "ChargeCategory", coverage_name="provider"),
     "currency": Dimension("currency", "BillingCurrency", coverage_name="provider"),
 }
-DIMENSION_HELP = ", ".join([*BUILTIN, "tag:KEY"])
+DIMENSION_HELP = ", ".join([*BUILTIN, "team", "tag:KEY"])
 
 
 def tag_json_path(key: str) -> str:
@@ -53,9 +58,16 @@ def tag_json_path(key: str) -> str:
     return f'$."{escaped}"'
 
 
-def parse_dimension(text: str) -> Dimension:
-    """Resolve a ``--by`` value (``service``, ``tag:team`` …) or raise a usage error."""
+def parse_dimension(text: str, teams: Mapping[str, Any] | None = None) -> Dimension:
+    """Resolve a ``--by`` value (``service``, ``tag:team``, ``team`` …) or raise a usage error.
+
+    ``team`` is built from ``teams`` (the ``[teams]`` of config.toml).
+    """
     value = text.strip()
+    if value.lower() == "team":
+        from cloudspy.teams import team_dimension
+
+        return team_dimension(teams)
     if value.lower().startswith("tag:"):
         key = value[4:]
         if not key or not _TAG_KEY.match(key):
@@ -70,6 +82,11 @@ def parse_dimension(text: str) -> Dimension:
     return found
 
 
-def dimension_params(dims: list[Dimension]) -> list[str]:
+def dimension_params(dims: list[Dimension]) -> list[Any]:
     """The bound parameters the dimensions' SQL needs, in order."""
-    return [tag_json_path(d.tag_key) for d in dims if d.tag_key is not None]
+    out: list[Any] = []
+    for d in dims:
+        if d.tag_key is not None:
+            out.append(tag_json_path(d.tag_key))
+        out.extend(d.params)
+    return out

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from cloudspy.errors import ImportFileError, UsageError
 from cloudspy.models.sync import ImportResult
-from cloudspy.providers.files import focus
+from cloudspy.providers.files import azure_export, cur2, focus
+from cloudspy.providers.files.mapping import FileMapping
 from cloudspy.providers.files.reader import describe, file_kind, source_sql
 from cloudspy.store.connection import connect
 from cloudspy.store.cost_writes import replace_costs
@@ -21,7 +22,7 @@ from cloudspy.store.sync_log import finish_run, new_run_id, start_run
 if TYPE_CHECKING:
     import duckdb
 
-FORMATS = ("auto", "focus")
+FORMATS = ("auto", "focus", "cur2", "azure-export")
 FILE_PRIORITY = 30  # a provider's own export beats an API pull of the same days
 
 
@@ -42,6 +43,44 @@ def _friendly(path: Path, exc: Exception) -> ImportFileError:
     return ImportFileError(f"{path}: {text}", hint="nothing was imported from this file")
 
 
+def _focus_mapping(
+    conn: duckdb.DuckDBPyConnection,
+    source: str,
+    columns: dict[str, str],
+    *,
+    path: str,
+    scope: str,
+    sync_id: str,
+) -> FileMapping:
+    focus.check_columns(path, columns)
+    return FileMapping(
+        format=focus.FORMAT,
+        source="focus-file",
+        select=focus.select_sql(source, columns, scope=scope, sync_id=sync_id),
+        dimensions=focus.DIMENSIONS,
+        metrics=focus.METRICS,
+    )
+
+
+# Tried in this order by --format auto: each looks at the header only.
+_MAPPINGS = {
+    "focus": (focus.looks_like, _focus_mapping),
+    "cur2": (cur2.looks_like, cur2.mapping),
+    "azure-export": (azure_export.looks_like, azure_export.mapping),
+}
+
+
+def _detect(path: Path, columns: dict[str, str]) -> str:
+    for name, (looks_like, _) in _MAPPINGS.items():
+        if looks_like(columns):
+            return name
+    raise ImportFileError(
+        f"{path} is not a FOCUS, CUR 2.0 or Azure cost export file (its header has none of"
+        " BilledCost, line_item_unblended_cost or Date/Cost/SubscriptionId/MeterCategory)",
+        hint="export FOCUS 1.0 or newer, CUR 2.0, or an Azure cost export CSV",
+    )
+
+
 def import_one(conn: duckdb.DuckDBPyConnection, path: Path, fmt: str = "auto") -> ImportResult:
     """Import one file on an open read-write connection (one transaction)."""
     import duckdb
@@ -51,23 +90,23 @@ def import_one(conn: duckdb.DuckDBPyConnection, path: Path, fmt: str = "auto") -
     path = path.expanduser().resolve()
     kind = file_kind(path)
     columns = describe(conn, path, kind)
-    if fmt == "auto" and not focus.looks_like(columns):
-        raise ImportFileError(
-            f"{path} is not a FOCUS file (no BilledCost/ChargePeriodStart/BillingCurrency columns)",
-            hint="export FOCUS 1.0 or newer from your provider",
-        )
-    focus.check_columns(str(path), columns)
+    name = _detect(path, columns) if fmt == "auto" else fmt
     scope = f"file:{path}"
     run_id = new_run_id()
     conn.execute("SET TimeZone = 'UTC'")
     before = conn.execute("SELECT count(*) FROM cost WHERE x_scope = ?", [scope]).fetchall()[0][0]
-    select = focus.select_sql(source_sql(path, kind), columns, scope=scope, sync_id=run_id)
-    conn.execute(f"CREATE OR REPLACE TEMP VIEW incoming_cost AS {select}")
+    try:
+        mapping = _MAPPINGS[name][1](
+            conn, source_sql(path, kind), columns, path=str(path), scope=scope, sync_id=run_id
+        )
+    except duckdb.Error as exc:
+        raise _friendly(path, exc) from None
+    conn.execute(f"CREATE OR REPLACE TEMP VIEW incoming_cost AS {mapping.select}")
     start_run(
         conn,
         run_id=run_id,
         provider="files",
-        source="focus-file",
+        source=mapping.source,
         scope=scope,
         what="costs",
         window=None,
@@ -79,7 +118,7 @@ def import_one(conn: duckdb.DuckDBPyConnection, path: Path, fmt: str = "auto") -
                 f"{path} has no cost rows", hint="nothing was imported or replaced"
             )
 
-    cov_sql, cov_params = _coverage_sql(scope, run_id, focus.DIMENSIONS, focus.METRICS)
+    cov_sql, cov_params = _coverage_sql(scope, run_id, mapping.dimensions, mapping.metrics)
     try:
         rows = replace_costs(
             conn, scope, None, coverage_sql=cov_sql, coverage_params=cov_params, check=refuse_empty
@@ -103,13 +142,14 @@ def import_one(conn: duckdb.DuckDBPyConnection, path: Path, fmt: str = "auto") -
     ).fetchall()[0]
     return ImportResult(
         path=str(path),
-        format="focus",
+        format=mapping.format,
         rows=rows,
         replaced_rows=before,
         providers=summary[0] or [],
         currencies=summary[1] or [],
         first_day=summary[2],
         last_day=summary[3],
+        warnings=mapping.warnings,
     )
 
 

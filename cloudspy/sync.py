@@ -4,10 +4,19 @@ For each cost source: read which days are cached (a short read), decide what
 to fetch (:func:`~cloudspy.providers.base.plan_fetch`), record the run, call
 the API, then replace exactly the fetched windows in one transaction. One
 source failing is recorded and reported; the others still land.
+
+Sources run in parallel threads (:func:`sync_sources`): the API calls overlap,
+while every open of the cache goes through one process-wide lock, so the
+threads take turns for their short writes instead of colliding on the file
+(DuckDB refuses a second read-write open with another configuration).
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,15 +32,27 @@ from cloudspy.store.sync_log import finish_run, new_run_id, start_run
 if TYPE_CHECKING:
     import duckdb
 
+MAX_PARALLEL_SOURCES = 4
+_STORE_LOCK = threading.RLock()
+
 
 def _silent(_: str) -> None:
     return None
 
 
+@contextmanager
+def _store_open(
+    db: Path, *, read_only: bool, timeout: float
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cache connection held under the process-wide lock (one thread at a time)."""
+    with _STORE_LOCK, connect(db, read_only=read_only, timeout=timeout) as conn:
+        yield conn
+
+
 def cached_days(db: Path, scope: str, window: Window, timeout: float) -> dict[date, CachedDay]:
     """The days ``scope`` has cached in ``window`` (empty when there is no cache yet)."""
     try:
-        with connect(db, read_only=True, timeout=timeout) as conn:
+        with _store_open(db, read_only=True, timeout=timeout) as conn:
             rows = conn.execute(
                 "SELECT day, bool_or(estimated), list_reduce(list(dimensions),"
                 " lambda a, b: list_intersect(a, b)) FROM cost_coverage"
@@ -76,9 +97,11 @@ def _store(
 
 
 def _provider_name(fetched: FetchedCosts, source: CostSource) -> str:
+    from cloudspy.providers.registry import provider_info
+
     for row in fetched.rows:
         return str(row["ProviderName"])
-    return source.provider.upper() if source.provider == "aws" else source.provider
+    return provider_info(source.provider).provider_name
 
 
 def sync_source(
@@ -93,12 +116,22 @@ def sync_source(
 ) -> SyncResult:
     """Sync one source's costs for ``window``; failures are recorded, then raised."""
     today = today or utc_today()
-    scope = source.scope()
-    cached = cached_days(db, scope, window, lock_timeout)
-    plan = plan_fetch(
-        window, cached, today=today, refresh=refresh, wanted_dimensions=source.wanted_dimensions()
-    )
     run_id = new_run_id()
+    try:
+        scope = source.scope()
+        cached = cached_days(db, scope, window, lock_timeout)
+        plan = plan_fetch(
+            window,
+            cached,
+            today=today,
+            refresh=refresh,
+            wanted_dimensions=source.wanted_dimensions(),
+        )
+    except Exception as exc:
+        # Even a source that fails before its first cost call (credentials,
+        # STS) leaves its failure in sync_run.
+        _record_early_failure(db, source, run_id, window, exc, lock_timeout)
+        raise
     result = SyncResult(
         run_id=run_id,
         provider=source.provider,
@@ -113,7 +146,7 @@ def sync_source(
         result.status = "cached"
         return result
     span = (plan[0].start, plan[-1].end)
-    with connect(db, read_only=False, timeout=lock_timeout) as conn:
+    with _store_open(db, read_only=False, timeout=lock_timeout) as conn:
         start_run(
             conn,
             run_id=run_id,
@@ -127,14 +160,14 @@ def sync_source(
         fetched = source.fetch(plan, progress)
     except CloudSpyError as exc:
         calls = getattr(exc, "api_calls", 0)
-        with connect(db, read_only=False, timeout=lock_timeout) as conn:
+        with _store_open(db, read_only=False, timeout=lock_timeout) as conn:
             finish_run(conn, run_id, status="failed", api_calls=calls, error=exc.one_line())
         raise
     except Exception as exc:
-        with connect(db, read_only=False, timeout=lock_timeout) as conn:
+        with _store_open(db, read_only=False, timeout=lock_timeout) as conn:
             finish_run(conn, run_id, status="failed", error=f"{type(exc).__name__}: {exc}")
         raise
-    with connect(db, read_only=False, timeout=lock_timeout) as conn:
+    with _store_open(db, read_only=False, timeout=lock_timeout) as conn:
         rows = _store(conn, source, scope, run_id, fetched)
         finish_run(
             conn,
@@ -156,3 +189,86 @@ def sync_source(
         f"{fetched.api_calls} API call(s)"
     )
     return result
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, CloudSpyError):
+        return exc.one_line()
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _record_early_failure(
+    db: Path, source: CostSource, run_id: str, window: Window, exc: Exception, timeout: float
+) -> None:
+    with _store_open(db, read_only=False, timeout=timeout) as conn:
+        start_run(
+            conn,
+            run_id=run_id,
+            provider=source.provider,
+            source=source.source,
+            scope=source.label,
+            what="costs",
+            window=(window.start, window.end),
+        )
+        finish_run(conn, run_id, status="failed", error=_error_text(exc))
+
+
+def sync_sources(
+    db: Path,
+    sources: Sequence[CostSource],
+    window: Window,
+    *,
+    refresh: bool = False,
+    today: date | None = None,
+    progress: Progress = _silent,
+    detail: bool = True,
+    lock_timeout: float = 15.0,
+    max_workers: int = MAX_PARALLEL_SOURCES,
+) -> list[SyncResult]:
+    """Sync several sources in parallel; each one's failure is recorded, not spread.
+
+    Results come back in the order of ``sources``. ``progress`` gets every step
+    when ``detail`` (a terminal), else one line per source (logs, CI). A lone
+    source's failure is raised, as a single sync would.
+    """
+    say_lock = threading.Lock()
+
+    def say(message: str) -> None:
+        with say_lock:
+            progress(message)
+
+    def quiet(_: str) -> None:
+        return None
+
+    def one(source: CostSource) -> SyncResult:
+        try:
+            result = sync_source(
+                db,
+                source,
+                window,
+                refresh=refresh,
+                today=today,
+                progress=say if detail else quiet,
+                lock_timeout=lock_timeout,
+            )
+        except Exception as exc:
+            if len(sources) == 1:
+                raise
+            say(f"{source.label}: failed: {_error_text(exc)}")
+            return SyncResult(
+                run_id="",
+                provider=source.provider,
+                source=source.source,
+                scope=source.label,
+                status="failed",
+                error=_error_text(exc),
+            )
+        if not detail:
+            say(f"{source.label}: {result.status}, {result.rows} row(s), {result.api_calls} calls")
+        return result
+
+    if len(sources) == 1:
+        return [one(sources[0])]
+    workers = max(1, min(max_workers, len(sources)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cloudspy-sync") as pool:
+        return list(pool.map(one, sources))

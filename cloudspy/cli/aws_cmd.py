@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from cloudspy.cli.costs_cmd import costs as costs_command
+from cloudspy.cli.inventory_sync import NoCosts, NoResources, check_parts, sync_inventory_cli
 from cloudspy.cli.options import Last, Since, Until
 from cloudspy.cli.state import state_of
 from cloudspy.cli.sync_cmd import report_results
@@ -38,8 +39,10 @@ def aws_sync(
     since: Since = None,
     until: Until = None,
     refresh: Annotated[bool, typer.Option("--refresh", help="Fetch final days again too.")] = False,
+    no_costs: NoCosts = False,
+    no_resources: NoResources = False,
 ) -> None:
-    """Sync AWS costs with the given credentials (default: the standard chain)."""
+    """Sync AWS costs, inventory and utilization with the given credentials."""
     from cloudspy import api
     from cloudspy.providers.registry import provider_info
 
@@ -48,18 +51,27 @@ def aws_sync(
         from cloudspy.errors import UsageError
 
         raise UsageError("--external-id needs --role-arn")
-    source = provider_info("aws").load().source_from_options(profile, role_arn, external_id)
-    results = api.sync(
-        last=last if (last or since) else "90d",
-        since=since,
-        until=until,
-        sources=[source],
-        refresh=refresh,
-        db=state.db_path(),
-        settings=state.settings(),
-        progress=state.progress,
-    )
-    code = report_results(state, results)
+    check_parts(no_costs, no_resources)
+    aws = provider_info("aws").load()
+    code = 0
+    if not no_costs:
+        source = aws.source_from_options(profile, role_arn, external_id)
+        results = api.sync(
+            last=last if (last or since) else "90d",
+            since=since,
+            until=until,
+            sources=[source],
+            refresh=refresh,
+            db=state.db_path(),
+            settings=state.settings(),
+            progress=state.progress,
+        )
+        code = report_results(state, results)
+    if not no_resources:
+        inventory = aws.inventory_source_from_options(
+            profile, role_arn, external_id, regions=state.settings().inventory.regions
+        )
+        code = max(code, sync_inventory_cli(state, sources=[inventory], required=True))
     if code:
         raise typer.Exit(code)
 

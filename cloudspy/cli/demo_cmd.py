@@ -18,6 +18,10 @@ def demo(ctx: typer.Context) -> None:
     db = state.db_path()
     info = load_demo(db)
     state.progress(f"loaded {info['rows']} sample cost rows ({info['days']} days) into {db}")
+    state.progress(
+        f"loaded {info['resources']} sample resources with {info['samples']} hourly utilization "
+        "samples"
+    )
     report = api.costs(last="30d", by=["provider", "service"], db=db, settings=state.settings())
     console = state.stdout()
     console.print(costs_table(report, title="Demo: the last 30 days by provider and service"))
@@ -28,6 +32,9 @@ def demo(ctx: typer.Context) -> None:
         f"  cloudspy {db_flag} costs --last 90d --by tag:team --granularity week\n"
         f"  cloudspy {db_flag} costs --provider gcp --by service --metric effective\n"
         f"  cloudspy {db_flag} costs --by account --format json\n"
+        f"  cloudspy {db_flag} resources --kind vm\n"
+        f"  cloudspy {db_flag} waste --min-monthly-savings 10\n"
+        f"  cloudspy {db_flag} schedule --timezone Europe/Berlin\n"
         f"  cloudspy {db_flag} history",
         markup=False,
     )

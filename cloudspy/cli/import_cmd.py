@@ -12,8 +12,12 @@ from cloudspy.cli.state import state_of
 
 def import_files(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="FOCUS files, CSV or Parquet.")],
-    file_format: Annotated[str, typer.Option("--format", help="auto (detect) or focus.")] = "auto",
+    files: Annotated[
+        list[Path], typer.Argument(help="FOCUS, CUR 2.0 or Azure export files, CSV or Parquet.")
+    ],
+    file_format: Annotated[
+        str, typer.Option("--format", help="auto (detect), focus, cur2 or azure-export.")
+    ] = "auto",
 ) -> None:
     """Import billing export files; importing a file again replaces its rows."""
     from cloudspy import api
@@ -28,6 +32,8 @@ def import_files(
             f"{result.path}: {result.rows} {result.format} rows{replaced} "
             f"({', '.join(result.providers)}; {', '.join(result.currencies)}; {days})"
         )
+        for warning in result.warnings:
+            state.warn(f"{result.path}: {warning}")
 
 
 def register(app: typer.Typer) -> None:

@@ -18,7 +18,27 @@ import typer
 from typer.core import TyperGroup
 
 from cloudspy import __version__
-from cloudspy.cli import aws_cmd, costs_cmd, demo_cmd, history_cmd, import_cmd, sync_cmd
+from cloudspy.cli import (
+    alert_cmd,
+    aws_cmd,
+    azure_cmd,
+    check_cmd,
+    compare_cmd,
+    costs_cmd,
+    demo_cmd,
+    export_cmd,
+    forecast_cmd,
+    gcp_cmd,
+    history_cmd,
+    import_cmd,
+    permissions_cmd,
+    report_cmd,
+    resources_cmd,
+    schedule_cmd,
+    secret_cmd,
+    sync_cmd,
+    waste_cmd,
+)
 from cloudspy.cli.state import CliState
 
 
@@ -91,7 +111,22 @@ def root(
     ctx.obj = CliState(db=db, config=config, debug=debug, no_color=no_color, demo=demo)
 
 
-for module in (costs_cmd, import_cmd, sync_cmd, history_cmd, demo_cmd, aws_cmd):
+for module in (
+    costs_cmd,
+    import_cmd,
+    sync_cmd,
+    history_cmd,
+    demo_cmd,
+    aws_cmd,
+    azure_cmd,
+    gcp_cmd,
+):
+    module.register(app)
+for module in (compare_cmd, forecast_cmd, check_cmd, alert_cmd, secret_cmd):
+    module.register(app)
+for module in (report_cmd, export_cmd):
+    module.register(app)
+for module in (resources_cmd, waste_cmd, schedule_cmd, permissions_cmd):
     module.register(app)
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from cloudspy.cli.inventory_sync import NoCosts, NoResources, check_parts, sync_inventory_cli
 from cloudspy.cli.options import Last, Provider, Since, Until
 from cloudspy.cli.state import CliState, state_of
 
@@ -40,22 +41,33 @@ def sync(
     since: Since = None,
     until: Until = None,
     refresh: Annotated[bool, typer.Option("--refresh", help="Fetch final days again too.")] = False,
+    no_costs: NoCosts = False,
+    no_resources: NoResources = False,
 ) -> None:
-    """Sync costs from every provider configured in config.toml."""
+    """Sync costs (in parallel), inventory and utilization of every configured provider."""
+    import sys
+
     from cloudspy import api
 
     state = state_of(ctx)
-    results = api.sync(
-        last=last if (last or since) else "90d",
-        since=since,
-        until=until,
-        providers=provider or [],
-        refresh=refresh,
-        db=state.db_path(),
-        settings=state.settings(),
-        progress=state.progress,
-    )
-    code = report_results(state, results)
+    check_parts(no_costs, no_resources)
+    code = 0
+    if not no_costs:
+        results = api.sync(
+            last=last if (last or since) else "90d",
+            since=since,
+            until=until,
+            providers=provider or [],
+            refresh=refresh,
+            db=state.db_path(),
+            settings=state.settings(),
+            progress=state.progress,
+            # Every step on a terminal; in logs and CI one line per source.
+            detail=sys.stderr.isatty(),
+        )
+        code = report_results(state, results)
+    if not no_resources:
+        code = max(code, sync_inventory_cli(state, providers=provider or [], required=no_costs))
     if code:
         raise typer.Exit(code)
 

@@ -22,6 +22,11 @@ class ProviderInfo:
     title: str
     focus_names: tuple[str, ...]
     entry_point: str | None = None
+    provider_name: str = ""  # the ProviderName its own rows carry
+
+    def __post_init__(self) -> None:
+        if not self.provider_name:
+            object.__setattr__(self, "provider_name", self.title)
 
     def load(self) -> Any:
         """Import and return the provider's entry point (module:attribute)."""
@@ -35,9 +40,22 @@ PROVIDERS: dict[str, ProviderInfo] = {
     "aws": ProviderInfo(
         "aws", "AWS", ("aws", "amazon web services"), "cloudspy.providers.aws:AwsProvider"
     ),
-    "gcp": ProviderInfo("gcp", "Google Cloud", ("google cloud", "gcp", "google")),
-    "azure": ProviderInfo("azure", "Microsoft Azure", ("microsoft", "azure", "microsoft azure")),
-    "oracle": ProviderInfo("oracle", "Oracle Cloud", ("oracle", "oracle cloud infrastructure")),
+    "gcp": ProviderInfo(
+        "gcp",
+        "Google Cloud",
+        ("google cloud", "gcp", "google"),
+        "cloudspy.providers.gcp:GcpProvider",
+    ),
+    "azure": ProviderInfo(
+        "azure",
+        "Microsoft Azure",
+        ("microsoft", "azure", "microsoft azure"),
+        "cloudspy.providers.azure:AzureProvider",
+        provider_name="Microsoft",  # as Microsoft's own FOCUS exports name it
+    ),
+    "oracle": ProviderInfo(
+        "oracle", "Oracle Cloud", ("oracle", "oracle cloud infrastructure"), provider_name="Oracle"
+    ),
 }
 
 

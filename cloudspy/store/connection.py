@@ -142,14 +142,14 @@ def _prepare(
     """Check the file is ours and bring its schema up to date; return the usable connection."""
     import duckdb
 
-    from cloudspy.store.migrations import applied_versions, apply_migrations, latest_version
+    from cloudspy.store.migrations import all_versions, applied_versions, apply_migrations
 
     try:
         _check_is_cloudspy(conn, path)
         if not read_only:
             apply_migrations(conn)
             return conn
-        if max(applied_versions(conn), default=0) >= latest_version():
+        if all_versions() <= applied_versions(conn):
             return conn
     except duckdb.Error as exc:
         raise StoreError(

@@ -88,6 +88,7 @@ _ARROW_COLUMNS = [
     ("ConsumedQuantity", "string"),
     ("ConsumedUnit", "string"),
     ("Tags", "string"),
+    ("x_ResourceGroupName", "string"),
     ("x_source", "string"),
     ("x_scope", "string"),
     ("x_sync_id", "string"),

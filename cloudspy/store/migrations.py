@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from cloudspy.store.alert_schema import ALERT_TABLES
+from cloudspy.store.inventory_schema import INVENTORY_TABLES
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -117,6 +120,12 @@ CREATE TABLE sync_run (
 
 MIGRATIONS: list[Migration] = [
     Migration(1, "cost, cost_coverage and sync_run tables", _COST_TABLE),
+    Migration(2, "resource, inventory_coverage, metric and metric_daily", INVENTORY_TABLES),
+    Migration(3, "alert and alert_delivery tables", ALERT_TABLES),
+    # Azure's resource group, named as in Microsoft's FOCUS export (x_ResourceGroupName).
+    Migration(
+        4, "cost.x_ResourceGroupName", "ALTER TABLE cost ADD COLUMN x_ResourceGroupName VARCHAR"
+    ),
 ]
 
 
@@ -130,9 +139,9 @@ def applied_versions(conn: duckdb.DuckDBPyConnection) -> set[int]:
     return {row[0] for row in conn.execute("SELECT version FROM _migrations").fetchall()}
 
 
-def latest_version() -> int:
-    """The newest migration this CloudSpy knows."""
-    return MIGRATIONS[-1].version
+def all_versions() -> set[int]:
+    """Every migration number this CloudSpy knows (a cache must have them all)."""
+    return {m.version for m in MIGRATIONS}
 
 
 def apply_migrations(conn: duckdb.DuckDBPyConnection) -> list[int]:

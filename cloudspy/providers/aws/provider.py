@@ -73,9 +73,13 @@ class AwsProvider:
     name = "aws"
 
     @staticmethod
-    def cost_sources(settings: Settings) -> list[CostExplorerSource]:
-        """One source per ``[[aws.accounts]]`` entry of the config."""
-        return [CostExplorerSource(account) for account in settings.aws.accounts]
+    def cost_sources(settings: Settings) -> list[Any]:
+        """One source per ``[[aws.accounts]]`` (Cost Explorer) and ``[[aws.athena]]`` entry."""
+        from cloudspy.providers.aws.athena import AthenaSource
+
+        sources: list[Any] = [CostExplorerSource(account) for account in settings.aws.accounts]
+        sources += [AthenaSource(table) for table in settings.aws.athena]
+        return sources
 
     @staticmethod
     def source_from_options(
@@ -88,3 +92,37 @@ class AwsProvider:
         return CostExplorerSource(
             AwsAccount(profile=profile, role_arn=role_arn, external_id=external_id, region=region)
         )
+
+    @staticmethod
+    def cost_forecast(settings: Settings, window: Window, metric: str) -> list[Any]:
+        """AWS's own forecast (``GetCostForecast``) for ``window``, one per ``[[aws.accounts]]``."""
+        from cloudspy.providers.aws.forecast import account_forecast
+
+        return [
+            account_forecast(CostExplorerSource(account), window, metric)
+            for account in settings.aws.accounts
+        ]
+
+    @staticmethod
+    def inventory_sources(settings: Settings) -> list[Any]:
+        """One inventory source (every enabled region) per ``[[aws.accounts]]`` entry."""
+        from cloudspy.providers.aws.inventory import AwsInventorySource
+
+        regions = list(settings.inventory.regions)
+        return [AwsInventorySource(account, regions) for account in settings.aws.accounts]
+
+    @staticmethod
+    def inventory_source_from_options(
+        profile: str | None = None,
+        role_arn: str | None = None,
+        external_id: str | None = None,
+        region: str = "us-east-1",
+        regions: list[str] | None = None,
+    ) -> Any:
+        """An inventory source from command-line auth options (``cloudspy aws sync``)."""
+        from cloudspy.providers.aws.inventory import AwsInventorySource
+
+        account = AwsAccount(
+            profile=profile, role_arn=role_arn, external_id=external_id, region=region
+        )
+        return AwsInventorySource(account, list(regions or []))

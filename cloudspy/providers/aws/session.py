@@ -24,6 +24,7 @@ PERMISSIONS = {
     "sts:GetCallerIdentity": "find the account whose costs are read",
     "sts:AssumeRole": "only with --role-arn",
     "ce:GetCostAndUsage": "daily costs by linked account, service and region",
+    "ce:GetCostForecast": "AWS's own forecast, shown beside CloudSpy's (`cloudspy forecast`)",
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cloudspy.errors import ImportFileError
+from cloudspy.providers.files.mapping import literal, money_sql, quote, text_sql, time_sql
 
 FORMAT = "focus"
 # The columns CloudSpy cannot do without; all are Mandatory in FOCUS 1.0–1.2.
@@ -73,35 +74,16 @@ def missing_columns(columns: dict[str, str]) -> list[str]:
     return missing
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _text(col: str, types: dict[str, str]) -> str:
-    if col not in types:
-        return "NULL"
-    if types[col] == "VARCHAR":
-        return f"nullif({_quote(col)}, '')"
-    return f"CAST({_quote(col)} AS VARCHAR)"
+    return text_sql(col, types)
 
 
 def _decimal(col: str, types: dict[str, str]) -> str:
-    if col not in types:
-        return "NULL"
-    if types[col] == "VARCHAR":
-        return f"CAST(nullif({_quote(col)}, '') AS DECIMAL(38, 16))"
-    return f"CAST({_quote(col)} AS DECIMAL(38, 16))"
+    return money_sql(quote(col), types.get(col))
 
 
 def _timestamp(col: str, types: dict[str, str]) -> str:
-    if col not in types:
-        return "NULL"
-    kind = types[col]
-    if kind.startswith("TIMESTAMP WITH TIME ZONE") or kind == "VARCHAR":
-        # The session runs in UTC, so an offset-less text time is taken as UTC.
-        source = f"nullif({_quote(col)}, '')" if kind == "VARCHAR" else _quote(col)
-        return f"CAST(CAST({source} AS TIMESTAMPTZ) AS TIMESTAMP)"
-    return f"CAST({_quote(col)} AS TIMESTAMP)"
+    return time_sql(col, types)
 
 
 def _tags(types: dict[str, str]) -> str:
@@ -140,16 +122,12 @@ def select_sql(
         f"{_text('ServiceName', types)} AS ServiceName",
         f"upper({_text('BillingCurrency', types)}) AS BillingCurrency",
         f"{_tags(types)} AS Tags",
-        f"'{_lit(source_name)}' AS x_source",
-        f"'{_lit(scope)}' AS x_scope",
-        f"'{_lit(sync_id)}' AS x_sync_id",
+        f"{literal(source_name)} AS x_source",
+        f"{literal(scope)} AS x_scope",
+        f"{literal(sync_id)} AS x_sync_id",
         "false AS x_estimated",
     ]
     return f"SELECT {', '.join(cols)} FROM {source}"
-
-
-def _lit(text: str) -> str:
-    return text.replace("'", "''")
 
 
 def check_columns(path: str, columns: dict[str, str]) -> None:
