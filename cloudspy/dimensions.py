@@ -28,6 +28,8 @@ class Dimension:
     tag_key: str | None = None
     # Bound parameters of ``sql`` beyond a tag key (the team CASE carries its values).
     params: tuple[Any, ...] = ()
+    # Whether ``sql`` reads only columns kept in the ``cost_daily`` rollup.
+    rollup: bool = True
 
     @property
     def needs(self) -> str:
@@ -44,7 +46,7 @@ BUILTIN: dict[str, Dimension] = {
     "service": Dimension("service", "ServiceName"),
     "category": Dimension("category", "ServiceCategory", coverage_name="service"),
     "region": Dimension("region", "RegionId"),
-    "resource": Dimension("resource", "ResourceId", "ResourceName"),
+    "resource": Dimension("resource", "ResourceId", "ResourceName", rollup=False),
     "resource-group": Dimension("resource-group", "x_ResourceGroupName", None, "resource_group"),
     "charge": Dimension("charge", "ChargeCategory", coverage_name="provider"),
     "currency": Dimension("currency", "BillingCurrency", coverage_name="provider"),
@@ -74,7 +76,11 @@ def parse_dimension(text: str, teams: Mapping[str, Any] | None = None) -> Dimens
             raise UsageError(f"--by {text!r} names no tag key", hint="write it as tag:KEY")
         # The key is bound as a parameter (see :func:`dimension_params`), never pasted.
         return Dimension(
-            f"tag:{key}", "json_extract_string(Tags, ?)", tag_key=key, coverage_name="tag"
+            f"tag:{key}",
+            "json_extract_string(Tags, ?)",
+            tag_key=key,
+            coverage_name="tag",
+            rollup=False,
         )
     found = BUILTIN.get(value.lower())
     if found is None:

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from cloudspy.errors import ImportFileError, UsageError
 from cloudspy.models.sync import ImportResult
 from cloudspy.providers.files import azure_export, cur2, focus
-from cloudspy.providers.files.mapping import FileMapping
-from cloudspy.providers.files.reader import describe, file_kind, source_sql
+from cloudspy.providers.files.mapping import FileMapping, check_amounts
+from cloudspy.providers.files.reader import describe, error_reason, file_kind, source_sql
 from cloudspy.store.connection import connect
 from cloudspy.store.cost_writes import replace_costs
 from cloudspy.store.sync_log import finish_run, new_run_id, start_run
@@ -26,17 +26,20 @@ FORMATS = ("auto", "focus", "cur2", "azure-export")
 FILE_PRIORITY = 30  # a provider's own export beats an API pull of the same days
 
 
-def _coverage_sql(scope: str, run_id: str, dims: list[str], metrics: list[str]) -> tuple[str, list]:
+def _coverage_sql(
+    scope: str, source: str, run_id: str, dims: list[str], metrics: list[str]
+) -> tuple[str, list]:
+    # Read off the daily rollup the writer has just built: far fewer rows than `cost`.
     sql = (
-        "INSERT INTO cost_coverage SELECT x_scope, any_value(x_source), ProviderName,"
-        " BillingAccountId, CAST(ChargePeriodStart AS DATE), ?, ?, false, ?, ?,"
-        " now()::TIMESTAMP FROM cost WHERE x_scope = ? GROUP BY ALL"
+        "INSERT INTO cost_coverage SELECT x_scope, ?, ProviderName,"
+        " BillingAccountId, day, ?, ?, false, ?, ?,"
+        " now()::TIMESTAMP FROM cost_daily WHERE x_scope = ? GROUP BY ALL"
     )
-    return sql, [dims, metrics, FILE_PRIORITY, run_id, scope]
+    return sql, [source, dims, metrics, FILE_PRIORITY, run_id, scope]
 
 
 def _friendly(path: Path, exc: Exception) -> ImportFileError:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text = error_reason(exc)
     if "NOT NULL constraint failed" in text:
         column = text.rsplit(".", 1)[-1]
         return ImportFileError(f"{path}: a row has no value in required column {column}")
@@ -94,7 +97,9 @@ def import_one(conn: duckdb.DuckDBPyConnection, path: Path, fmt: str = "auto") -
     scope = f"file:{path}"
     run_id = new_run_id()
     conn.execute("SET TimeZone = 'UTC'")
-    before = conn.execute("SELECT count(*) FROM cost WHERE x_scope = ?", [scope]).fetchall()[0][0]
+    before = conn.execute(
+        "SELECT coalesce(sum(row_count), 0) FROM cost_daily WHERE x_scope = ?", [scope]
+    ).fetchall()[0][0]
     try:
         mapping = _MAPPINGS[name][1](
             conn, source_sql(path, kind), columns, path=str(path), scope=scope, sync_id=run_id
@@ -117,8 +122,11 @@ def import_one(conn: duckdb.DuckDBPyConnection, path: Path, fmt: str = "auto") -
             raise ImportFileError(
                 f"{path} has no cost rows", hint="nothing was imported or replaced"
             )
+        check_amounts(conn, scope, path)
 
-    cov_sql, cov_params = _coverage_sql(scope, run_id, mapping.dimensions, mapping.metrics)
+    cov_sql, cov_params = _coverage_sql(
+        scope, mapping.source, run_id, mapping.dimensions, mapping.metrics
+    )
     try:
         rows = replace_costs(
             conn, scope, None, coverage_sql=cov_sql, coverage_params=cov_params, check=refuse_empty
@@ -136,8 +144,7 @@ def import_one(conn: duckdb.DuckDBPyConnection, path: Path, fmt: str = "auto") -
     summary = conn.execute(
         "SELECT list(DISTINCT ProviderName ORDER BY ProviderName),"
         " list(DISTINCT BillingCurrency ORDER BY BillingCurrency),"
-        " min(CAST(ChargePeriodStart AS DATE)), max(CAST(ChargePeriodStart AS DATE))"
-        " FROM cost WHERE x_scope = ?",
+        " min(day), max(day) FROM cost_daily WHERE x_scope = ?",
         [scope],
     ).fetchall()[0]
     return ImportResult(

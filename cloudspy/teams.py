@@ -57,7 +57,11 @@ def team_dimension(teams: Mapping[str, Team] | None) -> Dimension:
     sql = f"CASE {' '.join(whens)} ELSE ? END"
     params.append(UNALLOCATED)
     return Dimension(
-        TEAM, sql, coverage_name="tag" if uses_tags else "account", params=tuple(params)
+        TEAM,
+        sql,
+        coverage_name="tag" if uses_tags else "account",
+        params=tuple(params),
+        rollup=not uses_tags,
     )
 
 

@@ -123,13 +123,18 @@ def has_overlaps(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> boo
 
 # Rows of a lower-priority scope are left out where a higher-priority scope covers
 # the same provider billing account and day (an imported FOCUS file over an API sync).
-_OVERLAP_SQL = (
-    " AND NOT EXISTS (SELECT 1 FROM cost_coverage lo JOIN cost_coverage hi"
-    " ON hi.ProviderName = lo.ProviderName AND hi.BillingAccountId = lo.BillingAccountId"
-    " AND hi.day = lo.day AND hi.priority > lo.priority"
-    " WHERE lo.x_scope = cost.x_scope AND lo.BillingAccountId = cost.BillingAccountId"
-    " AND lo.day = CAST(cost.ChargePeriodStart AS DATE))"
-)
+def overlap_sql(table: str, day: str) -> str:
+    """The ``AND NOT EXISTS`` clause hiding ``table``'s rows that a better scope covers."""
+    return (
+        " AND NOT EXISTS (SELECT 1 FROM cost_coverage lo JOIN cost_coverage hi"
+        " ON hi.ProviderName = lo.ProviderName AND hi.BillingAccountId = lo.BillingAccountId"
+        " AND hi.day = lo.day AND hi.priority > lo.priority"
+        f" WHERE lo.x_scope = {table}.x_scope AND lo.BillingAccountId = {table}.BillingAccountId"
+        f" AND lo.day = {day})"
+    )
+
+
+_OVERLAP_SQL = overlap_sql("cost", "CAST(cost.ChargePeriodStart AS DATE)")
 
 
 @dataclass
@@ -165,26 +170,31 @@ _AGG_TABLE = "_cloudspy_agg"
 
 
 def _stage_buckets(conn: duckdb.DuckDBPyConnection, spec: AggregateSpec) -> None:
-    """One scan of ``cost`` into a temp table: per group, currency and time bucket.
+    """One scan into a temp table: per group, currency and time bucket.
 
-    The previous window collapses into one bucket (``is_current`` false); the
-    current one keeps a bucket per day, week or month for the trend. Totals,
-    ranks and series are then read off this small table.
+    The scan reads the ``cost_daily`` rollup when every dimension is kept there
+    (provider, account, service, region …) and ``cost`` itself otherwise
+    (resource, tags). The previous window collapses into one bucket
+    (``is_current`` false); the current one keeps a bucket per day, week or
+    month for the trend. Totals, ranks and series are then read off this table.
     """
     dims = ", ".join(
         f"coalesce(CAST({d.sql} AS VARCHAR), '{NONE_LABEL}') AS d{i}"
         for i, d in enumerate(spec.dims)
     )
     filter_sql, filter_params = spec.filters.sql()
-    overlap = _OVERLAP_SQL if spec.exclude_overlaps else ""
+    if all(d.rollup for d in spec.dims):
+        table, day, overlap = "cost_daily", "day", overlap_sql("cost_daily", "cost_daily.day")
+    else:
+        table, day, overlap = "cost", "ChargePeriodStart", _OVERLAP_SQL
+    overlap = overlap if spec.exclude_overlaps else ""
     trunc = {"day": "day", "week": "week", "month": "month"}[spec.granularity]
     conn.execute(
         f"CREATE OR REPLACE TEMP TABLE {_AGG_TABLE} AS SELECT {dims}{', ' if dims else ''}"
-        " BillingCurrency AS currency, ChargePeriodStart >= ? AS is_current,"
-        f" CASE WHEN ChargePeriodStart >= ?"
-        f" THEN CAST(date_trunc('{trunc}', ChargePeriodStart) AS DATE) END AS bucket,"
+        f" BillingCurrency AS currency, {day} >= ? AS is_current,"
+        f" CASE WHEN {day} >= ? THEN CAST(date_trunc('{trunc}', {day}) AS DATE) END AS bucket,"
         f" sum({spec.metric_column}) AS amount{_label_columns(spec.dims)}"
-        f" FROM cost WHERE ChargePeriodStart >= ? AND ChargePeriodStart < ?{filter_sql}{overlap}"
+        f" FROM {table} WHERE {day} >= ? AND {day} < ?{filter_sql}{overlap}"
         " GROUP BY ALL",
         [
             *dimension_params(spec.dims),

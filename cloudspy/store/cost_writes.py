@@ -9,9 +9,11 @@ one transaction, so a crash leaves either the old window or the new one.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date
 from typing import TYPE_CHECKING, Any
+
+from cloudspy.store import rollup
 
 if TYPE_CHECKING:
     import duckdb
@@ -29,7 +31,8 @@ def replace_costs(
     """Replace ``scope``'s rows on the ``[start, end)`` day ranges (None: all of them).
 
     Coverage comes from the ``incoming_coverage`` relation, or from
-    ``coverage_sql`` run after the insert (a file's coverage is read off its rows).
+    ``coverage_sql`` run after the insert (a file's coverage is read off its
+    rows, or off their ``cost_daily`` sums, which are written before it).
     ``check`` sees the inserted row count inside the transaction and may raise to
     roll everything back. Returns the number of cost rows inserted.
     """
@@ -38,6 +41,7 @@ def replace_costs(
         if days is None:
             conn.execute("DELETE FROM cost WHERE x_scope = ?", [scope])
             conn.execute("DELETE FROM cost_coverage WHERE x_scope = ?", [scope])
+            rollup.delete(conn, scope)
         for start, end in days or []:
             conn.execute(
                 "DELETE FROM cost WHERE x_scope = ? AND ChargePeriodStart >= ?"
@@ -48,17 +52,25 @@ def replace_costs(
                 "DELETE FROM cost_coverage WHERE x_scope = ? AND day >= ? AND day < ?",
                 [scope, start, end],
             )
+            rollup.delete(conn, scope, start, end)
         inserted = conn.execute("INSERT INTO cost BY NAME SELECT * FROM incoming_cost").fetchall()
         count = int(inserted[0][0]) if inserted else 0
         if check is not None:
             check(count)
+        if days is None:
+            rollup.rebuild(conn, scope)
+        for start, end in days or []:
+            rollup.rebuild(conn, scope, start, end)
         if coverage_sql is None:
             conn.execute("INSERT INTO cost_coverage BY NAME SELECT * FROM incoming_coverage")
         else:
             conn.execute(coverage_sql, coverage_params or [])
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        # A failed write (disk full, file too large) may already have aborted the
+        # transaction; the original error, not the ROLLBACK's, must reach the user (#7).
+        with suppress(Exception):
+            conn.execute("ROLLBACK")
         raise
     return count
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from cloudspy.store import rollup
 from cloudspy.store.alert_schema import ALERT_TABLES
 from cloudspy.store.inventory_schema import INVENTORY_TABLES
 
@@ -126,6 +127,7 @@ MIGRATIONS: list[Migration] = [
     Migration(
         4, "cost.x_ResourceGroupName", "ALTER TABLE cost ADD COLUMN x_ResourceGroupName VARCHAR"
     ),
+    Migration(5, "cost_daily rollup, backfilled from cost", rollup.create_sql(MONEY)),
 ]
 
 

@@ -33,6 +33,10 @@ def add_hostile_rows(path: Path) -> None:
                 '{"team": "' + HOSTILE_TAG.replace("\t", "\\t") + '", "env": "prod"}',
             ],
         )
+        # Rows written behind CloudSpy's writer: bring the daily rollup up to date.
+        from cloudspy.store.rollup import refresh_all
+
+        refresh_all(conn)
     finally:
         conn.close()
 
