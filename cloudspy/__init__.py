@@ -13,14 +13,18 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-# public name -> "module:attribute". Not "waste": ``cloudspy.waste`` is the rules
-# package (an attribute the import system sets); the function is ``cloudspy.api.waste``.
+# public name -> "module:attribute". The waste rules live in ``cloudspy.waste_rules``
+# so that ``cloudspy.waste`` can be the function.
 _PUBLIC: dict[str, str] = {
     "sync": "cloudspy.api:sync",
     "costs": "cloudspy.api:costs",
     "import_files": "cloudspy.api:import_files",
     "history": "cloudspy.api:history",
     "resources": "cloudspy.api:resources",
+    "sync_resources": "cloudspy.api:sync_resources",
+    "waste": "cloudspy.api:waste",
+    "schedule": "cloudspy.api:schedule",
+    "permissions": "cloudspy.api:permissions",
     "compare": "cloudspy.api:compare",
     "forecast": "cloudspy.api:forecast",
     "check": "cloudspy.api:check",

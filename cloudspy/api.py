@@ -715,7 +715,7 @@ def waste(
     """
     from decimal import InvalidOperation
 
-    from cloudspy.waste.service import build_waste_report
+    from cloudspy.waste_rules.service import build_waste_report
 
     minimum = None
     if min_monthly_savings is not None:

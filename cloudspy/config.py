@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from cloudspy.errors import ConfigError
 from cloudspy.insights.settings import AlertSettings, CheckSettings, Team
 from cloudspy.reporting.settings import ReportSettings
-from cloudspy.waste.settings import InventorySettings, WasteSettings
+from cloudspy.waste_rules.settings import InventorySettings, WasteSettings
 
 APP_NAME = "cloudspy"
 

@@ -20,7 +20,7 @@ from cloudspy.inventory.queries import (
 )
 from cloudspy.inventory.service import no_inventory, provider_names, snapshot_warnings
 from cloudspy.models.waste import ScheduleReport, ScheduleSuggestion
-from cloudspy.waste.engine import totals
+from cloudspy.waste_rules.engine import totals
 
 HOURS_PER_MONTH = Decimal(730)
 LOOKBACK_DAYS = 28

@@ -10,10 +10,10 @@ import pytest
 from cloudspy.inventory import model as m
 from cloudspy.inventory.source import AccessDenied, MetricWindow
 from cloudspy.providers.azure.inventory import AzureInventorySource
-from cloudspy.waste.base import WasteContext
-from cloudspy.waste.engine import attachments_of, evaluate_rules
-from cloudspy.waste.registry import select_rules
-from cloudspy.waste.settings import WasteSettings
+from cloudspy.waste_rules.base import WasteContext
+from cloudspy.waste_rules.engine import attachments_of, evaluate_rules
+from cloudspy.waste_rules.registry import select_rules
+from cloudspy.waste_rules.settings import WasteSettings
 from tests.inventory_azure.conftest import (
     SUBSCRIPTION,
     cassette,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cloudspy.inventory import model as m
 from cloudspy.providers.azure import permissions
-from cloudspy.waste.registry import all_rules
+from cloudspy.waste_rules.registry import all_rules
 from tests.inventory_azure.test_azure_inventory import collect
 
 EXAMPLE = Path(__file__).parent.parent.parent / "examples" / "azure-role.json"

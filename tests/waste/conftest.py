@@ -8,8 +8,8 @@ import pytest
 
 from cloudspy.inventory import model as m
 from cloudspy.inventory.model import DailyUsage, Resource
-from cloudspy.waste.base import WasteContext
-from cloudspy.waste.settings import WasteSettings
+from cloudspy.waste_rules.base import WasteContext
+from cloudspy.waste_rules.settings import WasteSettings
 
 NOW = datetime(2026, 11, 25, 12, 0)
 

@@ -10,9 +10,9 @@ from cloudspy.errors import UsageError
 from cloudspy.inventory.model import KINDS
 from cloudspy.providers.aws.permissions import declared
 from cloudspy.providers.registry import PROVIDERS
-from cloudspy.waste.base import SEVERITIES
-from cloudspy.waste.catalogue import render_catalogue
-from cloudspy.waste.registry import all_rules, select_rules
+from cloudspy.waste_rules.base import SEVERITIES
+from cloudspy.waste_rules.catalogue import render_catalogue
+from cloudspy.waste_rules.registry import all_rules, select_rules
 
 DOC = Path(__file__).parents[2] / "docs" / "waste-rules.md"
 
@@ -40,7 +40,7 @@ def test_aws_permissions_of_rules_are_declared_by_the_aws_connector():
 
 def test_the_catalogue_in_docs_matches_the_metadata():
     assert DOC.read_text(encoding="utf-8") == render_catalogue(), (
-        "docs/waste-rules.md is stale: run `python -m cloudspy.waste.catalogue > docs/waste-rules.md`"
+        "docs/waste-rules.md is stale: run `python -m cloudspy.waste_rules.catalogue > docs/waste-rules.md`"
     )
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from cloudspy.inventory import model as m
 from cloudspy.inventory.model import Resource
-from cloudspy.waste import (
+from cloudspy.waste_rules import (
     idle_load_balancer,
     idle_vm,
     old_snapshot,
@@ -14,8 +14,8 @@ from cloudspy.waste import (
     unassociated_ip,
     unattached_disk,
 )
-from cloudspy.waste.base import WasteContext
-from cloudspy.waste.settings import WasteSettings
+from cloudspy.waste_rules.base import WasteContext
+from cloudspy.waste_rules.settings import WasteSettings
 from tests.waste.conftest import NOW, usage, vm
 
 

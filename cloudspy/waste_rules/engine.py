@@ -23,9 +23,9 @@ from cloudspy.inventory.queries import (
     load_resources,
 )
 from cloudspy.models.waste import MoneyTotal, ScheduleSuggestion, WasteFinding
-from cloudspy.waste.base import Finding, WasteContext
-from cloudspy.waste.registry import Rule
-from cloudspy.waste.settings import WasteSettings
+from cloudspy.waste_rules.base import Finding, WasteContext
+from cloudspy.waste_rules.registry import Rule
+from cloudspy.waste_rules.settings import WasteSettings
 
 if TYPE_CHECKING:
     import duckdb

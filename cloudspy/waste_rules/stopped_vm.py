@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cloudspy.inventory.model import DEALLOCATED, DISK, IP, STOPPED, STOPPED_BILLED, VM, Resource
-from cloudspy.waste.base import Finding, RuleMeta, WasteContext
+from cloudspy.waste_rules.base import Finding, RuleMeta, WasteContext
 
 META = RuleMeta(
     id="stopped-vm",

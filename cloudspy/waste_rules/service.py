@@ -12,8 +12,8 @@ from cloudspy.errors import UsageError
 from cloudspy.inventory.queries import snapshot_info
 from cloudspy.inventory.service import no_inventory, provider_names, snapshot_warnings
 from cloudspy.models.waste import WasteReport
-from cloudspy.waste.engine import find_waste, totals
-from cloudspy.waste.registry import select_rules
+from cloudspy.waste_rules.engine import find_waste, totals
+from cloudspy.waste_rules.registry import select_rules
 
 
 def build_waste_report(

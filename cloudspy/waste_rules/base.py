@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from cloudspy.inventory.model import DailyUsage, Resource
-from cloudspy.waste.settings import WasteSettings
+from cloudspy.waste_rules.settings import WasteSettings
 
 SEVERITIES = ("low", "medium", "high")
 

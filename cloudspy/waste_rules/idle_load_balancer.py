@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cloudspy.inventory.model import LOAD_BALANCER, Resource
-from cloudspy.waste.base import Finding, RuleMeta, WasteContext
+from cloudspy.waste_rules.base import Finding, RuleMeta, WasteContext
 
 META = RuleMeta(
     id="idle-load-balancer",

@@ -9,7 +9,7 @@ from functools import cache
 
 from cloudspy.errors import UsageError
 from cloudspy.inventory.model import Resource
-from cloudspy.waste.base import Finding, RuleMeta, WasteContext
+from cloudspy.waste_rules.base import Finding, RuleMeta, WasteContext
 
 RULE_MODULES = (
     "idle_vm",
@@ -34,7 +34,7 @@ def all_rules() -> tuple[Rule, ...]:
     """Every rule, imported once."""
     out = []
     for name in RULE_MODULES:
-        module = importlib.import_module(f"cloudspy.waste.{name}")
+        module = importlib.import_module(f"cloudspy.waste_rules.{name}")
         out.append(Rule(module.META, module.evaluate))
     return tuple(out)
 
