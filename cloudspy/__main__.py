@@ -1,6 +1,6 @@
 """``python -m cloudspy``."""
 
-from cloudspy.cli.main import run
+from cloudspy.cli.entry import run
 
 if __name__ == "__main__":
     run()

@@ -75,3 +75,35 @@ def test_python_dash_m_runs():
     )
     assert out.returncode == 0
     assert out.stdout.startswith("cloudspy ")
+
+
+def test_the_fast_root_help_is_what_typer_prints():
+    """`cloudspy --help` is served from root_help.txt; it must not drift from the app.
+
+    Regenerate with `python -m cloudspy.cli.entry --write-help`.
+    """
+    from cloudspy.cli.entry import HELP_FILE, typer_root_help
+
+    assert HELP_FILE.read_text(encoding="utf-8") == typer_root_help()
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([], "Usage: cloudspy"),
+        (["--help"], "Commands:"),
+        (["-h"], "costs"),
+        (["--version"], "cloudspy 0."),
+    ],
+)
+def test_the_entry_point_answers_help_and_version_without_typer(args, expected):
+    probe = (
+        f"import sys; sys.argv = ['cloudspy', *{args!r}]\n"
+        "from cloudspy.cli.entry import run; run()\n"
+        "print('TYPER:' + str('typer' in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    assert expected in out
+    assert out.strip().endswith("TYPER:False")

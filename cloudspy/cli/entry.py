@@ -1,0 +1,62 @@
+"""The console-script entry point, with a fast path for ``--help`` and ``--version``.
+
+``cloudspy --help`` is what people and shell completions run most, and Typer
+alone takes longer to import than the whole answer needs. The root help is
+therefore generated from the Typer app into ``root_help.txt`` (``python -m
+cloudspy.cli.entry --write-help``) and printed from there; a test fails when
+the file drifts from what Typer would print. Every other invocation goes to
+the Typer app in :mod:`cloudspy.cli.main`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HELP_FILE = Path(__file__).with_name("root_help.txt")
+_HELP_ARGS = ([], ["--help"], ["-h"])
+
+
+def typer_root_help() -> str:
+    """The root help exactly as the Typer app prints it (at 80 columns)."""
+    import contextlib
+    import io
+    import os
+
+    from cloudspy.cli.main import main
+
+    buffer = io.StringIO()
+    previous = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "80"
+    try:
+        with contextlib.redirect_stdout(buffer):
+            main(["--help"])
+    finally:
+        if previous is None:
+            os.environ.pop("COLUMNS", None)
+        else:
+            os.environ["COLUMNS"] = previous
+    return buffer.getvalue()
+
+
+def run() -> None:
+    """Answer ``--version`` and the root help directly; hand everything else to Typer."""
+    args = sys.argv[1:]
+    if args == ["--version"]:
+        from cloudspy import __version__
+
+        sys.stdout.write(f"cloudspy {__version__}\n")
+        return
+    if args in _HELP_ARGS and HELP_FILE.exists():
+        sys.stdout.write(HELP_FILE.read_text(encoding="utf-8"))
+        return
+    from cloudspy.cli.main import run as typer_run
+
+    typer_run()
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--write-help"]:
+        HELP_FILE.write_text(typer_root_help(), encoding="utf-8")
+    else:
+        run()
