@@ -56,7 +56,7 @@ CREATE TABLE {TABLE} (
     ListCost            {money},
     row_count           BIGINT NOT NULL
 );
-INSERT INTO {TABLE} {_select("true")};
+INSERT INTO {TABLE} BY NAME {_select("true")};
 """
 
 
