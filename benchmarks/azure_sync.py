@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import tempfile
 import threading
 import time
@@ -20,6 +21,9 @@ from datetime import date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from results import emit
 
 os.environ.setdefault("AZURE_POD_IDENTITY_AUTHORITY_HOST", "http://127.0.0.1:9")
 TARGET = 1.5
@@ -142,6 +146,13 @@ def main() -> None:
     print(f"{'1 subscription (slowest of 3)':<32} {slowest:8.2f} {1.0:6.2f} {'':>7}")
     verdict = "pass" if ratio <= TARGET else "FAIL"
     print(f"{'3 subscriptions':<32} {three:8.2f} {ratio:6.2f} {'<=1.5x':>7} {verdict}")
+    emit(
+        f"azure sync {args.days}d, 3 subscriptions vs 1 ({args.delay * 1000:.0f} ms/call)",
+        three,
+        baseline=slowest,
+        target="≤ 1.5× one subscription",
+        ok=ratio <= TARGET,
+    )
     raise SystemExit(0 if ratio <= TARGET else 1)
 
 

@@ -18,6 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from results import emit
+
 DATA = Path(__file__).parent / "data"
 TARGET = 0.8
 
@@ -126,6 +129,13 @@ def main() -> int:
     print(f"bare DuckDB read:  {bare:6.2f}s")
     print(f"cloudspy import:   {took:6.2f}s ({rows / took / 1e6:.2f} M rows/s)")
     print(f"speed ratio: {speed:.2f}x of a bare read (target >= {TARGET}x): {verdict}")
+    emit(
+        f"cloudspy import CUR 2.0 {args.rows:,} rows vs bare read",
+        took,
+        baseline=bare,
+        target=f"throughput ≥ {TARGET}× ({speed:.2f}×)",
+        ok=speed >= TARGET,
+    )
     return 0 if verdict == "PASS" else 1
 
 

@@ -14,11 +14,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from results import emit
 
 os.environ.update(
     {
@@ -115,6 +119,13 @@ def main() -> None:
     print(f"1 region:   {one:.2f} s, {one_calls} API calls ({args.delay * 1000:.0f} ms each)")
     print(f"{len(regions)} regions: {many:.2f} s, {many_calls} API calls")
     print(f"ratio {ratio:.2f} (target <= {TARGET}): {'OK' if ratio <= TARGET else 'MISSED'}")
+    emit(
+        f"AWS inventory, {len(regions)} regions vs 1 ({args.delay * 1000:.0f} ms/call)",
+        many,
+        baseline=one,
+        target=f"≤ {TARGET}× one region",
+        ok=ratio <= TARGET,
+    )
     if ratio > TARGET:
         raise SystemExit(1)
 

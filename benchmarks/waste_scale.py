@@ -12,10 +12,15 @@ Run: python benchmarks/waste_scale.py [--resources 100000] [--keep PATH]
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from results import emit
 
 TARGET_SECONDS = 2.0
 MIX = (("vm", 0.40), ("disk", 0.30), ("snapshot", 0.15), ("ip", 0.10), ("load_balancer", 0.05))
@@ -117,8 +122,28 @@ def main() -> None:
             f"waste: best {best:.2f} s of {len(runs)} (target < {TARGET_SECONDS} s): "
             f"{'OK' if best < TARGET_SECONDS else 'MISSED'}"
         )
-        if best >= TARGET_SECONDS:
+        # The target is for the command as a user runs it: time the whole process too.
+        command = [*_cloudspy(), "--db", str(db), "waste", "--format", "json"]
+        whole = []
+        for _ in range(3):
+            started = time.perf_counter()
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+            whole.append(time.perf_counter() - started)
+        print(f"cloudspy waste (whole process): best {min(whole):.2f} s")
+        emit(
+            f"cloudspy waste, {resources:,} resources, {samples:,} hourly samples",
+            min(whole),
+            baseline=best,
+            target=f"< {TARGET_SECONDS} s whole process (baseline: api.waste in-process)",
+            ok=min(whole) < TARGET_SECONDS,
+        )
+        if min(whole) >= TARGET_SECONDS:
             raise SystemExit(1)
+
+
+def _cloudspy() -> list[str]:
+    script = Path(sys.executable).with_name("cloudspy")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "cloudspy"]
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ until a function is used. A new API function needs one line in ``_PUBLIC``.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
 
 __version__ = "0.1.0"
 
@@ -35,7 +34,7 @@ _PUBLIC: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     target = _PUBLIC.get(name)
     if target is None:
         raise AttributeError(f"module 'cloudspy' has no attribute {name!r}")

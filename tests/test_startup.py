@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -84,7 +85,7 @@ def test_the_fast_root_help_is_what_typer_prints():
     """
     from cloudspy.cli.entry import HELP_FILE, typer_root_help
 
-    assert HELP_FILE.read_text(encoding="utf-8") == typer_root_help()
+    assert Path(HELP_FILE).read_text(encoding="utf-8") == typer_root_help()
 
 
 @pytest.mark.parametrize(
