@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cloudspy.clock import utc_now
 from cloudspy.dimensions import parse_dimension
 from cloudspy.errors import NoDataError, UsageError
 from cloudspy.periods import Window, resolve_window, utc_today
@@ -159,7 +160,7 @@ def needs_sync(
     today: date | None = None,
 ) -> bool:
     """Whether any source lacks days of ``window`` or holds estimates older than the TTL."""
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
     from cloudspy.store.connection import connect
 
@@ -168,7 +169,7 @@ def needs_sync(
     if not path.exists():
         return True
     max_age = timedelta(hours=settings.cache.max_age_hours)
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = utc_now()
     with connect(path, read_only=True, timeout=settings.cache.lock_timeout_seconds) as conn:
         for source in sources:
             row = conn.execute(

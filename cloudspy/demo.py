@@ -13,11 +13,12 @@ import json
 import math
 import random
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from cloudspy.clock import utc_now
 from cloudspy.periods import utc_today
 
 DEMO_DAYS = 180
@@ -469,7 +470,7 @@ def load_demo(db: Path, *, today: date | None = None) -> dict[str, Any]:
         {**row, "x_source": "demo", "x_scope": DEMO_SCOPE, "x_sync_id": run_id}
         for row in demo_rows(end)
     ]
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = utc_now()
     coverage = [
         {
             "x_scope": DEMO_SCOPE,

@@ -17,10 +17,11 @@ import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cloudspy.clock import utc_now
 from cloudspy.errors import CloudSpyError, NoDataError
 from cloudspy.models.sync import SyncResult
 from cloudspy.periods import Window, utc_today
@@ -71,7 +72,7 @@ def _store(
     run_id: str,
     fetched: FetchedCosts,
 ) -> int:
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = utc_now()
     rows = [
         {**row, "x_source": source.source, "x_scope": scope, "x_sync_id": run_id}
         for row in fetched.rows

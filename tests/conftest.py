@@ -56,6 +56,18 @@ def _isolated_home(
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / "aws-credentials"))
 
 
+@pytest.fixture(autouse=True)
+def _demo_clock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests on the demo store see the day it was built for as today.
+
+    The demo is generated for DEMO_TODAY; pinning CloudSpy's clock (CLOUDSPY_NOW)
+    keeps "the last 30 days", idle windows and snapshot ages the same on any day
+    the suite runs.
+    """
+    if "demo_db" in request.fixturenames:
+        monkeypatch.setenv("CLOUDSPY_NOW", f"{DEMO_TODAY.isoformat()}T12:00:00")
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     """A path for a fresh cache file (not created yet)."""

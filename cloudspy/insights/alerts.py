@@ -11,10 +11,11 @@ across runs and records, per channel, what was accepted.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from cloudspy.clock import utc_now
 from cloudspy.dimensions import Dimension
 from cloudspy.insights.data import answerable_scopes, daily_series
 from cloudspy.insights.forecast import median
@@ -145,7 +146,7 @@ def record(conn: duckdb.DuckDBPyConnection, alerts: list[Alert]) -> int:
     if not alerts:
         return 0
     before = conn.execute("SELECT count(*) FROM alert").fetchall()[0][0]
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = utc_now()
     values = ", ".join("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')" for _ in alerts)
     params: list[object] = []
     for a in alerts:
@@ -195,7 +196,7 @@ def mark_sent(
     """Record that ``channel`` accepted ``keys``; alerts every channel has accepted become sent."""
     if not keys:
         return
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = utc_now()
     marks = ", ".join("?" for _ in keys)
     conn.execute("BEGIN TRANSACTION")
     try:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from cloudspy.clock import utc_now
 from cloudspy.config import Settings
 from cloudspy.errors import UsageError
 from cloudspy.insights.schedule import suggest_offhours
@@ -68,7 +69,7 @@ def build_schedule_report(
     if not 0 < idle_cpu_percent <= 100:
         raise UsageError("--idle-cpu must be between 0 and 100")
     names = provider_names(providers)
-    now = now or datetime.now(UTC).replace(tzinfo=None)
+    now = now or utc_now()
     end = now.replace(minute=0, second=0, microsecond=0)
     start = end - timedelta(days=LOOKBACK_DAYS)
     with connect(db, read_only=True, timeout=settings.cache.lock_timeout_seconds) as conn:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from cloudspy.clock import utc_now
 from cloudspy.errors import CloudSpyError
 from cloudspy.inventory.source import AccessDenied, Collected, InventorySource, MetricWindow
 from cloudspy.models.inventory import InventorySyncResult, RegionOutcome
@@ -26,7 +27,7 @@ DEFAULT_METRIC_DAYS = 30
 
 def metric_window(days: int, now: datetime | None = None) -> MetricWindow:
     """The last ``days`` days up to the current whole hour (naive UTC)."""
-    now = (now or datetime.now(UTC)).replace(tzinfo=None, minute=0, second=0, microsecond=0)
+    now = (now or utc_now()).replace(tzinfo=None, minute=0, second=0, microsecond=0)
     return MetricWindow(now - timedelta(days=days), now)
 
 
@@ -151,7 +152,7 @@ def sync_inventory(
             )
             continue
         skipped = {o.region: o.error or o.status for o in outcomes if o.status != "ok"}
-        snapshot_at = datetime.now(UTC).replace(tzinfo=None)
+        snapshot_at = utc_now()
         calls = sum(part.api_calls for part in collected)
         with connect(db, read_only=False, timeout=lock_timeout) as conn:
             written = replace_scope(

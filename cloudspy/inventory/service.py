@@ -6,9 +6,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
+from cloudspy.clock import utc_now
 from cloudspy.config import Settings
 from cloudspy.errors import NoDataError, UsageError
 from cloudspy.inventory.queries import ResourceFilter, list_resources, snapshot_info
@@ -81,7 +82,7 @@ def read_resources(
     """The stored inventory with its snapshot age; an empty store is a NoDataError."""
     from cloudspy.store.connection import connect
 
-    now = now or datetime.now(UTC).replace(tzinfo=None)
+    now = now or utc_now()
     with connect(db, read_only=True, timeout=settings.cache.lock_timeout_seconds) as conn:
         snap = snapshot_info(conn, filters.providers, now)
         if snap.oldest is None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
+from cloudspy.clock import utc_now
 from cloudspy.models.insights import Alert
 from cloudspy.render.money import machine
 
@@ -31,7 +32,7 @@ def payload(alerts: list[Alert]) -> dict[str, Any]:
     """The generic webhook's JSON document (money as decimal strings)."""
     return {
         "source": "cloudspy",
-        "sent_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "sent_at": utc_now().replace(tzinfo=UTC).isoformat(timespec="seconds"),
         "summary": subject(alerts),
         "alerts": [
             {

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from cloudspy import __version__
+from cloudspy.clock import utc_now
 from cloudspy.config import Settings
 from cloudspy.errors import NoDataError
 from cloudspy.models.costs import WindowModel
@@ -107,7 +108,7 @@ def build_context(
         sections=[build_section(inputs, spec, i + 1) for i, spec in enumerate(specs)],
         freshness=_freshness(inputs, sources),
         warnings=warnings,
-        generated_at=datetime.now(UTC).replace(microsecond=0),
+        generated_at=utc_now().replace(microsecond=0, tzinfo=UTC),
         today=today,
         version=__version__,
     )

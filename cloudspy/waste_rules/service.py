@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from cloudspy.clock import utc_now
 from cloudspy.config import Settings
 from cloudspy.errors import UsageError
 from cloudspy.inventory.queries import snapshot_info
@@ -33,7 +34,7 @@ def build_waste_report(
         raise UsageError("--min-monthly-savings must not be negative")
     chosen = select_rules(list(rules))
     names = provider_names(providers)
-    now = now or datetime.now(UTC).replace(tzinfo=None)
+    now = now or utc_now()
     with connect(db, read_only=True, timeout=settings.cache.lock_timeout_seconds) as conn:
         snap = snapshot_info(conn, names, now)
         if snap.oldest is None:
