@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cloudspy.cli.costs_cmd import costs as costs_command
+from cloudspy.cli.costs_cmd import provider_costs
 from cloudspy.cli.inventory_sync import NoCosts, NoResources, check_parts, sync_inventory_cli
 from cloudspy.cli.options import Last, Since, Until
 from cloudspy.cli.state import state_of
@@ -93,43 +93,19 @@ def aws_costs(
     refresh: Annotated[bool, typer.Option("--refresh", help="Fetch the window again.")] = False,
 ) -> None:
     """AWS costs: syncs with these credentials when needed, then shows the table."""
-    from cloudspy import api
-    from cloudspy.periods import resolve_window
     from cloudspy.providers.registry import provider_info
 
-    state = state_of(ctx)
-    if not offline:
-        source = provider_info("aws").load().source_from_options(profile, role_arn, external_id)
-        window = resolve_window(last, since, until, default=state.settings().default_period)
-        if refresh or api.needs_sync(
-            window, [source], db=state.db_path(), settings=state.settings()
-        ):
-            api.sync(
-                last=None,
-                since=window.previous().start.isoformat(),
-                until=window.end.isoformat(),
-                sources=[source],
-                refresh=refresh,
-                db=state.db_path(),
-                settings=state.settings(),
-                progress=state.progress,
-            )
-    costs_command(
+    provider_costs(
         ctx,
+        "aws",
+        lambda: [provider_info("aws").load().source_from_options(profile, role_arn, external_id)],
         last=last,
         since=since,
         until=until,
         by=by,
-        granularity=None,
-        provider=["aws"],
-        region=None,
-        service=None,
-        account=None,
-        metric=None,
-        top=None,
         output=output,
-        offline=True,
-        refresh=False,
+        offline=offline,
+        refresh=refresh,
     )
 
 

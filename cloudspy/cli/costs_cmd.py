@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 
@@ -29,17 +30,22 @@ def refresh_if_stale(
     until: str | None,
     *,
     refresh: bool,
+    sources: list[Any] | None = None,
+    strict: bool = False,
 ) -> None:
-    """Sync configured providers first when the cache misses or holds stale days.
+    """Sync first when the cache misses days of the window or holds stale estimates.
 
-    A failed refresh is a warning: the answer then comes from what is cached.
+    ``sources`` defaults to the configured ones of ``providers``. A failed refresh
+    is a warning and the answer comes from the cache, unless ``refresh`` or
+    ``strict`` (a provider command given its own credentials) make it an error.
     """
     from cloudspy import api
-    from cloudspy.errors import CloudSpyError
+    from cloudspy.errors import CloudSpyError, StoreLockedError
     from cloudspy.periods import resolve_window
 
     settings = state.settings()
-    sources = api.configured_sources(settings, providers)
+    if sources is None:
+        sources = api.configured_sources(settings, providers)
     if not sources:
         return
     window = resolve_window(last, since, until, default=settings.default_period)
@@ -56,8 +62,11 @@ def refresh_if_stale(
                 settings=settings,
                 progress=state.progress,
             )
+    except StoreLockedError:
+        # The cached answer needs the same lock: falling back would wait twice.
+        raise
     except CloudSpyError as exc:
-        if refresh:
+        if refresh or strict:
             raise
         state.warn(f"could not refresh the cache ({exc.one_line()}); showing cached data")
 
@@ -122,6 +131,51 @@ def costs(
         typer.echo(costs_csv(report), nl=False)
     else:
         state.stdout().print(costs_table(report))
+
+
+def provider_costs(
+    ctx: typer.Context,
+    provider: str,
+    make_sources: Callable[[], list[Any]],
+    *,
+    last: str | None,
+    since: str | None,
+    until: str | None,
+    by: list[str] | None,
+    output: str,
+    offline: bool,
+    refresh: bool,
+    metric: str | None = None,
+) -> None:
+    """``cloudspy aws|gcp|azure costs``: sync with that provider's own sources, then show."""
+    if not offline:
+        refresh_if_stale(
+            state_of(ctx),
+            [provider],
+            last,
+            since,
+            until,
+            refresh=refresh,
+            sources=make_sources(),
+            strict=True,
+        )
+    costs(
+        ctx,
+        last=last,
+        since=since,
+        until=until,
+        by=by,
+        granularity=None,
+        provider=[provider],
+        region=None,
+        service=None,
+        account=None,
+        metric=metric,
+        top=None,
+        output=output,
+        offline=True,
+        refresh=False,
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cloudspy.cli.costs_cmd import costs as costs_command
+from cloudspy.cli.costs_cmd import provider_costs
 from cloudspy.cli.inventory_sync import NoCosts, NoResources, check_parts, sync_inventory_cli
 from cloudspy.cli.options import Format, Last, Since, Until, check_format
 from cloudspy.cli.state import CliState, state_of
@@ -210,42 +210,21 @@ def gcp_costs(
     refresh: Annotated[bool, typer.Option("--refresh", help="Fetch the window again.")] = False,
 ) -> None:
     """GCP costs: syncs from the export when needed, then shows the table."""
-    from cloudspy import api
-    from cloudspy.periods import resolve_window
 
-    state = state_of(ctx)
-    if not offline:
-        sources = _sources(state, billing_table, project, kind, location, label_key, resources)
-        window = resolve_window(last, since, until, default=state.settings().default_period)
-        if refresh or api.needs_sync(
-            window, sources, db=state.db_path(), settings=state.settings()
-        ):
-            api.sync(
-                last=None,
-                since=window.previous().start.isoformat(),
-                until=window.end.isoformat(),
-                sources=sources,
-                refresh=refresh,
-                db=state.db_path(),
-                settings=state.settings(),
-                progress=state.progress,
-            )
-    costs_command(
+    provider_costs(
         ctx,
+        "gcp",
+        lambda: _sources(
+            state_of(ctx), billing_table, project, kind, location, label_key, resources
+        ),
         last=last,
         since=since,
         until=until,
         by=by,
-        granularity=None,
-        provider=["gcp"],
-        region=None,
-        service=None,
-        account=None,
-        metric=metric,
-        top=None,
         output=output,
-        offline=True,
-        refresh=False,
+        offline=offline,
+        refresh=refresh,
+        metric=metric,
     )
 
 
