@@ -7,6 +7,7 @@ coverage and writes what came back in one transaction.
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections.abc import Callable, Iterable
@@ -19,6 +20,27 @@ from cloudspy.periods import Window, month_start
 
 Progress = Callable[[str], None]
 T = TypeVar("T")
+HTTP_TIMEOUT_ENV = "CLOUDSPY_HTTP_TIMEOUT"
+
+
+def http_timeout(default: float = 60.0) -> float:
+    """Seconds one cloud API request may take: ``CLOUDSPY_HTTP_TIMEOUT``, else ``default``.
+
+    A request that takes longer fails as a timeout and is retried like
+    throttling (docs/faults.md); without a bound a silent server hangs a sync.
+    """
+    text = os.environ.get(HTTP_TIMEOUT_ENV, "").strip()
+    if not text:
+        return default
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0:
+        from cloudspy.errors import ConfigError
+
+        raise ConfigError(f"{HTTP_TIMEOUT_ENV}={text!r} is not a positive number of seconds")
+    return seconds
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Any
 
 from cloudspy.errors import ProviderError
 from cloudspy.periods import Window, month_start, utc_today
-from cloudspy.providers.aws.session import RETRYABLE_CODES, call_aws
+from cloudspy.providers.aws.session import RETRYABLE_CODES, AwsTimeoutError, call_aws
 from cloudspy.providers.base import FetchedCosts, Progress, with_retries
 
 PRICE_PER_REQUEST = Decimal("0.01")
@@ -49,9 +49,13 @@ def breakdown_dimensions(breakdown: tuple[str, str]) -> list[str]:
     return dims
 
 
-def _retry_hint(exc: Exception) -> float | None:
+def _throttled(exc: Exception) -> bool:
     response = getattr(exc, "response", None) or {}
-    return 0 if response.get("Error", {}).get("Code") in THROTTLING else None
+    return response.get("Error", {}).get("Code") in THROTTLING
+
+
+def _retry_hint(exc: Exception) -> float | None:
+    return 0 if _throttled(exc) or isinstance(exc, AwsTimeoutError) else None
 
 
 @dataclass
@@ -60,6 +64,7 @@ class CostExplorerReader:
 
     client: Any
     sleep: Any = None
+    refresh: Any = None  # forces refreshable credentials to refresh (session.credentials_refresher)
     requests: int = 0
     throttled: int = 0
     _kwargs: dict[str, Any] = field(default_factory=dict)
@@ -81,10 +86,12 @@ class CostExplorerReader:
         def once() -> dict[str, Any]:
             try:
                 return call_aws(
-                    lambda: self.client.get_cost_and_usage(**params), what="read Cost Explorer"
+                    lambda: self.client.get_cost_and_usage(**params),
+                    what="read Cost Explorer",
+                    refresh=self.refresh,
                 )
             except Exception as exc:
-                if _retry_hint(exc) is not None:
+                if _throttled(exc):
                     self.throttled += 1
                 raise
 
@@ -100,6 +107,12 @@ class CostExplorerReader:
                 f"{error.get('Message', exc)}"
             ) from None
         self.requests += 1
+        if not isinstance(page.get("ResultsByTime"), list):
+            # botocore parses a 200 that is not JSON (a proxy's HTML page) as an empty answer.
+            raise ProviderError(
+                "Cost Explorer sent a malformed response (no ResultsByTime list)",
+                hint="check AWS_ENDPOINT_URL and any proxy between CloudSpy and AWS",
+            )
         return page
 
 
@@ -125,10 +138,35 @@ def fetch_costs(
     *,
     today: date | None = None,
     sleep: Any = None,
+    refresh: Any = None,
 ) -> FetchedCosts:
-    """Fetch the given windows from Cost Explorer as FOCUS-named rows."""
-    today = today or utc_today()
-    reader = CostExplorerReader(client, sleep=sleep)
+    """Fetch the given windows from Cost Explorer as FOCUS-named rows.
+
+    A page of the wrong shape is a ProviderError, never rows silently missing:
+    the fetched windows replace the cache, so a bad page must fail the run.
+    """
+    reader = CostExplorerReader(client, sleep=sleep, refresh=refresh)
+    try:
+        return _fetch(reader, billing_account, ranges, breakdown, progress, today or utc_today())
+    except (KeyError, IndexError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
+        error = ProviderError(
+            f"Cost Explorer sent a malformed response: {type(exc).__name__}: {exc}"
+        )
+        error.api_calls = reader.requests  # type: ignore[attr-defined]  # read by sync_run
+        raise error from None
+    except ProviderError as exc:
+        exc.api_calls = reader.requests  # type: ignore[attr-defined]
+        raise
+
+
+def _fetch(
+    reader: CostExplorerReader,
+    billing_account: str,
+    ranges: list[Window],
+    breakdown: tuple[str, str],
+    progress: Progress,
+    today: date,
+) -> FetchedCosts:
     rows: list[dict[str, Any]] = []
     days: dict[date, tuple[str, bool]] = {}
     metrics = list(METRICS)

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from cloudspy.config import AwsAccount
+from cloudspy.errors import ProviderError
 from cloudspy.inventory import model as m
 from cloudspy.inventory.model import Resource
 from cloudspy.inventory.source import AccessDenied, Collected, MetricWindow
@@ -215,6 +216,7 @@ class RegionReader:
     region: str
     calls: int = 0
     sleep: Callable[[float], None] | None = None
+    refresh: Callable[[], bool] | None = None  # session.credentials_refresher
 
     def call(self, service: str, operation: str, **params: Any) -> dict[str, Any]:
         """One API call; a denial becomes :class:`AccessDenied`."""
@@ -239,10 +241,19 @@ class RegionReader:
 
         def once() -> dict[str, Any]:
             self.calls += 1
-            return call_aws(guarded, what=what)
+            return call_aws(guarded, what=what, refresh=self.refresh)
 
         kwargs = {"sleep": self.sleep} if self.sleep else {}
-        return with_retries(once, retryable=_retry_hint, **kwargs)
+        try:
+            return with_retries(once, retryable=_retry_hint, **kwargs)
+        except bce.ClientError as exc:
+            # Throttling beyond the retry budget: a CloudSpy error, so this region is
+            # reported and skipped instead of aborting every other region and account.
+            error = exc.response.get("Error", {})
+            raise ProviderError(
+                f"AWS kept throttling {what}: {error.get('Code')}: {error.get('Message')}",
+                hint="wait a few minutes and run it again",
+            ) from None
 
     def pages(self, service: str, operation: str, cursor: str, **params: Any) -> list[dict]:
         """Every page of a paged operation (``NextToken``/``Marker`` followed by hand)."""
@@ -258,8 +269,11 @@ class RegionReader:
 
 
 def _retry_hint(exc: Exception) -> float | None:
+    from cloudspy.providers.aws.session import AwsTimeoutError
+
     response = getattr(exc, "response", None) or {}
-    return 0 if response.get("Error", {}).get("Code") in THROTTLED_CODES else None
+    throttled = response.get("Error", {}).get("Code") in THROTTLED_CODES
+    return 0 if throttled or isinstance(exc, AwsTimeoutError) else None
 
 
 def read_region(reader: RegionReader, account: str) -> list[Resource]:
@@ -358,9 +372,10 @@ class AwsInventorySource:
     def collect(self, partition: str, window: MetricWindow, progress: Progress) -> list[Collected]:
         """One region's resources and the hourly utilization of its VMs."""
         from cloudspy.providers.aws.metrics import fetch_vm_metrics
+        from cloudspy.providers.aws.session import credentials_refresher
 
         clients = {s: self._client(s, partition) for s in ("ec2", "elbv2", "cloudwatch")}
-        reader = RegionReader(clients, partition)
+        reader = RegionReader(clients, partition, refresh=credentials_refresher(self._session()))
         resources = read_region(reader, self.account())
         vms = [
             r.resource_id

@@ -54,11 +54,18 @@ class CostExplorerSource:
     def fetch(self, ranges: list[Window], progress: Progress) -> FetchedCosts:
         """Fetch daily costs for the windows from Cost Explorer."""
         from cloudspy.providers.aws.costs import fetch_costs
-        from cloudspy.providers.aws.session import client_config
+        from cloudspy.providers.aws.session import client_config, credentials_refresher
 
         self.scope()
         client = self.session().client("ce", region_name="us-east-1", config=client_config())
-        return fetch_costs(client, str(self._account_id), ranges, self.account.breakdown, progress)
+        return fetch_costs(
+            client,
+            str(self._account_id),
+            ranges,
+            self.account.breakdown,
+            progress,
+            refresh=credentials_refresher(self.session()),
+        )
 
     def wanted_dimensions(self) -> list[str]:
         """The grain this source is configured to cache."""

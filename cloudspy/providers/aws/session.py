@@ -32,10 +32,13 @@ def client_config() -> Any:
     """botocore settings: CloudSpy retries throttling itself, so it can count calls."""
     from botocore.config import Config
 
+    from cloudspy.providers.base import http_timeout
+
+    read = http_timeout(60)
     return Config(
         retries={"total_max_attempts": 1, "mode": "standard"},
-        connect_timeout=10,
-        read_timeout=60,
+        connect_timeout=min(10, read),
+        read_timeout=read,
         user_agent_extra="cloudspy",
     )
 
@@ -105,12 +108,63 @@ RETRYABLE_CODES = frozenset(
 )
 
 
-def call_aws(call: Any, *, what: str) -> Any:
-    """Run one AWS call, turning every failure but a retryable one into a CloudSpy error."""
+EXPIRED_CODES = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired"})
+
+
+def credentials_refresher(session: Any) -> Any:
+    """A callable that makes refreshable credentials (an assumed role, SSO) refresh
+    before the next request and returns True; None for static keys.
+
+    botocore refreshes such credentials only by their local expiry time; AWS can
+    declare them expired earlier (clock skew, a revoked session), and a sync
+    hours long must not die of that when a refresh would cure it.
+    """
+    from datetime import UTC, datetime, timedelta
+
+    from botocore.credentials import RefreshableCredentials
+
+    credentials = session.get_credentials()
+    if not isinstance(credentials, RefreshableCredentials):
+        return None
+
+    def refresh() -> bool:
+        # botocore has no public "refresh now": an expiry in the past forces it.
+        credentials._expiry_time = datetime.now(UTC) - timedelta(seconds=1)
+        return True
+
+    return refresh
+
+
+class AwsTimeoutError(ProviderError):
+    """An AWS request got no answer in time; readers retry it like throttling."""
+
+
+def call_aws(call: Any, *, what: str, refresh: Any = None) -> Any:
+    """Run one AWS call, turning every failure but a retryable one into a CloudSpy error.
+
+    ``refresh`` (from :func:`credentials_refresher`) is used once when AWS says
+    the credentials expired: they are refreshed and the call is made again.
+    """
     import botocore.exceptions as bce
 
     try:
         return call()
+    except Exception as exc:
+        response = getattr(exc, "response", None) or {}
+        expired = isinstance(exc, bce.ClientError) and (
+            response.get("Error", {}).get("Code") in EXPIRED_CODES
+        )
+        if not (expired and refresh is not None and refresh()):
+            _raise_translated(exc, what)
+    return call_aws(call, what=what)
+
+
+def _raise_translated(exc: Exception, what: str) -> None:
+    """Raise the CloudSpy error for ``exc``; what is retryable or unknown is raised as it is."""
+    import botocore.exceptions as bce
+
+    try:
+        raise exc
     except bce.ParamValidationError as exc:
         text = " ".join(str(exc).split())
         raise UsageError(f"AWS rejected the request to {what}: {text}") from None
@@ -123,7 +177,7 @@ def call_aws(call: Any, *, what: str) -> Any:
     except bce.EndpointConnectionError as exc:
         raise ProviderError(f"cannot reach AWS to {what}: {exc}") from None
     except (bce.ConnectTimeoutError, bce.ReadTimeoutError) as exc:
-        raise ProviderError(f"AWS timed out while trying to {what}: {exc}") from None
+        raise AwsTimeoutError(f"AWS timed out while trying to {what}: {exc}") from None
     except bce.ClientError as exc:
         error = exc.response.get("Error", {})
         code = error.get("Code", "")

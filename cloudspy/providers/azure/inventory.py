@@ -150,10 +150,12 @@ def nic_owners(vms: Iterable[dict[str, Any]]) -> dict[str, str]:
 
 
 def _retry_hint(exc: Exception) -> float | None:
-    from azure.core.exceptions import HttpResponseError
+    from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
 
     from cloudspy.providers.azure.query import retry_after
 
+    if isinstance(exc, (ServiceRequestError, ServiceResponseError)):
+        return 0  # no answer (timeout, reset): try again, as the Cost Query reader does
     if not isinstance(exc, HttpResponseError) or exc.status_code not in _RETRY_STATUS:
         return None
     return retry_after(getattr(exc.response, "headers", None)) or 0
@@ -218,6 +220,12 @@ class SubscriptionReader:
             )
         except HttpResponseError as exc:
             raise ProviderError(f"Azure failed to {what}: {error_code(exc)}") from None
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            # A body that is not JSON (a proxy's HTML page with 200) fails inside the SDK.
+            raise ProviderError(
+                f"Azure sent a malformed response to {what}: {type(exc).__name__}: "
+                + " ".join(str(exc).split())[:200]
+            ) from None
 
     def listing(self, pager: Callable[[], Any], what: str) -> list[dict[str, Any]]:
         """Every item of a paged listing as REST dicts (``nextLink`` followed by the SDK)."""

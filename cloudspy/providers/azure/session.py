@@ -99,11 +99,15 @@ class Connector:
         return self.credential
 
     def _options(self) -> dict[str, Any]:
+        from cloudspy.providers.base import http_timeout
+
         # CloudSpy retries 429 and 5xx itself, so it can honour the QPU headers and count calls.
         return {
             "base_url": self.endpoints.arm,
             "credential_scopes": [self.endpoints.token_scope],
             "retry_total": 0,
+            "connection_timeout": min(10.0, http_timeout()),
+            "read_timeout": http_timeout(),
             "user_agent": "cloudspy",
             **self.client_options,
         }

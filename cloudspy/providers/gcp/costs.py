@@ -19,8 +19,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from cloudspy.errors import ProviderError
 from cloudspy.periods import Window, month_start, utc_today
-from cloudspy.providers.base import FetchedCosts, Progress
+from cloudspy.providers.base import FetchedCosts, Progress, http_timeout
 from cloudspy.providers.gcp.export_query import (
     ExportLayout,
     build_query,
@@ -55,10 +56,13 @@ class QueryStats:
     bytes_billed: int = 0
     cache_hit: bool | None = None
     job_id: str | None = None
+    throttled: int = 0
 
-    def count(self) -> None:
-        """Count one HTTP request (called by the client's transport hook)."""
+    def count(self, response: Any = None) -> None:
+        """Count one HTTP request, and a throttled one (called by the transport hook)."""
         self.requests += 1
+        if getattr(response, "status_code", None) == 429:
+            self.throttled += 1
 
     def quota(self) -> dict[str, Any]:
         """The ``sync_run.quota_used`` record."""
@@ -68,6 +72,7 @@ class QueryStats:
             "bigquery_cache_hit": self.cache_hit,
             "bigquery_job_id": self.job_id,
             "http_requests": self.requests,
+            "throttled": self.throttled,
         }
 
     def price(self) -> Decimal:
@@ -78,7 +83,7 @@ class QueryStats:
 def read_layout(client: Any, table: str, kind: str, sleep: Any = None) -> ExportLayout:
     """Read the table's schema (one free ``tables.get``) and detect its layout."""
     found = call_gcp(
-        lambda: client.get_table(table, retry=None),
+        lambda: client.get_table(table, retry=None, timeout=http_timeout()),
         what=f"read BigQuery table {table}",
         sleep=sleep,
         not_found_hint="check the table path (--billing-table or [[gcp.billing_tables]] table) "
@@ -125,7 +130,12 @@ def run_query(
 
     def once() -> tuple[list[dict[str, Any]], Any]:
         result = client.query_and_wait(
-            sql, job_config=config, location=location, retry=None, job_retry=None
+            sql,
+            job_config=config,
+            location=location,
+            retry=None,
+            job_retry=None,
+            api_timeout=http_timeout(),
         )
         return [dict(row.items()) for row in result], result
 
@@ -135,7 +145,11 @@ def run_query(
     if result.job_id:
         job = call_gcp(
             lambda: client.get_job(
-                result.job_id, project=result.project, location=result.location, retry=None
+                result.job_id,
+                project=result.project,
+                location=result.location,
+                retry=None,
+                timeout=http_timeout(),
             ),
             what="read the BigQuery job's statistics",
             sleep=sleep,
@@ -228,7 +242,13 @@ def fetch_costs(
         sleep=sleep,
     )
     wanted = {day for w in ranges for day in w.each_day()}
-    rows = [to_row(r, layout, today) for r in records if r["usage_day"] in wanted]
+    try:
+        rows = [to_row(r, layout, today) for r in records if r["usage_day"] in wanted]
+    except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
+        # Rows without the query's columns: fail the run rather than store a partial day.
+        raise ProviderError(
+            f"BigQuery sent rows of the wrong shape for {table}: {type(exc).__name__}: {exc}"
+        ) from None
     account = table_name_account(table) or next(
         (r["BillingAccountId"] for r in rows), table.rpartition(".")[2]
     )

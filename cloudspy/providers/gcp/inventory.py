@@ -25,7 +25,7 @@ from cloudspy.errors import CloudSpyError, ProviderError
 from cloudspy.inventory import model as m
 from cloudspy.inventory.model import Resource
 from cloudspy.inventory.source import AccessDenied, Collected, MetricWindow
-from cloudspy.providers.base import Progress
+from cloudspy.providers.base import Progress, http_timeout
 
 if TYPE_CHECKING:
     from cloudspy.config import GcpSettings
@@ -251,7 +251,9 @@ class ProjectReader:
         pages = []
         while True:
             pager = self.call(
-                lambda: client.aggregated_list(request=dict(request), retry=None, timeout=60),
+                lambda: client.aggregated_list(
+                    request=dict(request), retry=None, timeout=http_timeout()
+                ),
                 what=f"list the {key} of project {self.project}",
             )
             page = next(iter(pager.pages))

@@ -118,12 +118,14 @@ def list_pages(
     """Every page of one ``timeSeries.list`` (``nextPageToken`` followed here)."""
     from google.api_core import exceptions as gexc
 
+    from cloudspy.providers.base import http_timeout
+
     url = f"{base}/v3/projects/{reader.project}/timeSeries"
     request = dict(params)
     pages: list[dict[str, Any]] = []
 
     def get() -> dict[str, Any]:
-        response = session.get(url, params=request, timeout=60)
+        response = session.get(url, params=request, timeout=http_timeout())
         if response.status_code >= 400:
             raise gexc.from_http_response(response)
         body = response.json()

@@ -78,8 +78,11 @@ def retry_hint(exc: Exception) -> float | None:
     Honours ``Retry-After``; BigQuery reports quota throttling as 403
     ``rateLimitExceeded``, which is retried too.
     """
+    import requests
     from google.api_core import exceptions as gexc
 
+    if isinstance(exc, requests.Timeout):
+        return 0  # no answer in CLOUDSPY_HTTP_TIMEOUT seconds: try again
     if not isinstance(exc, gexc.GoogleAPICallError):
         return None
     reasons = {str(e.get("reason", "")) for e in exc.errors or [] if isinstance(e, dict)}
@@ -164,15 +167,15 @@ def bigquery_client(
     *,
     location: str | None = None,
     api_endpoint: str | None = None,
-    on_request: Callable[[], None] | None = None,
+    on_request: Callable[[Any], None] | None = None,
 ) -> Any:
-    """A BigQuery client for ``project`` whose HTTP requests are counted by ``on_request``."""
+    """A BigQuery client for ``project`` whose HTTP responses are passed to ``on_request``."""
     from google.auth.transport.requests import AuthorizedSession
     from google.cloud import bigquery
 
     http = AuthorizedSession(credentials)
     if on_request is not None:
-        http.hooks["response"].append(lambda response, *args, **kwargs: on_request())
+        http.hooks["response"].append(lambda response, *args, **kwargs: on_request(response))
     return bigquery.Client(
         project=project,
         credentials=credentials,
