@@ -9,18 +9,36 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from cloudspy.errors import UsageError
 
 _RELATIVE = re.compile(r"^(?P<n>[1-9][0-9]{0,3})(?P<unit>[dwmy])$")
 NAMED_PERIODS = ("mtd", "ytd", "last-month", "last-week", "this-month", "today")
 PERIOD_HELP = "Nd, Nw, Nm, Ny, mtd, ytd, last-month, last-week"
+# Days given or reached by a period must lie in this range: no cloud bill is older, and
+# derived windows (the previous period before a long one) then stay inside what
+# `date` can hold — `--since 1000-01-01` and `--last 9999y` crashed with
+# OverflowError before (#7).
+EARLIEST_DAY = date(1970, 1, 1)
+LATEST_DAY = date(2199, 12, 31)
+
+
+def check_day_range(day: date, what: str) -> date:
+    """``day``, or a usage error when it lies outside EARLIEST_DAY … LATEST_DAY."""
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise UsageError(
+            f"{what} {day} is outside the supported range",
+            hint=f"use a day from {EARLIEST_DAY} to {LATEST_DAY}",
+        )
+    return day
 
 
 def utc_today() -> date:
-    """Today's date in UTC (the billing day the providers use)."""
-    return datetime.now(UTC).date()
+    """Today's date in UTC (the billing day the providers use; ``CLOUDSPY_NOW`` pins it)."""
+    from cloudspy.clock import utc_today as today
+
+    return today()
 
 
 @dataclass(frozen=True)
@@ -92,15 +110,21 @@ def parse_period(text: str, *, today: date | None = None) -> Window:
     match = _RELATIVE.match(value)
     if match:
         n, unit = int(match["n"]), match["unit"]
+        # Checked before the arithmetic: 9999y would pass year 1 and raise ValueError.
+        if n * {"d": 1, "w": 7, "m": 28, "y": 365}[unit] > (today - EARLIEST_DAY).days:
+            raise UsageError(
+                f"period {text!r} reaches back before {EARLIEST_DAY}", hint="use a shorter one"
+            )
         if unit == "d":
             start = today - timedelta(days=n)
         elif unit == "w":
             start = today - timedelta(weeks=n)
         elif unit == "m":
-            return Window(add_months(today, -n), today, unit="month")
+            start = add_months(today, -n)
         else:
-            return Window(add_months(today, -12 * n), today, unit="month")
-        return Window(start, today)
+            start = add_months(today, -12 * n)
+        check_day_range(start, f"period {text!r} starts on")
+        return Window(start, today, unit="day" if unit in "dw" else "month")
     if value in ("mtd", "this-month"):
         start = month_start(today)
         if start == today:
@@ -128,11 +152,12 @@ def parse_period(text: str, *, today: date | None = None) -> Window:
 def parse_day(text: str, option: str) -> date:
     """Parse a ``YYYY-MM-DD`` date given to ``option``."""
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(
             f"{option} {text!r} is not a date", hint="write it as YYYY-MM-DD"
         ) from None
+    return check_day_range(day, option)
 
 
 def resolve_window(

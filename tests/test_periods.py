@@ -105,3 +105,15 @@ def test_a_day_window_that_happens_to_align_with_months_stays_in_days():
     """Hypothesis found 2191d ending on 2003-01-01: its previous period must be 2191 days."""
     window = parse_period("2191d", today=date(2003, 1, 1))
     assert window.previous().days == 2191
+
+
+def test_cloudspy_now_pins_the_clock(monkeypatch):
+    from cloudspy.clock import utc_now, utc_today
+
+    monkeypatch.setenv("CLOUDSPY_NOW", "2026-02-03T04:05:06+01:00")
+    assert utc_now().isoformat() == "2026-02-03T03:05:06"
+    assert utc_today() == date(2026, 2, 3)
+    assert parse_period("7d") == Window(date(2026, 1, 27), date(2026, 2, 3))
+    monkeypatch.setenv("CLOUDSPY_NOW", "yesterday")
+    with pytest.raises(UsageError, match="CLOUDSPY_NOW"):
+        utc_today()

@@ -135,8 +135,19 @@ def _debug_requested(argv: list[str]) -> bool:
 
 
 def _fail(message: str, code: int) -> int:
-    sys.stderr.write(f"cloudspy: error: {message}\n")
+    from cloudspy.redaction import scrub
+
+    sys.stderr.write(f"cloudspy: error: {scrub(message)}\n")
     return code
+
+
+def _print_traceback() -> None:
+    """The current traceback on stderr, secrets struck out (provider errors echo URLs, #7)."""
+    import traceback
+
+    from cloudspy.redaction import scrub
+
+    sys.stderr.write(scrub(traceback.format_exc()))
 
 
 def _kinds(exc: BaseException) -> set[str]:
@@ -156,9 +167,7 @@ def guarded(call: Callable[[], object], *, debug: bool) -> int:
         result = call()
     except CloudSpyError as exc:
         if debug:
-            import traceback
-
-            traceback.print_exc()
+            _print_traceback()
         return _fail(exc.one_line(), exc.exit_code)
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
@@ -179,7 +188,7 @@ def guarded(call: Callable[[], object], *, debug: bool) -> int:
         if "Abort" in kinds:
             return _fail("aborted", 130)
         if debug:
-            raise
+            _print_traceback()
         first = str(exc).splitlines()[0] if str(exc) else ""
         return _fail(
             f"unexpected {type(exc).__name__}: {first} (rerun with --debug for the traceback)",

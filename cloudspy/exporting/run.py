@@ -11,9 +11,21 @@ from cloudspy.exporting import FORMATS, ROW_FORMATS
 from cloudspy.exporting.selection import RowSelection
 from cloudspy.models.costs import CurrencyTotal, WindowModel
 from cloudspy.models.reporting import ExportResult, WasteRow
-from cloudspy.reporting.atomic import atomic_path, write_atomic
+from cloudspy.reporting.atomic import OutputError, atomic_path, write_atomic
 
 WasteSource = Callable[[], Sequence[WasteRow]]
+
+
+def _write_failure(exc: Exception) -> str:
+    """The OS reason inside a DuckDB write error ("File too large"), else its first line."""
+    import re
+
+    text = str(exc)
+    found = re.search(r'Could not write file [^:]*: ([^"\n]+)', text)
+    if found:
+        return found.group(1).strip()
+    lines = text.strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def check_format(fmt: str) -> str:
@@ -38,8 +50,14 @@ def export_rows_file(
 
     if fmt not in ROW_FORMATS:
         raise UsageError(f"{fmt!r} is not a row format", hint=f"use {', '.join(ROW_FORMATS)}")
-    with connect(db, read_only=True, timeout=lock_timeout) as conn, atomic_path(out) as tmp:
-        rows, totals = export_rows(conn, selection, fmt, tmp, out)
+    import duckdb
+
+    try:
+        with connect(db, read_only=True, timeout=lock_timeout) as conn, atomic_path(out) as tmp:
+            rows, totals = export_rows(conn, selection, fmt, tmp, out)
+    except duckdb.IOException as exc:
+        # DuckDB's COPY reports a full disk or EFBIG as its own IOException (#7).
+        raise OutputError(f"cannot write {out}: {_write_failure(exc)}") from None
     notes = []
     if rows == 0:
         notes.append(f"no cost rows in {selection.window}: the file has only a header")

@@ -48,6 +48,11 @@ def remember(value: str) -> str:
     return value
 
 
+def remembered() -> frozenset[str]:
+    """Every secret value seen in this process (for :mod:`cloudspy.redaction`)."""
+    return frozenset(_SEEN)
+
+
 def redact(text: str) -> str:
     """``text`` with every secret value seen in this process replaced by ``***``."""
     for value in sorted(_SEEN, key=len, reverse=True):

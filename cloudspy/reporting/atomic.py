@@ -36,8 +36,13 @@ def atomic_path(target: Path) -> Iterator[Path]:
             f"cannot write {target}: the folder {folder} does not exist",
             hint="create it first or pick another --out",
         )
+    # A device, FIFO or symlink to one (/dev/stdout, /dev/null) is written through, never
+    # renamed over: os.replace would swap the device node for a plain file (bug: #7).
+    special = target.exists() and not target.resolve().is_file() and not target.is_dir()
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        handle, name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=None if special else folder
+        )
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
     os.close(handle)
@@ -48,7 +53,12 @@ def atomic_path(target: Path) -> Iterator[Path]:
         umask = os.umask(0)
         os.umask(umask)
         temporary.chmod(0o666 & ~umask)
-        temporary.replace(target)
+        if special:
+            with target.open("wb") as sink:
+                sink.write(temporary.read_bytes())
+            temporary.unlink()
+        else:
+            temporary.replace(target)
     except OSError as exc:
         with suppress(OSError):
             temporary.unlink()

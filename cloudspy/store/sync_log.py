@@ -11,17 +11,19 @@ import json
 import os
 import sys
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from cloudspy.clock import utc_now
 
 if TYPE_CHECKING:
     import duckdb
 
 
 def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return utc_now()
 
 
 def new_run_id() -> str:
@@ -70,7 +72,13 @@ def finish_run(
     quota: dict[str, Any] | None = None,
     error: str | None = None,
 ) -> None:
-    """Mark a run ``ok``, ``failed`` or ``partial`` with what it did and cost."""
+    """Mark a run ``ok``, ``failed`` or ``partial`` with what it did and cost.
+
+    The error is scrubbed of secrets first: history shows it, exports may carry it (#7).
+    """
+    from cloudspy.redaction import scrub
+
+    error = scrub(error) if error else None
     conn.execute(
         "UPDATE sync_run SET finished_at = ?, status = ?, rows_written = ?, api_calls = ?,"
         " api_cost = ?, api_cost_currency = ?, quota_used = ?, error = ? WHERE id = ?",

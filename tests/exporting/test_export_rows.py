@@ -91,7 +91,10 @@ def test_a_failed_export_keeps_the_old_file(hostile_db: Path, tmp_path: Path, mo
         raise duckdb.IOException("No space left on device")
 
     monkeypatch.setattr(rows, "export_rows", half_then_fail)
-    with pytest.raises(duckdb.IOException):
+    from cloudspy.reporting.atomic import OutputError
+
+    # A DuckDB write failure is one clear error (#7), and the old file stays.
+    with pytest.raises(OutputError, match="No space left on device"):
         api.export("csv", out, last="30d", db=hostile_db, today=TODAY)
     assert out.read_text() == "last week's export\n"
     assert [p.name for p in tmp_path.iterdir()] == ["x.csv"]

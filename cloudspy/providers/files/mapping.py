@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import duckdb
 
 
 @dataclass(frozen=True)
@@ -80,3 +84,25 @@ def map_value_sql(col: str, key: str, types: dict[str, str]) -> str:
         path = literal("$." + key)
         return f"nullif(json_extract_string(nullif(trim({quote(col)}), ''), {path}), '')"
     return "NULL"
+
+
+# DECIMAL(38, 16) keeps 22 integer digits; summing line items of a quadrillion or more
+# overflows it (DuckDB raised "Overflow in HUGEINT addition" from `costs`, #7). No real
+# bill has such a line, so a file holding one is refused as corrupt instead.
+MAX_AMOUNT = 10**15
+_AMOUNTS = ("BilledCost", "EffectiveCost", "ListCost", "ContractedCost")
+
+
+def check_amounts(conn: duckdb.DuckDBPyConnection, scope: str, path: object) -> None:
+    """Refuse the rows just written for ``scope`` if an amount is ±1e15 or more."""
+    from cloudspy.errors import ImportFileError
+
+    largest = ", ".join(f"coalesce(abs({c}), 0)" for c in _AMOUNTS)
+    [(worst,)] = conn.execute(
+        f"SELECT max(greatest({largest})) FROM cost WHERE x_scope = ?", [scope]
+    ).fetchall()
+    if worst is not None and worst >= MAX_AMOUNT:
+        raise ImportFileError(
+            f"{path} has an amount of {worst:f}; no bill line reaches {MAX_AMOUNT:,}",
+            hint="nothing was imported; check the file's cost columns",
+        )

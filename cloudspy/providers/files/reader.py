@@ -61,6 +61,26 @@ def describe(conn: duckdb.DuckDBPyConnection, path: Path, kind: str) -> dict[str
     try:
         rows = conn.execute(f"DESCRIBE SELECT * FROM {source_sql(path, kind)}").fetchall()
     except (duckdb.Error, UnicodeDecodeError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ImportFileError(f"{path} is not a readable {kind.upper()} file ({first})") from None
+        raise ImportFileError(
+            f"{path} is not a readable {kind.upper()} file ({error_reason(exc)})"
+        ) from None
+    if kind == "csv" and len(rows) == 1 and "," in rows[0][0]:
+        # The sniffer falls back to one column when rows have differing field
+        # counts; "the header has no BilledCost" would then mislead (#7).
+        raise ImportFileError(
+            f"{path} is not a readable CSV file (its rows have different numbers of fields)",
+            hint="is it truncated or hand-edited? export it again",
+        )
     return {row[0]: row[1] for row in rows}
+
+
+def error_reason(exc: BaseException) -> str:
+    """The first line of a DuckDB read error, or plain words for a file not in UTF-8.
+
+    DuckDB's first line for a Latin-1 or UTF-16 file is only "CSV Error on Line: N";
+    the reason is further down its message (#7).
+    """
+    text = str(exc).strip()
+    if "not utf-8 encoded" in text:
+        return "it is not UTF-8 text: save it as UTF-8"
+    return text.splitlines()[0] if text else type(exc).__name__
