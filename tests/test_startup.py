@@ -108,3 +108,27 @@ def test_the_entry_point_answers_help_and_version_without_typer(args, expected):
     ).stdout
     assert expected in out
     assert out.strip().endswith("TYPER:False")
+
+
+def test_run_builds_only_the_command_asked_for(monkeypatch, capsys):
+    """`cloudspy costs` converts one command, not all of them (a speed guard)."""
+    import typer
+
+    from cloudspy.cli import main as cli_main
+
+    built: list[int] = []
+    original = cli_main.build_app
+
+    def counting(only=None):
+        app = original(only)
+        built.append(len(typer.main.get_command(app).commands))
+        return app
+
+    monkeypatch.setattr(cli_main, "build_app", counting)
+    monkeypatch.setattr(sys, "argv", ["cloudspy", "--db", "/nonexistent/x.duckdb", "costs"])
+    with pytest.raises(SystemExit) as exit_info:
+        cli_main.run()
+    assert exit_info.value.code == 3  # no cache there
+    assert built == [1]
+    assert cli_main._command_of(["--db", "x", "--debug", "waste", "--rule", "a"]) == "waste"
+    assert cli_main._command_of(["--config", "costs"]) is None

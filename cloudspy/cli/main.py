@@ -66,15 +66,27 @@ class CloudSpyGroup(TyperGroup):
         return code
 
 
-app = typer.Typer(
-    name="cloudspy",
-    cls=CloudSpyGroup,
-    help="What your AWS, GCP and Azure clouds cost, and where money is wasted.",
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    no_args_is_help=True,
-    add_completion=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+# In the order `cloudspy --help` lists them.
+COMMAND_MODULES = (
+    costs_cmd,
+    import_cmd,
+    sync_cmd,
+    history_cmd,
+    demo_cmd,
+    aws_cmd,
+    azure_cmd,
+    gcp_cmd,
+    compare_cmd,
+    forecast_cmd,
+    check_cmd,
+    alert_cmd,
+    secret_cmd,
+    report_cmd,
+    export_cmd,
+    resources_cmd,
+    waste_cmd,
+    schedule_cmd,
+    permissions_cmd,
 )
 
 
@@ -84,7 +96,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     ctx: typer.Context,
     db: Annotated[
@@ -111,23 +122,54 @@ def root(
     ctx.obj = CliState(db=db, config=config, debug=debug, no_color=no_color, demo=demo)
 
 
-for module in (
-    costs_cmd,
-    import_cmd,
-    sync_cmd,
-    history_cmd,
-    demo_cmd,
-    aws_cmd,
-    azure_cmd,
-    gcp_cmd,
-):
-    module.register(app)
-for module in (compare_cmd, forecast_cmd, check_cmd, alert_cmd, secret_cmd):
-    module.register(app)
-for module in (report_cmd, export_cmd):
-    module.register(app)
-for module in (resources_cmd, waste_cmd, schedule_cmd, permissions_cmd):
-    module.register(app)
+def build_app(only: str | None = None) -> typer.Typer:
+    """The root app with every command, or only the one named ``only``.
+
+    Typer turns every registered command into a click command (evaluating all
+    their annotations) before it runs one; :func:`run` builds an app holding just
+    the command asked for, which saves that work on every invocation.
+    """
+    root_app = typer.Typer(
+        name="cloudspy",
+        cls=CloudSpyGroup,
+        help="What your AWS, GCP and Azure clouds cost, and where money is wasted.",
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        no_args_is_help=True,
+        add_completion=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    root_app.callback()(root)
+    for module in COMMAND_MODULES:
+        if only is None or only in command_names(module):
+            module.register(root_app)
+    return root_app
+
+
+def command_names(module: object) -> set[str]:
+    """The top-level command names a command module registers."""
+    scratch = typer.Typer()
+    module.register(scratch)  # type: ignore[attr-defined]
+    return {c.name for c in scratch.registered_commands if c.name} | {
+        g.name for g in scratch.registered_groups if g.name
+    }
+
+
+app = build_app()
+_VALUED_GLOBALS = ("--db", "--config")
+
+
+def _command_of(argv: list[str]) -> str | None:
+    """The command word in ``argv`` (after the global options), if any."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in _VALUED_GLOBALS:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
 
 
 def _debug_requested(argv: list[str]) -> bool:
@@ -203,5 +245,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: runs an app holding only the command asked for."""
+    name = _command_of(sys.argv[1:])
+    known = name is not None and any(name in command_names(m) for m in COMMAND_MODULES)
+    (build_app(name) if known else app)()
