@@ -170,12 +170,15 @@ def needs_sync(
         return True
     max_age = timedelta(hours=settings.cache.max_age_hours)
     now = utc_now()
+    # scope() may ask the provider (STS): never while holding the store, or a
+    # slow answer would keep a cron sync from writing.
+    scopes = [source.scope() for source in sources]
     with connect(path, read_only=True, timeout=settings.cache.lock_timeout_seconds) as conn:
-        for source in sources:
+        for scope in scopes:
             row = conn.execute(
                 "SELECT count(DISTINCT day), min(fetched_at) FILTER (WHERE estimated)"
                 " FROM cost_coverage WHERE x_scope = ? AND day >= ? AND day < ?",
-                [source.scope(), window.start, window.end],
+                [scope, window.start, window.end],
             ).fetchall()[0]
             if row[0] < window.days or (row[1] is not None and now - row[1] > max_age):
                 return True

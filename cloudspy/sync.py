@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cloudspy.clock import utc_now
-from cloudspy.errors import CloudSpyError, NoDataError
+from cloudspy.errors import CloudSpyError, NoDataError, StoreLockedError
 from cloudspy.models.sync import SyncResult
 from cloudspy.periods import Window, utc_today
 from cloudspy.providers.base import CachedDay, CostSource, FetchedCosts, Progress, plan_fetch
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     import duckdb
 
 MAX_PARALLEL_SOURCES = 4
-_STORE_LOCK = threading.RLock()
 
 
 def _silent(_: str) -> None:
@@ -45,8 +44,11 @@ def _silent(_: str) -> None:
 def _store_open(
     db: Path, *, read_only: bool, timeout: float
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cache connection held under the process-wide lock (one thread at a time)."""
-    with _STORE_LOCK, connect(db, read_only=read_only, timeout=timeout) as conn:
+    """A cache connection held under the process-wide lock (one thread at a time).
+
+    :func:`connect` itself queues the threads, within the one bounded wait.
+    """
+    with connect(db, read_only=read_only, timeout=timeout) as conn:
         yield conn
 
 
@@ -128,6 +130,9 @@ def sync_source(
             refresh=refresh,
             wanted_dimensions=source.wanted_dimensions(),
         )
+    except StoreLockedError:
+        # Recording the failure would wait for the same lock a second time.
+        raise
     except Exception as exc:
         # Even a source that fails before its first cost call (credentials,
         # STS) leaves its failure in sync_run.

@@ -25,6 +25,9 @@ DEFAULT_LOCK_TIMEOUT = 15.0
 # read-only and a read-write open of the same file side by side; threads of one
 # process (parallel syncs) therefore take turns here instead of failing.
 _PROCESS_LOCK = threading.RLock()
+# Who holds the file while a thread of this process waits for it: the threads
+# queued behind that one name the same holder when their wait runs out.
+_waiting_on: str | None = None
 _PID = re.compile(r"PID (\d+)")
 
 
@@ -36,7 +39,8 @@ def _lock_holder(message: str) -> str:
     pid = match.group(1)
     try:
         raw = Path(f"/proc/{pid}/cmdline").read_bytes()
-        command = " ".join(part.decode(errors="replace") for part in raw.split(b"\0") if part)
+        # Whitespace collapsed: an argument may hold newlines, the error is one line.
+        command = " ".join(raw.replace(b"\0", b" ").decode(errors="replace").split())
     except OSError:
         command = ""
     return f"process {pid} ({command[:120]})" if command else f"process {pid}"
@@ -47,14 +51,18 @@ def _is_lock_error(exc: Exception) -> bool:
     return "Could not set lock" in text or "Conflicting lock" in text
 
 
-def _open(path: Path, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnection:
+def _open(
+    path: Path, read_only: bool, timeout: float, since: float | None = None
+) -> duckdb.DuckDBPyConnection:
     import duckdb
 
-    deadline = time.monotonic() + timeout
+    # The wait is bounded from ``since`` (when the caller began waiting), not per attempt.
+    deadline = (time.monotonic() if since is None else since) + timeout
     delay = 0.05
     while True:
         try:
             conn = duckdb.connect(str(path), read_only=read_only)
+            _note_holder(None)
             # No progress bar: stderr belongs to CloudSpy's own progress lines.
             conn.execute("PRAGMA disable_progress_bar")
             return conn
@@ -69,18 +77,26 @@ def _open(path: Path, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnect
                     f"cannot open the cache {path}: {_first_line(exc)}",
                     hint="check the path and its permissions, or pass --db",
                 ) from exc
-            if time.monotonic() >= deadline:
+            holder = _note_holder(_lock_holder(str(exc)))
+            left = deadline - time.monotonic()
+            if left <= 0:
                 raise StoreLockedError(
-                    f"the cache {path} is locked by {_lock_holder(str(exc))}; waited {timeout:g}s",
+                    f"the cache {path} is locked by {holder}; waited {timeout:g}s",
                     hint="try again when it finishes, or raise [cache] lock_timeout_seconds",
                 ) from None
-            time.sleep(delay)
+            time.sleep(min(delay, left))
             delay = min(delay * 2, 1.0)
         except duckdb.Error as exc:
             raise StoreError(
                 f"the cache {path} is not a readable DuckDB file ({_first_line(exc)})",
                 hint="move it aside or pass --db; CloudSpy never overwrites it",
             ) from exc
+
+
+def _note_holder(holder: str | None) -> str | None:
+    global _waiting_on
+    _waiting_on = holder
+    return holder
 
 
 def _first_line(exc: BaseException) -> str:
@@ -123,8 +139,19 @@ def connect(
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the cache folder {path.parent}: {exc}") from exc
-    with _PROCESS_LOCK:
-        conn = _open(path, read_only, timeout)
+    started = time.monotonic()
+    # Threads queued here spend the same bounded wait, not one wait each in turn.
+    if not _PROCESS_LOCK.acquire(timeout=max(timeout, 0.0)):
+        holder = _waiting_on
+        raise StoreLockedError(
+            f"the cache {path} is locked by {holder}; waited {timeout:g}s"
+            if holder
+            else f"the cache {path} is in use by another thread of this process;"
+            f" waited {timeout:g}s",
+            hint="try again when it finishes, or raise [cache] lock_timeout_seconds",
+        )
+    try:
+        conn = _open(path, read_only, timeout, since=started)
         try:
             conn = _prepare(conn, path, read_only, timeout)
         except BaseException:
@@ -134,6 +161,8 @@ def connect(
             yield conn
         finally:
             conn.close()
+    finally:
+        _PROCESS_LOCK.release()
 
 
 def _prepare(
