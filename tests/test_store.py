@@ -51,7 +51,9 @@ def test_an_older_cache_with_data_is_upgraded_on_a_read_open(db):
     assert {r.group["provider"] for r in report.rows} == {"AWS", "Microsoft", "Oracle"}
     with duckdb.connect(str(db), read_only=True) as conn:
         assert rollup_totals(conn) == cost_totals(conn)
-        assert conn.execute("SELECT count(*) FROM _migrations WHERE version = 5").fetchall() == [(1,)]
+        assert conn.execute("SELECT count(*) FROM _migrations WHERE version = 5").fetchall() == [
+            (1,)
+        ]
 
 
 def test_questions_by_resource_or_tag_read_the_line_items(db):
