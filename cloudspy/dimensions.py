@@ -44,11 +44,13 @@ BUILTIN: dict[str, Dimension] = {
     ),
     "account": Dimension("account", "coalesce(SubAccountId, BillingAccountId)", "SubAccountName"),
     "service": Dimension("service", "ServiceName"),
-    "category": Dimension("category", "ServiceCategory", coverage_name="service"),
+    "category": Dimension("category", "ServiceCategory", coverage_name="service", rollup=False),
     "region": Dimension("region", "RegionId"),
     "resource": Dimension("resource", "ResourceId", "ResourceName", rollup=False),
-    "resource-group": Dimension("resource-group", "x_ResourceGroupName", None, "resource_group"),
-    "charge": Dimension("charge", "ChargeCategory", coverage_name="provider"),
+    "resource-group": Dimension(
+        "resource-group", "x_ResourceGroupName", None, "resource_group", rollup=False
+    ),
+    "charge": Dimension("charge", "ChargeCategory", coverage_name="provider", rollup=False),
     "currency": Dimension("currency", "BillingCurrency", coverage_name="provider"),
 }
 DIMENSION_HELP = ", ".join([*BUILTIN, "team", "tag:KEY"])

@@ -1,7 +1,7 @@
 """``cost_daily``: the cost table summed per scope, day and the common dimensions.
 
-Most questions (by provider, account, service, region, charge, currency,
-resource group, or teams made of accounts) need no resource or tag detail, and
+Most questions (by provider, account, service, region, currency, or teams
+made of accounts) need no resource, tag or charge detail, and
 this rollup answers them from a table 20–100× smaller than ``cost``. It is
 rewritten inside the same transaction as the rows it sums
 (:func:`cloudspy.store.cost_writes.replace_costs`), so the two never disagree.
@@ -18,18 +18,18 @@ if TYPE_CHECKING:
 TABLE = "cost_daily"
 # The dimension columns kept per day; `cost_queries` may read the rollup when
 # every column a question touches is one of these.
+# Few keys on purpose: every key makes imports slower (the rollup is built in the
+# import's transaction). Category, charge and resource group read `cost` instead.
 KEY_COLUMNS = (
     "x_scope",
     "ProviderName",
     "BillingAccountId",
     "SubAccountId",
     "ServiceName",
-    "ServiceCategory",
     "RegionId",
-    "ChargeCategory",
     "BillingCurrency",
-    "x_ResourceGroupName",
 )
+# One name per id: any row's name will do, and any_value is cheaper than max.
 LABEL_COLUMNS = ("BillingAccountName", "SubAccountName")
 COLUMNS = frozenset({*KEY_COLUMNS, *LABEL_COLUMNS, "BilledCost", "EffectiveCost", "ListCost"})
 
@@ -45,11 +45,8 @@ CREATE TABLE {TABLE} (
     SubAccountId        VARCHAR,
     SubAccountName      VARCHAR,
     ServiceName         VARCHAR,
-    ServiceCategory     VARCHAR,
     RegionId            VARCHAR,
-    ChargeCategory      VARCHAR NOT NULL,
     BillingCurrency     VARCHAR NOT NULL,
-    x_ResourceGroupName VARCHAR,
     day                 DATE NOT NULL,
     BilledCost          {money},
     EffectiveCost       {money},
@@ -62,7 +59,7 @@ INSERT INTO {TABLE} BY NAME {_select("true")};
 
 def _select(where: str) -> str:
     keys = ", ".join(KEY_COLUMNS)
-    labels = ", ".join(f"max({c}) AS {c}" for c in LABEL_COLUMNS)
+    labels = ", ".join(f"any_value({c}) AS {c}" for c in LABEL_COLUMNS)
     return (
         f"SELECT {keys}, {labels}, CAST(ChargePeriodStart AS DATE) AS day,"
         " sum(BilledCost) AS BilledCost, sum(EffectiveCost) AS EffectiveCost,"

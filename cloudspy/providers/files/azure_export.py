@@ -189,7 +189,7 @@ def select_sql(
         "BilledCost": cost if view in ("actual", "plain") else billed,
         "EffectiveCost": cost,
         "ListCost": list_cost,
-        "BillingCurrency": f"upper({text('currency')})",
+        "BillingCurrency": f"upper(trim({text('currency')}))",
         "ConsumedQuantity": money("quantity"),
         "ConsumedUnit": text("unit"),
         "Tags": _tags(cols.get("tags")),

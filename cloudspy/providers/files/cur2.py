@@ -260,7 +260,7 @@ def select_sql(source: str, types: dict[str, str], *, scope: str, sync_id: str) 
         "BilledCost": unblended,
         "EffectiveCost": effective,
         "ListCost": _money("pricing_public_on_demand_cost", t),
-        "BillingCurrency": f"upper({text_sql('line_item_currency_code', t)})",
+        "BillingCurrency": f"upper(trim({text_sql('line_item_currency_code', t)}))",
         "PricingUnit": text_sql("pricing_unit", t),
         "ConsumedQuantity": f"CASE WHEN line_item_line_item_type IN ({usage_types})"
         f" THEN {_money('line_item_usage_amount', t)} END",

@@ -120,7 +120,7 @@ def select_sql(
         f"{_text('BillingAccountId', types)} AS BillingAccountId",
         f"{_text('ChargeCategory', types)} AS ChargeCategory",
         f"{_text('ServiceName', types)} AS ServiceName",
-        f"upper({_text('BillingCurrency', types)}) AS BillingCurrency",
+        f"upper(trim({_text('BillingCurrency', types)})) AS BillingCurrency",
         f"{_tags(types)} AS Tags",
         f"{literal(source_name)} AS x_source",
         f"{literal(scope)} AS x_scope",
