@@ -31,6 +31,12 @@ def waste(
         ),
     ] = None,
     output: Format = "table",
+    top: Annotated[
+        int,
+        typer.Option(
+            "--top", "-n", min=0, help="Table rows to show, largest first (0: all; json/csv: all)."
+        ),
+    ] = 50,
 ) -> None:
     """Resources that cost money for nothing, each with its reason, evidence and price."""
     from cloudspy import api
@@ -55,7 +61,7 @@ def waste(
     elif output == "csv":
         typer.echo(waste_csv(report), nl=False)
     else:
-        cli.stdout().print(waste_table(report))
+        cli.stdout().print(waste_table(report, top or None))
     if limit is not None:
         amount, currency = limit
         over = [

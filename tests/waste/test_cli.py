@@ -143,3 +143,14 @@ def test_permissions_of_unknown_or_undeclared_providers(cli):
     assert cli("permissions", "--provider", "ibm").exit_code == 2
     oracle = cli("permissions", "--provider", "oracle")
     assert oracle.exit_code == 3 and "declares no API permissions" in oracle.stderr
+
+
+def test_the_table_shows_the_largest_findings_and_says_how_many_are_hidden(cli, demo_db):
+    """100,000 resources made a 20-second table; the table now shows --top rows (50)."""
+    full = json.loads(cli("--db", demo_db, "waste", "--format", "json").stdout)
+    result = cli("--db", demo_db, "waste", "--top", "1")
+    assert result.exit_code == 0
+    assert f"{len(full['findings']) - 1} smaller finding(s) not shown" in result.stdout
+    assert full["findings"][0]["resource_id"] in result.stdout
+    everything = cli("--db", demo_db, "waste", "--top", "0")
+    assert "not shown" not in everything.stdout
