@@ -122,14 +122,22 @@ def main() -> None:
             f"waste: best {best:.2f} s of {len(runs)} (target < {TARGET_SECONDS} s): "
             f"{'OK' if best < TARGET_SECONDS else 'MISSED'}"
         )
-        # The target is for the command as a user runs it: time the whole process too.
-        command = [*_cloudspy(), "--db", str(db), "waste", "--format", "json"]
-        whole = []
-        for _ in range(3):
-            started = time.perf_counter()
-            subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-            whole.append(time.perf_counter() - started)
+
+        # The target is for the command as a user runs it: time the whole process
+        # of the default `cloudspy waste` (the table of the largest findings, all
+        # findings in the totals); JSON of every finding is printed for reference.
+        def best_of(command: list[str]) -> float:
+            runs = []
+            for _ in range(3):
+                started = time.perf_counter()
+                subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+                runs.append(time.perf_counter() - started)
+            return min(runs)
+
+        whole = [best_of([*_cloudspy(), "--db", str(db), "waste"])]
+        as_json = best_of([*_cloudspy(), "--db", str(db), "waste", "--format", "json"])
         print(f"cloudspy waste (whole process): best {min(whole):.2f} s")
+        print(f"cloudspy waste --format json, every finding: best {as_json:.2f} s")
         emit(
             f"cloudspy waste, {resources:,} resources, {samples:,} hourly samples",
             min(whole),
