@@ -10,7 +10,7 @@ from cloudspy.cli.costs_cmd import provider_costs
 from cloudspy.cli.inventory_sync import NoCosts, NoResources, check_parts, sync_inventory_cli
 from cloudspy.cli.options import Last, Since, Until
 from cloudspy.cli.state import state_of
-from cloudspy.cli.sync_cmd import report_results
+from cloudspy.cli.sync_cmd import sync_costs_cli
 
 aws_app = typer.Typer(
     help="AWS: Cost Explorer with a profile, SSO or an assumed role.",
@@ -43,7 +43,6 @@ def aws_sync(
     no_resources: NoResources = False,
 ) -> None:
     """Sync AWS costs, inventory and utilization with the given credentials."""
-    from cloudspy import api
     from cloudspy.providers.registry import provider_info
 
     state = state_of(ctx)
@@ -55,18 +54,14 @@ def aws_sync(
     aws = provider_info("aws").load()
     code = 0
     if not no_costs:
-        source = aws.source_from_options(profile, role_arn, external_id)
-        results = api.sync(
-            last=last if (last or since) else "90d",
+        code = sync_costs_cli(
+            state,
+            sources=[aws.source_from_options(profile, role_arn, external_id)],
+            last=last,
             since=since,
             until=until,
-            sources=[source],
             refresh=refresh,
-            db=state.db_path(),
-            settings=state.settings(),
-            progress=state.progress,
         )
-        code = report_results(state, results)
     if not no_resources:
         inventory = aws.inventory_source_from_options(
             profile, role_arn, external_id, regions=state.settings().inventory.regions

@@ -11,7 +11,7 @@ from cloudspy.cli.costs_cmd import provider_costs
 from cloudspy.cli.inventory_sync import NoCosts, NoResources, check_parts, sync_inventory_cli
 from cloudspy.cli.options import Format, Last, Since, Until, check_format
 from cloudspy.cli.state import CliState, state_of
-from cloudspy.cli.sync_cmd import report_results
+from cloudspy.cli.sync_cmd import sync_costs_cli
 
 azure_app = typer.Typer(
     help="Azure: Cost Management Query API with DefaultAzureCredential (az login, "
@@ -94,7 +94,6 @@ def azure_sync(
     no_resources: NoResources = False,
 ) -> None:
     """Sync Azure costs, inventory and utilization (default: the subscriptions in config)."""
-    from cloudspy import api
     from cloudspy.errors import UsageError
     from cloudspy.providers.registry import provider_info
 
@@ -102,17 +101,14 @@ def azure_sync(
     check_parts(no_costs, no_resources)
     code = 0
     if not no_costs:
-        results = api.sync(
-            last=last if (last or since) else "90d",
+        code = sync_costs_cli(
+            state,
+            sources=_sources(state, subscription, scope),
+            last=last,
             since=since,
             until=until,
-            sources=_sources(state, subscription, scope),
             refresh=refresh,
-            db=state.db_path(),
-            settings=state.settings(),
-            progress=state.progress,
         )
-        code = report_results(state, results)
     if not no_resources:
         inventory = (
             provider_info("azure")

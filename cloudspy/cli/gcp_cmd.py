@@ -11,7 +11,7 @@ from cloudspy.cli.costs_cmd import provider_costs
 from cloudspy.cli.inventory_sync import NoCosts, NoResources, check_parts, sync_inventory_cli
 from cloudspy.cli.options import Format, Last, Since, Until, check_format
 from cloudspy.cli.state import CliState, state_of
-from cloudspy.cli.sync_cmd import report_results
+from cloudspy.cli.sync_cmd import sync_costs_cli
 
 gcp_app = typer.Typer(
     help="GCP: costs from the BigQuery billing export, accounts from the Cloud Billing API, "
@@ -147,7 +147,6 @@ def gcp_sync(
     no_resources: NoResources = False,
 ) -> None:
     """Sync GCP costs from the billing export, and inventory and utilization of projects."""
-    from cloudspy import api
     from cloudspy.errors import UsageError
     from cloudspy.providers.registry import provider_info
 
@@ -159,18 +158,14 @@ def gcp_sync(
     if not no_costs and not (billing_table or settings.gcp.billing_tables) and projects:
         state.progress("no BigQuery billing export table is configured: costs skipped")
     elif not no_costs:
-        sources = _sources(state, billing_table, project, kind, location, label_key, resources)
-        results = api.sync(
-            last=last if (last or since) else "90d",
+        code = sync_costs_cli(
+            state,
+            sources=_sources(state, billing_table, project, kind, location, label_key, resources),
+            last=last,
             since=since,
             until=until,
-            sources=sources,
             refresh=refresh,
-            db=state.db_path(),
-            settings=settings,
-            progress=state.progress,
         )
-        code = report_results(state, results)
     if not no_resources and projects:
         inventory = (
             provider_info("gcp").load().inventory_source_from_options(projects, settings.gcp)

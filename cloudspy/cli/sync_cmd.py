@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -34,6 +34,38 @@ def report_results(state: CliState, results: Sequence[object]) -> int:
     return ExitCode.OK
 
 
+def sync_costs_cli(
+    state: CliState,
+    *,
+    sources: list[Any] | None = None,
+    providers: list[str] | None = None,
+    last: str | None,
+    since: str | None,
+    until: str | None,
+    refresh: bool,
+) -> int:
+    """Sync costs from ``sources`` (or the configured ones of ``providers``), 90 days
+    by default; print one line per source and return the exit code."""
+    import sys
+
+    from cloudspy import api
+
+    results = api.sync(
+        last=last if (last or since) else "90d",
+        since=since,
+        until=until,
+        providers=providers or [],
+        sources=sources,
+        refresh=refresh,
+        db=state.db_path(),
+        settings=state.settings(),
+        progress=state.progress,
+        # Every step on a terminal; in logs and CI one line per source.
+        detail=sys.stderr.isatty(),
+    )
+    return report_results(state, results)
+
+
 def sync(
     ctx: typer.Context,
     provider: Provider = None,
@@ -45,27 +77,13 @@ def sync(
     no_resources: NoResources = False,
 ) -> None:
     """Sync costs (in parallel), inventory and utilization of every configured provider."""
-    import sys
-
-    from cloudspy import api
-
     state = state_of(ctx)
     check_parts(no_costs, no_resources)
     code = 0
     if not no_costs:
-        results = api.sync(
-            last=last if (last or since) else "90d",
-            since=since,
-            until=until,
-            providers=provider or [],
-            refresh=refresh,
-            db=state.db_path(),
-            settings=state.settings(),
-            progress=state.progress,
-            # Every step on a terminal; in logs and CI one line per source.
-            detail=sys.stderr.isatty(),
+        code = sync_costs_cli(
+            state, providers=provider or [], last=last, since=since, until=until, refresh=refresh
         )
-        code = report_results(state, results)
     if not no_resources:
         code = max(code, sync_inventory_cli(state, providers=provider or [], required=no_costs))
     if code:
