@@ -213,9 +213,7 @@ def costs(
         raise UsageError("--top must be at least 1")
     from cloudspy.cost_report import CostQuery, build_cost_report
 
-    dims = [parse_dimension(b, settings.teams) for b in by]
-    if len({d.name for d in dims}) != len(dims):
-        raise UsageError("the same --by is given twice")
+    dims = _insight_dims(by, settings)
     query = CostQuery(
         window=resolve_window(last, since, until, default=settings.default_period, today=today),
         dims=dims,
@@ -272,13 +270,8 @@ def history(
         return []
 
 
-def today_utc() -> date:
-    """Today's UTC date (what ``--last`` windows end at)."""
-    return utc_today()
-
-
 def _insight_dims(by: Sequence[str], settings: Settings) -> list:
-
+    """The ``--by`` dimensions (teams from the settings); the same one twice is an error."""
     dims = [parse_dimension(b, settings.teams) for b in by]
     if len({d.name for d in dims}) != len(dims):
         raise UsageError("the same --by is given twice")

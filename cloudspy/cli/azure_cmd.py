@@ -10,6 +10,7 @@ import typer
 from cloudspy.cli.costs_cmd import provider_costs
 from cloudspy.cli.inventory_sync import NoCosts, NoResources, check_parts, sync_inventory_cli
 from cloudspy.cli.options import Format, Last, Since, Until, check_format
+from cloudspy.cli.rows import print_rows
 from cloudspy.cli.state import CliState, state_of
 from cloudspy.cli.sync_cmd import sync_costs_cli
 
@@ -56,7 +57,6 @@ def _sources(state: CliState, subscription: list[str] | None, scope: list[str] |
 def azure_subscriptions(ctx: typer.Context, output: Format = "table") -> None:
     """List the subscriptions the Azure credential can see (id, name, state, tenant)."""
     from cloudspy.providers.registry import provider_info
-    from cloudspy.render.csv_out import write_csv
 
     state = state_of(ctx)
     check_format(output, ("table", "json", "csv"))
@@ -66,19 +66,14 @@ def azure_subscriptions(ctx: typer.Context, output: Format = "table") -> None:
         return
     columns = ["subscription_id", "name", "state", "tenant_id"]
     lines = [[s.subscription_id, s.name or "", s.state or "", s.tenant_id or ""] for s in subs]
-    if output == "csv":
-        typer.echo(write_csv(columns, lines), nl=False)
-        return
-    from rich.table import Table
-
-    table = Table(title="Azure subscriptions", title_justify="left")
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for line in lines:
-        table.add_row(*line)
-    if not subs:
-        state.warn("the credential sees no subscription")
-    state.stdout().print(table)
+    print_rows(
+        state,
+        output,
+        "Azure subscriptions",
+        columns,
+        lines,
+        empty_warning="the credential sees no subscription",
+    )
 
 
 @azure_app.command("sync")

@@ -10,6 +10,7 @@ import typer
 from cloudspy.cli.costs_cmd import provider_costs
 from cloudspy.cli.inventory_sync import NoCosts, NoResources, check_parts, sync_inventory_cli
 from cloudspy.cli.options import Format, Last, Since, Until, check_format
+from cloudspy.cli.rows import print_rows
 from cloudspy.cli.state import CliState, state_of
 from cloudspy.cli.sync_cmd import sync_costs_cli
 
@@ -98,7 +99,6 @@ def _sources(
 def gcp_accounts(ctx: typer.Context, output: Format = "table") -> None:
     """List the billing accounts the credentials see, with their linked projects."""
     from cloudspy.providers.registry import provider_info
-    from cloudspy.render.csv_out import write_csv
 
     state = state_of(ctx)
     check_format(output, ("table", "json", "csv"))
@@ -114,19 +114,14 @@ def gcp_accounts(ctx: typer.Context, output: Format = "table") -> None:
             lines.append([*base, "", ""])
         for p in a.projects:
             lines.append([*base, p.project_id, "yes" if p.billing_enabled else "no"])
-    if output == "csv":
-        typer.echo(write_csv(columns, lines), nl=False)
-        return
-    from rich.table import Table
-
-    table = Table(title="GCP billing accounts and linked projects", title_justify="left")
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for line in lines:
-        table.add_row(*line)
-    if not accounts:
-        state.warn("the credentials see no billing account")
-    state.stdout().print(table)
+    print_rows(
+        state,
+        output,
+        "GCP billing accounts and linked projects",
+        columns,
+        lines,
+        empty_warning="the credentials see no billing account",
+    )
 
 
 @gcp_app.command("sync")

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from cloudspy.cli.options import Format, check_format
+from cloudspy.cli.rows import print_rows
 from cloudspy.cli.state import state_of
 
 
@@ -18,7 +19,6 @@ def history(
 ) -> None:
     """Sync runs: what, when, rows, API calls and their price, errors."""
     from cloudspy import api
-    from cloudspy.render.csv_out import write_csv
     from cloudspy.render.money import machine
 
     state = state_of(ctx)
@@ -57,21 +57,15 @@ def history(
                 r.error or "",
             ]
         )
-    if output == "csv":
-        typer.echo(write_csv(columns, lines), nl=False)
-        return
-    from rich.table import Table
-
-    table = Table(title="Sync history (newest first)", title_justify="left")
-    for column in columns:
-        table.add_column(
-            column, overflow="fold", justify="right" if column in ("rows", "api calls") else "left"
-        )
-    for line in lines:
-        table.add_row(*[str(v) for v in line])
-    if not runs:
-        state.warn("no sync or import has run on this cache yet")
-    state.stdout().print(table)
+    print_rows(
+        state,
+        output,
+        "Sync history (newest first)",
+        columns,
+        lines,
+        right=("rows", "api calls"),
+        empty_warning="no sync or import has run on this cache yet",
+    )
 
 
 def _quota_text(quota: dict[str, object] | None) -> str:
