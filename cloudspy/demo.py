@@ -466,10 +466,7 @@ def load_demo(db: Path, *, today: date | None = None) -> dict[str, Any]:
 
     end = today or utc_today()
     run_id = new_run_id()
-    rows = [
-        {**row, "x_source": "demo", "x_scope": DEMO_SCOPE, "x_sync_id": run_id}
-        for row in demo_rows(end)
-    ]
+    rows = [{**row, "x_scope": DEMO_SCOPE} for row in demo_rows(end)]
     now = utc_now()
     coverage = [
         {

@@ -53,13 +53,12 @@ def _focus_mapping(
     *,
     path: str,
     scope: str,
-    sync_id: str,
 ) -> FileMapping:
     focus.check_columns(path, columns)
     return FileMapping(
         format=focus.FORMAT,
         source="focus-file",
-        select=focus.select_sql(source, columns, scope=scope, sync_id=sync_id),
+        select=focus.select_sql(source, columns, scope=scope),
         dimensions=focus.DIMENSIONS,
         metrics=focus.METRICS,
     )
@@ -102,7 +101,7 @@ def import_one(conn: duckdb.DuckDBPyConnection, path: Path, fmt: str = "auto") -
     ).fetchall()[0][0]
     try:
         mapping = _MAPPINGS[name][1](
-            conn, source_sql(path, kind), columns, path=str(path), scope=scope, sync_id=run_id
+            conn, source_sql(path, kind), columns, path=str(path), scope=scope
         )
     except duckdb.Error as exc:
         raise _friendly(path, exc) from None

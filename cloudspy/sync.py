@@ -76,7 +76,8 @@ def _store(
 ) -> int:
     now = utc_now()
     rows = [
-        {**row, "x_source": source.source, "x_scope": scope, "x_sync_id": run_id}
+        # The source and run id are recorded per day in `cost_coverage`, not per row.
+        {**row, "x_scope": scope}
         for row in fetched.rows
     ]
     coverage = [

@@ -61,3 +61,46 @@ def test_questions_by_resource_or_tag_read_the_line_items(db):
     by_resource = api.costs(since="2024-09-01", until="2024-10-01", by=["resource"], db=db)
     by_provider = api.costs(since="2024-09-01", until="2024-10-01", by=["provider"], db=db)
     assert by_resource.totals == by_provider.totals
+
+
+def test_a_cache_with_per_row_provenance_keeps_it_per_day(db, monkeypatch):
+    """Migration 6 drops x_source/x_sync_id from `cost`; the view joins them back."""
+    from cloudspy.store import migrations
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS[:5])
+    with duckdb.connect(str(db)) as conn:
+        migrations.apply_migrations(conn)
+        conn.execute(
+            "INSERT INTO cost (ProviderName, BillingAccountId, ChargeCategory, ChargePeriodStart,"
+            " ChargePeriodEnd, BilledCost, BillingCurrency, x_source, x_scope, x_sync_id)"
+            " VALUES ('AWS', '1', 'Usage', TIMESTAMP '2026-11-01 05:00', TIMESTAMP"
+            " '2026-11-01 06:00', 1.25, 'USD', 'ce', 'aws:ce:1', 'run-1')"
+        )
+        conn.execute(
+            "INSERT INTO cost_coverage VALUES ('aws:ce:1', 'ce', 'AWS', '1', DATE '2026-11-01',"
+            " ['service'], ['billed'], false, 10, 'run-1', TIMESTAMP '2026-11-02 00:00')"
+        )
+    monkeypatch.undo()
+    with connect(db, read_only=False) as conn:
+        columns = {r[0] for r in conn.execute("DESCRIBE cost").fetchall()}
+        rows = conn.execute(
+            "SELECT BilledCost, x_source, x_sync_id FROM cost_with_provenance"
+        ).fetchall()
+    assert {"x_source", "x_sync_id"}.isdisjoint(columns)
+    assert [(str(r[0]), r[1], r[2]) for r in rows] == [("1.2500000000000000", "ce", "run-1")]
+
+
+def test_an_import_is_exported_with_its_source_and_run(db, tmp_path):
+    api.import_files([FOCUS_SAMPLE], db=db)
+    out = tmp_path / "rows.csv"
+    api.export("csv", out, since="2024-01-01", until="2025-01-01", db=db)
+    with duckdb.connect(str(db), read_only=True) as conn:
+        [(run,)] = conn.execute(
+            "SELECT id FROM sync_run WHERE provider = 'files' AND status = 'ok'"
+        ).fetchall()
+    with duckdb.connect() as conn:
+        got = conn.execute(
+            f"SELECT x_source, x_sync_id, count(*) FROM read_csv('{out}', all_varchar = true)"
+            " GROUP BY ALL"
+        ).fetchall()
+    assert [(source, sync_id) for source, sync_id, _ in got] == [("focus-file", run)]

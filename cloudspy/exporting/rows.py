@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from cloudspy.exporting import focus
 from cloudspy.exporting.selection import (
+    EXPORT_RELATION,
     RowSelection,
     cost_columns,
     neutralized,
@@ -97,7 +98,10 @@ def export_rows(
         columns = _json_select(conn)
     else:
         columns = "*"
-    select = f"SELECT {columns} FROM cost WHERE {where} ORDER BY ChargePeriodStart"
+    # Aliased `cost`: the overlap clause of the selection names `cost.` columns.
+    select = (
+        f"SELECT {columns} FROM {EXPORT_RELATION} AS cost WHERE {where} ORDER BY ChargePeriodStart"
+    )
     copied = conn.execute(
         f"COPY ({select}) TO {sql_literal(str(temporary))} ({copy_options(fmt, target)})",
         params,

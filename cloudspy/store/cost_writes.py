@@ -101,9 +101,7 @@ _ARROW_COLUMNS = [
     ("ConsumedUnit", "string"),
     ("Tags", "string"),
     ("x_ResourceGroupName", "string"),
-    ("x_source", "string"),
     ("x_scope", "string"),
-    ("x_sync_id", "string"),
     ("x_estimated", "bool"),
 ]
 

@@ -27,7 +27,7 @@ def _now() -> datetime:
 
 
 def new_run_id() -> str:
-    """A unique id for a sync run (also stamped on its rows as ``x_sync_id``)."""
+    """A unique id for a sync run (recorded on the days it wrote in ``cost_coverage``)."""
     return uuid.uuid4().hex[:16]
 
 

@@ -23,7 +23,7 @@ def add_hostile_rows(path: Path) -> None:
             " TIMESTAMP '2026-11-20 00:00:00' AS ChargePeriodStart,"
             " TIMESTAMP '2026-11-21 00:00:00' AS ChargePeriodEnd,"
             " 4321.5 AS BilledCost, 4321.5 AS EffectiveCost, 4321.5 AS ListCost,"
-            " 'USD' AS BillingCurrency, CAST(? AS JSON) AS Tags, 'demo' AS x_source,"
+            " 'USD' AS BillingCurrency, CAST(? AS JSON) AS Tags,"
             " 'demo:sample' AS x_scope, false AS x_estimated",
             [
                 HOSTILE_SERVICE,

@@ -44,9 +44,7 @@ def cost_row(
         "ListCost": amount,
         "BillingCurrency": currency,
         "Tags": json.dumps(tags or {}),
-        "x_source": "test",
         "x_scope": SCOPE,
-        "x_sync_id": "t",
         "x_estimated": False,
     }
 

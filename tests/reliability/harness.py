@@ -168,8 +168,8 @@ def scope_state(
 
     ``expected`` maps each generation to its totals keyed like ``key_sql``
     (per day, or per day and currency). Coverage must name exactly the days
-    that have rows, each written by the same run as its rows; the ``cost_daily``
-    rollup must sum to the rows; every row of the scope must come from one run.
+    that have rows, each written by one run; the ``cost_daily``
+    rollup must sum to the rows; every day of the scope must come from one run.
     A half-replaced window shows up as a second run id or as totals matching no
     generation.
     """
@@ -202,26 +202,19 @@ def scope_state(
                 [scope],
             ).fetchall()
         )
-        row_runs = dict(
-            conn.execute(
-                "SELECT CAST(ChargePeriodStart AS DATE), list(DISTINCT x_sync_id) FROM cost"
-                " WHERE x_scope = ? GROUP BY 1",
-                [scope],
-            ).fetchall()
-        )
         if not read_only:
             conn.execute("CHECKPOINT")  # the write path works too: replay and fold the WAL
     matches = [gen for gen, totals in expected.items() if got == totals]
     assert matches, (
         f"{scope} holds totals of no generation (half a window?): {_diff(got, expected)}"
     )
-    assert set(coverage) == set(row_runs), "cost_coverage and cost disagree on the days"
+    # Rows carry no run id (migration 6): the coverage of each day names its run,
+    # and rows from two runs in one window would sum to no generation's totals.
+    assert set(coverage) == set(per_day), "cost_coverage and cost disagree on the days"
     assert rollup == per_day, "cost_daily and cost disagree"
-    for day, runs in row_runs.items():
-        assert len(runs) == 1 and coverage[day] == runs, (
-            f"{day}: rows {runs}, coverage {coverage[day]}"
-        )
-    assert len({r[0] for r in row_runs.values()}) == 1, "the window's days come from several runs"
+    for day, runs in coverage.items():
+        assert len(runs) == 1, f"{day}: coverage from runs {runs}"
+    assert len({r[0] for r in coverage.values()}) == 1, "the window's days come from several runs"
     return matches[0]
 
 

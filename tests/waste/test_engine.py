@@ -77,8 +77,8 @@ def test_actual_cost_from_the_store_wins_over_the_list_price(db):
             for rid, currency in (("vol-a", "USD"), ("vol-eur", "EUR")):
                 conn.execute(
                     "INSERT INTO cost (ProviderName, BillingAccountId, ResourceId, ChargeCategory,"
-                    " ChargePeriodStart, ChargePeriodEnd, BilledCost, BillingCurrency, x_source,"
-                    " x_scope) VALUES ('AWS', '1', ?, 'Usage', ?, ?, 0.5, ?, 'test', 'test')",
+                    " ChargePeriodStart, ChargePeriodEnd, BilledCost, BillingCurrency,"
+                    " x_scope) VALUES ('AWS', '1', ?, 'Usage', ?, ?, 0.5, ?, 'test')",
                     [rid, start, start + timedelta(days=1), currency],
                 )
     report = api.waste(db=db, settings=Settings(), now=NOW)

@@ -137,7 +137,7 @@ def detect_view(conn: duckdb.DuckDBPyConnection, source: str, cols: dict[str, st
 
 
 def select_sql(
-    source: str, types: dict[str, str], cols: dict[str, str], view: str, *, scope: str, sync_id: str
+    source: str, types: dict[str, str], cols: dict[str, str], view: str, *, scope: str
 ) -> str:
     """The normalizing SELECT from an Azure export relation, columns named as in ``cost``."""
 
@@ -193,9 +193,7 @@ def select_sql(
         "ConsumedQuantity": money("quantity"),
         "ConsumedUnit": text("unit"),
         "Tags": _tags(cols.get("tags")),
-        "x_source": literal(SOURCE),
         "x_scope": literal(scope),
-        "x_sync_id": literal(sync_id),
         "x_estimated": "false",
     }
     body = ", ".join(f"{expr} AS {name}" for name, expr in out.items())
@@ -209,7 +207,6 @@ def mapping(
     *,
     path: str,
     scope: str,
-    sync_id: str,
 ) -> FileMapping:
     """Check an Azure export's header, tell actual from amortized, and build its mapping."""
     cols = resolve(types)
@@ -227,7 +224,7 @@ def mapping(
     return FileMapping(
         format=FORMAT,
         source=SOURCE,
-        select=select_sql(source, types, cols, view, scope=scope, sync_id=sync_id),
+        select=select_sql(source, types, cols, view, scope=scope),
         dimensions=dims,
         metrics=metrics[view],
         warnings=[] if view == "plain" else [_VIEW_NOTE[view]],

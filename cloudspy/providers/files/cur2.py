@@ -229,7 +229,7 @@ def capabilities(types: dict[str, str]) -> tuple[list[str], list[str]]:
     return dims, metrics
 
 
-def select_sql(source: str, types: dict[str, str], *, scope: str, sync_id: str) -> str:
+def select_sql(source: str, types: dict[str, str], *, scope: str) -> str:
     """The normalizing SELECT from a CUR 2.0 relation, columns named as in ``cost``."""
     t = types
     unblended = _money("line_item_unblended_cost", t)
@@ -268,9 +268,7 @@ def select_sql(source: str, types: dict[str, str], *, scope: str, sync_id: str) 
         f" THEN {text_sql('pricing_unit', t)} END",
         "CommitmentDiscountId": commitment,
         "Tags": _tags(t),
-        "x_source": literal(SOURCE),
         "x_scope": literal(scope),
-        "x_sync_id": literal(sync_id),
         "x_estimated": "false",
     }
     body = ", ".join(f"{expr} AS {name}" for name, expr in cols.items())
@@ -284,7 +282,6 @@ def mapping(
     *,
     path: str,
     scope: str,
-    sync_id: str,
 ) -> FileMapping:
     """Check a CUR file's header and build its mapping (legacy headers are renamed first).
 
@@ -304,7 +301,7 @@ def mapping(
     return FileMapping(
         format=FORMAT,
         source=SOURCE,
-        select=select_sql(source, types, scope=scope, sync_id=sync_id),
+        select=select_sql(source, types, scope=scope),
         dimensions=dims,
         metrics=metrics,
         warnings=warnings,

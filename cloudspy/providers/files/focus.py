@@ -100,13 +100,12 @@ def select_sql(
     types: dict[str, str],
     *,
     scope: str,
-    sync_id: str,
-    source_name: str = "focus-file",
     provider_override: Callable[[str], str] | None = None,
 ) -> str:
     """The normalizing SELECT from a FOCUS file, columns named as in ``cost``.
 
-    ``scope`` and ``sync_id`` are CloudSpy-generated and pasted as escaped literals.
+    ``scope`` is CloudSpy-generated and pasted as an escaped literal. The file's
+    source and run id are recorded per day in ``cost_coverage``, not per row.
     """
     provider = " , ".join(_text(c, types) for c in PROVIDER_COLUMNS if c in types)
     provider_sql = f"coalesce({provider})" if provider else "NULL"
@@ -122,9 +121,7 @@ def select_sql(
         f"{_text('ServiceName', types)} AS ServiceName",
         f"upper(trim({_text('BillingCurrency', types)})) AS BillingCurrency",
         f"{_tags(types)} AS Tags",
-        f"{literal(source_name)} AS x_source",
         f"{literal(scope)} AS x_scope",
-        f"{literal(sync_id)} AS x_sync_id",
         "false AS x_estimated",
     ]
     return f"SELECT {', '.join(cols)} FROM {source}"
