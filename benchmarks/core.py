@@ -59,7 +59,8 @@ def main() -> int:
     from focus_data import generate
 
     DATA.mkdir(exist_ok=True)
-    parquet = DATA / f"focus_{args.rows}.parquet"
+    # "focus10": all 43 FOCUS 1.0 columns (files from before that were named focus_*).
+    parquet = DATA / f"focus10_{args.rows}.parquet"
     if not parquet.exists():
         print(f"generating {args.rows:,} FOCUS rows …", file=sys.stderr)
         generate(parquet, args.rows)

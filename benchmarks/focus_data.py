@@ -3,6 +3,10 @@
 Rows are hourly charges over the 120 days before today, in time order (as
 provider exports are), across three providers, 40 accounts, 25 services, 12
 regions, 200,000 resources and four teams; Microsoft rows are billed in EUR.
+The file has all 43 columns of FOCUS 1.0, as the FinOps Foundation's sample and
+the providers' FOCUS exports do (``../shared/realdata/NOTES.md``): one row in
+five is covered by a commitment discount and carries its five columns, the rest
+leave them null.
 """
 
 from __future__ import annotations
@@ -93,7 +97,15 @@ def generate(path: Path, rows: int, days: int = 120) -> float:
                 NULL::VARCHAR AS ChargeClass,
                 'usage' AS ChargeDescription,
                 'Usage-Based' AS ChargeFrequency,
-                'Standard' AS PricingCategory,
+                CASE WHEN i % 5 = 0 THEN 'Committed' ELSE 'Standard' END AS PricingCategory,
+                CASE WHEN i % 5 = 0 THEN CASE WHEN i % 2 = 0 THEN 'Spend' ELSE 'Usage' END END
+                  AS CommitmentDiscountCategory,
+                CASE WHEN i % 5 = 0 THEN 'commitment-' || (i % 60) END AS CommitmentDiscountId,
+                CASE WHEN i % 5 = 0 THEN 'Commitment ' || (i % 60) END AS CommitmentDiscountName,
+                CASE WHEN i % 5 = 0 THEN CASE WHEN i % 97 = 0 THEN 'Unused' ELSE 'Used' END END
+                  AS CommitmentDiscountStatus,
+                CASE WHEN i % 5 = 0 THEN CASE WHEN i % 2 = 0 THEN 'Savings Plan'
+                  ELSE 'Reserved Instance' END END AS CommitmentDiscountType,
                 TIMESTAMP '{start}' + to_hours(CAST(i * {hours} // {rows} AS INTEGER))
                   AS ChargePeriodStart,
                 ChargePeriodStart + INTERVAL 1 HOUR AS ChargePeriodEnd,
@@ -104,6 +116,8 @@ def generate(path: Path, rows: int, days: int = 120) -> float:
                 CAST(BilledCost * 0.9 AS DECIMAL(18, 6)) AS EffectiveCost,
                 CAST(BilledCost * 1.1 AS DECIMAL(18, 6)) AS ListCost,
                 BilledCost AS ContractedCost,
+                CAST(abs(BilledCost) AS DECIMAL(18, 6)) AS ContractedUnitPrice,
+                CAST(abs(ListCost) AS DECIMAL(18, 6)) AS ListUnitPrice,
                 CASE WHEN i % 3 = 2 THEN 'EUR' ELSE 'USD' END AS BillingCurrency,
                 CAST(1 AS DECIMAL(18, 6)) AS PricingQuantity,
                 'Hours' AS PricingUnit,

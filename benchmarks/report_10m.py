@@ -52,7 +52,7 @@ def build_store(rows: int, env: dict[str, str]) -> Path:
     from focus_data import generate
 
     DATA.mkdir(exist_ok=True)
-    parquet = DATA / f"focus_report_{rows}.parquet"
+    parquet = DATA / f"focus10_report_{rows}.parquet"
     store = DATA / f"report_{rows}.duckdb"
     if store.exists():
         conn = duckdb.connect(str(store), read_only=True)
