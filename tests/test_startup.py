@@ -132,3 +132,25 @@ def test_run_builds_only_the_command_asked_for(monkeypatch, capsys):
     assert built == [1]
     assert cli_main._command_of(["--db", "x", "--debug", "waste", "--rule", "a"]) == "waste"
     assert cli_main._command_of(["--config", "costs"]) is None
+
+
+def test_the_command_table_names_what_each_module_registers():
+    """`COMMANDS` maps each command to its module without importing it; it must not drift."""
+    from cloudspy.cli import main as cli_main
+
+    for name in cli_main.COMMANDS:
+        assert cli_main.command_names(cli_main.command_module(name)) == {name}
+
+
+def test_a_command_imports_only_its_own_module():
+    """`cloudspy costs` loads costs_cmd, not the other command modules (a speed guard)."""
+    probe = (
+        "import sys; sys.argv = ['cloudspy', '--db', '/nonexistent/x.duckdb', 'costs']\n"
+        "from cloudspy.cli.main import run\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
+        "print('CMDS:' + ','.join(sorted(m for m in sys.modules if m.endswith('_cmd'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60
+    ).stdout
+    assert out.strip().splitlines()[-1] == "CMDS:cloudspy.cli.costs_cmd", out
