@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -154,3 +155,27 @@ def test_a_command_imports_only_its_own_module():
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60
     ).stdout
     assert out.strip().splitlines()[-1] == "CMDS:cloudspy.cli.costs_cmd", out
+
+
+def test_costs_without_a_config_file_loads_no_config_model(tmp_path):
+    """No config file: `cloudspy costs` uses the defaults without importing cloudspy.config."""
+    probe = (
+        "import sys; sys.argv = ['cloudspy', '--db', '/nonexistent/x.duckdb', 'costs', '--offline']\n"
+        "from cloudspy.cli.main import run\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
+        "print('CONFIG:' + str('cloudspy.config' in sys.modules))"
+    )
+    env = {**os.environ, "CLOUDSPY_CONFIG": str(tmp_path / "absent.toml")}
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, env=env
+    ).stdout
+    assert out.strip().splitlines()[-1] == "CONFIG:False", out
+
+
+def test_the_query_defaults_are_those_of_the_settings_model(tmp_path, monkeypatch):
+    """Without a config file a query reads the same values as from a default Settings()."""
+    from cloudspy import api
+    from cloudspy.config import Settings
+
+    monkeypatch.setenv("CLOUDSPY_CONFIG", str(tmp_path / "absent.toml"))
+    assert api._query_settings(None) == api._query_settings(Settings())
