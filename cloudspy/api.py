@@ -90,8 +90,8 @@ def _query_settings(settings: Settings | None) -> _QuerySettings:
 
     With no settings given and no config file, these are the built-in defaults,
     known without importing the pydantic config models of :mod:`cloudspy.config`
-    (a quarter of a cached ``cloudspy costs``'s Python work). Otherwise the file is
-    loaded and validated exactly as :func:`_settings` does.
+    (~25 ms of a cached ``cloudspy costs``). Otherwise the file is loaded and
+    validated exactly as :func:`_settings` does.
     """
     from cloudspy import paths
 
