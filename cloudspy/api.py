@@ -12,11 +12,11 @@ to ``$CLOUDSPY_DB`` or the user data directory; ``settings`` to the user's
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cloudspy.clock import utc_now
 from cloudspy.dimensions import parse_dimension
@@ -65,7 +65,7 @@ def _quiet(_: str) -> None:
 
 
 def _db(db: Path | str | None) -> Path:
-    from cloudspy.config import user_db_path
+    from cloudspy.paths import user_db_path
 
     return Path(db).expanduser() if db else user_db_path()
 
@@ -74,6 +74,38 @@ def _settings(settings: Settings | None) -> Settings:
     from cloudspy.config import load_settings
 
     return settings if settings is not None else load_settings()
+
+
+class _QuerySettings(NamedTuple):
+    """The few settings a query of the cache reads."""
+
+    default_period: str
+    default_metric: str
+    teams: Mapping[str, Any]
+    lock_timeout_seconds: float
+
+
+def _query_settings(settings: Settings | None) -> _QuerySettings:
+    """What :func:`costs` reads from ``settings`` (the user's config file when None).
+
+    With no settings given and no config file, these are the built-in defaults,
+    known without importing the pydantic config models of :mod:`cloudspy.config`
+    (~25 ms of a cached ``cloudspy costs``). Otherwise the file is loaded and
+    validated exactly as :func:`_settings` does.
+    """
+    from cloudspy import paths
+
+    if settings is None and not paths.user_config_path().exists():
+        return _QuerySettings(
+            paths.DEFAULT_PERIOD, paths.DEFAULT_METRIC, {}, paths.DEFAULT_LOCK_TIMEOUT_SECONDS
+        )
+    settings = _settings(settings)
+    return _QuerySettings(
+        settings.default_period,
+        settings.default_metric,
+        settings.teams,
+        settings.cache.lock_timeout_seconds,
+    )
 
 
 def cost_filter(
@@ -206,23 +238,25 @@ def costs(
 
     Call :func:`sync` first to refresh; the CLI does so when the cache is stale.
     """
-    settings = _settings(settings)
+    query_settings = _query_settings(settings)
     if granularity not in (None, "day", "week", "month"):
         raise UsageError(f"unknown --granularity {granularity!r}", hint="use day, week or month")
     if top is not None and top < 1:
         raise UsageError("--top must be at least 1")
     from cloudspy.cost_report import CostQuery, build_cost_report
 
-    dims = _insight_dims(by, settings)
+    dims = _insight_dims(by, query_settings.teams)
     query = CostQuery(
-        window=resolve_window(last, since, until, default=settings.default_period, today=today),
+        window=resolve_window(
+            last, since, until, default=query_settings.default_period, today=today
+        ),
         dims=dims,
         filters=cost_filter(provider, region, service, account),
-        metric=metric or settings.default_metric,
+        metric=metric or query_settings.default_metric,
         granularity=granularity,
         top=top,
     )
-    report = build_cost_report(_db(db), query, lock_timeout=settings.cache.lock_timeout_seconds)
+    report = build_cost_report(_db(db), query, lock_timeout=query_settings.lock_timeout_seconds)
     if "team" in report.group_by:
         from cloudspy.teams import unallocated_notes
 
@@ -270,9 +304,9 @@ def history(
         return []
 
 
-def _insight_dims(by: Sequence[str], settings: Settings) -> list:
-    """The ``--by`` dimensions (teams from the settings); the same one twice is an error."""
-    dims = [parse_dimension(b, settings.teams) for b in by]
+def _insight_dims(by: Sequence[str], teams: Mapping[str, Any]) -> list:
+    """The ``--by`` dimensions (``team`` from ``teams``); the same one twice is an error."""
+    dims = [parse_dimension(b, teams) for b in by]
     if len({d.name for d in dims}) != len(dims):
         raise UsageError("the same --by is given twice")
     return dims
@@ -318,7 +352,7 @@ def compare(
         raise UsageError("--against-since/--against-until need --since/--until")
     else:
         pair = period_pair(period, today, partial=partial)
-    dims = _insight_dims(by, settings)
+    dims = _insight_dims(by, settings.teams)
     metric = _metric(metric, settings)
     with connect(_db(db), read_only=True, timeout=settings.cache.lock_timeout_seconds) as conn:
         return compare_store(
@@ -366,7 +400,7 @@ def forecast(
 
     settings = _settings(settings)
     request = ForecastRequest(
-        dims=_insight_dims(by, settings),
+        dims=_insight_dims(by, settings.teams),
         filters=cost_filter(provider, region, service, account),
         metric=_metric(metric, settings),
         history_days=parse_history(history),
@@ -606,8 +640,8 @@ def alert(
         )
     run = run_alerts(
         _db(db),
-        spike_dims=_insight_dims(list(by) or config.by, settings),
-        new_dims=_insight_dims(config.new_groups, settings),
+        spike_dims=_insight_dims(list(by) or config.by, settings.teams),
+        new_dims=_insight_dims(config.new_groups, settings.teams),
         filters=cost_filter(provider),
         metric=_metric(metric, settings),
         today=today or utc_today(),

@@ -7,7 +7,6 @@ Unknown keys are an error, so a typo never silently disables a setting.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -16,10 +15,21 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from cloudspy.errors import ConfigError
 from cloudspy.insights.settings import AlertSettings, CheckSettings, Team
+from cloudspy.paths import APP_NAME as APP_NAME
+from cloudspy.paths import (
+    DEFAULT_LOCK_TIMEOUT_SECONDS,
+    DEFAULT_METRIC,
+    DEFAULT_PERIOD,
+    user_config_path,
+)
+from cloudspy.paths import demo_db_path as demo_db_path
+from cloudspy.paths import user_data_dir as user_data_dir
+from cloudspy.paths import user_db_path as user_db_path
 from cloudspy.reporting.settings import ReportSettings
 from cloudspy.waste_rules.settings import InventorySettings, WasteSettings
 
-APP_NAME = "cloudspy"
+# The path functions live in the light cloudspy.paths (no pydantic); the
+# `X as X` imports above keep them importable from here, where callers long found them.
 
 
 class _Section(BaseModel):
@@ -222,7 +232,7 @@ class CacheSettings(_Section):
 
     # Estimated (still-changing) days older than this are fetched again by `costs`.
     max_age_hours: float = 6.0
-    lock_timeout_seconds: float = 15.0
+    lock_timeout_seconds: float = DEFAULT_LOCK_TIMEOUT_SECONDS
 
 
 class Settings(_Section):
@@ -238,8 +248,8 @@ class Settings(_Section):
     waste: WasteSettings = Field(default_factory=WasteSettings)
     inventory: InventorySettings = Field(default_factory=InventorySettings)
     reports: dict[str, ReportSettings] = Field(default_factory=dict)
-    default_period: str = "30d"
-    default_metric: Literal["billed", "effective", "list"] = "billed"
+    default_period: str = DEFAULT_PERIOD
+    default_metric: Literal["billed", "effective", "list"] = DEFAULT_METRIC
 
     def configured_providers(self) -> list[str]:
         """The providers with at least one configured scope (sections named as providers)."""
@@ -248,37 +258,6 @@ class Settings(_Section):
             for name in type(self).model_fields
             if hasattr(getattr(self, name), "is_configured") and getattr(self, name).is_configured()
         ]
-
-
-def user_config_path() -> Path:
-    """``$CLOUDSPY_CONFIG`` or the platform's user config file."""
-    env = os.environ.get("CLOUDSPY_CONFIG")
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir(APP_NAME)) / "config.toml"
-
-
-def user_db_path() -> Path:
-    """``$CLOUDSPY_DB`` or ``cloudspy.duckdb`` in the platform's user data directory."""
-    env = os.environ.get("CLOUDSPY_DB")
-    if env:
-        return Path(env).expanduser()
-    return user_data_dir() / "cloudspy.duckdb"
-
-
-def user_data_dir() -> Path:
-    """The platform's user data directory for CloudSpy (not created here)."""
-    from platformdirs import user_data_dir as _dir
-
-    return Path(_dir(APP_NAME))
-
-
-def demo_db_path() -> Path:
-    """Where ``cloudspy demo`` keeps its sample store, apart from real data."""
-    env = os.environ.get("CLOUDSPY_DEMO_DB")
-    return Path(env).expanduser() if env else user_data_dir() / "demo.duckdb"
 
 
 def load_settings(path: Path | None = None, *, required: bool = False) -> Settings:

@@ -31,6 +31,7 @@ from cloudspy.store.cost_queries import (
     aggregate,
     bucket_starts,
     coverage,
+    covered_days,
     has_overlaps,
 )
 
@@ -96,7 +97,7 @@ def build_cost_report(db: Path, query: CostQuery, *, lock_timeout: float = 15.0)
                 hint="run `cloudspy sync` or `cloudspy import FILE`, or pick another window",
             )
         _check_answerable(scopes, query)
-        prev_scopes = coverage(conn, previous.start, previous.end, query.filters.providers)
+        prev_days = covered_days(conn, previous.start, previous.end, query.filters.providers)
         spec = AggregateSpec(
             dims=query.dims,
             metric_column=METRIC_COLUMNS[query.metric],
@@ -109,7 +110,6 @@ def build_cost_report(db: Path, query: CostQuery, *, lock_timeout: float = 15.0)
         )
         result = aggregate(conn, spec)
     warnings = _coverage_warnings(scopes, window)
-    prev_days = {s["scope"]: s["days"] for s in prev_scopes}
     previous_complete = all(prev_days.get(s["scope"], 0) >= previous.days for s in scopes)
     if not previous_complete:
         warnings.append(f"the previous period {previous} is not fully cached: no change shown")

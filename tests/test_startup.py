@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -132,3 +133,49 @@ def test_run_builds_only_the_command_asked_for(monkeypatch, capsys):
     assert built == [1]
     assert cli_main._command_of(["--db", "x", "--debug", "waste", "--rule", "a"]) == "waste"
     assert cli_main._command_of(["--config", "costs"]) is None
+
+
+def test_the_command_table_names_what_each_module_registers():
+    """`COMMANDS` maps each command to its module without importing it; it must not drift."""
+    from cloudspy.cli import main as cli_main
+
+    for name in cli_main.COMMANDS:
+        assert cli_main.command_names(cli_main.command_module(name)) == {name}
+
+
+def test_a_command_imports_only_its_own_module():
+    """`cloudspy costs` loads costs_cmd, not the other command modules (a speed guard)."""
+    probe = (
+        "import sys; sys.argv = ['cloudspy', '--db', '/nonexistent/x.duckdb', 'costs']\n"
+        "from cloudspy.cli.main import run\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
+        "print('CMDS:' + ','.join(sorted(m for m in sys.modules if m.endswith('_cmd'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60
+    ).stdout
+    assert out.strip().splitlines()[-1] == "CMDS:cloudspy.cli.costs_cmd", out
+
+
+def test_costs_without_a_config_file_loads_no_config_model(tmp_path):
+    """No config file: `cloudspy costs` uses the defaults without importing cloudspy.config."""
+    probe = (
+        "import sys; sys.argv = ['cloudspy', '--db', '/nonexistent/x.duckdb', 'costs', '--offline']\n"
+        "from cloudspy.cli.main import run\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
+        "print('CONFIG:' + str('cloudspy.config' in sys.modules))"
+    )
+    env = {**os.environ, "CLOUDSPY_CONFIG": str(tmp_path / "absent.toml")}
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, env=env
+    ).stdout
+    assert out.strip().splitlines()[-1] == "CONFIG:False", out
+
+
+def test_the_query_defaults_are_those_of_the_settings_model(tmp_path, monkeypatch):
+    """Without a config file a query reads the same values as from a default Settings()."""
+    from cloudspy import api
+    from cloudspy.config import Settings
+
+    monkeypatch.setenv("CLOUDSPY_CONFIG", str(tmp_path / "absent.toml"))
+    assert api._query_settings(None) == api._query_settings(Settings())

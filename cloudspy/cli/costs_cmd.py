@@ -121,7 +121,7 @@ def costs(
         granularity=granularity,
         top=top,
         db=state.db_path(),
-        settings=state.settings(),
+        settings=state.settings_if_any(),
     )
     for warning in report.warnings:
         state.warn(warning)

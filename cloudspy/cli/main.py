@@ -11,34 +11,15 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from importlib import import_module
 from pathlib import Path
+from types import ModuleType
 from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
 
 from cloudspy import __version__
-from cloudspy.cli import (
-    alert_cmd,
-    aws_cmd,
-    azure_cmd,
-    check_cmd,
-    compare_cmd,
-    costs_cmd,
-    demo_cmd,
-    export_cmd,
-    forecast_cmd,
-    gcp_cmd,
-    history_cmd,
-    import_cmd,
-    permissions_cmd,
-    report_cmd,
-    resources_cmd,
-    schedule_cmd,
-    secret_cmd,
-    sync_cmd,
-    waste_cmd,
-)
 from cloudspy.cli.state import CliState
 
 
@@ -66,28 +47,37 @@ class CloudSpyGroup(TyperGroup):
         return code
 
 
-# In the order `cloudspy --help` lists them.
-COMMAND_MODULES = (
-    costs_cmd,
-    import_cmd,
-    sync_cmd,
-    history_cmd,
-    demo_cmd,
-    aws_cmd,
-    azure_cmd,
-    gcp_cmd,
-    compare_cmd,
-    forecast_cmd,
-    check_cmd,
-    alert_cmd,
-    secret_cmd,
-    report_cmd,
-    export_cmd,
-    resources_cmd,
-    waste_cmd,
-    schedule_cmd,
-    permissions_cmd,
-)
+# Each top-level command (or group) and the module of ``cloudspy.cli`` that
+# registers it, in the order the modules are registered (Typer lists plain
+# commands before groups in `cloudspy --help`). Naming the module here, instead
+# of importing every module to ask it, lets `cloudspy costs` import costs_cmd
+# alone; a test checks this table against what each module registers.
+COMMANDS: dict[str, str] = {
+    "costs": "costs_cmd",
+    "import": "import_cmd",
+    "sync": "sync_cmd",
+    "history": "history_cmd",
+    "demo": "demo_cmd",
+    "aws": "aws_cmd",
+    "azure": "azure_cmd",
+    "gcp": "gcp_cmd",
+    "compare": "compare_cmd",
+    "forecast": "forecast_cmd",
+    "check": "check_cmd",
+    "alert": "alert_cmd",
+    "secret": "secret_cmd",
+    "report": "report_cmd",
+    "export": "export_cmd",
+    "resources": "resources_cmd",
+    "waste": "waste_cmd",
+    "schedule": "schedule_cmd",
+    "permissions": "permissions_cmd",
+}
+
+
+def command_module(name: str) -> ModuleType:
+    """The command module registering the top-level command ``name`` (imported now)."""
+    return import_module(f"cloudspy.cli.{COMMANDS[name]}")
 
 
 def _version(value: bool) -> None:
@@ -140,22 +130,42 @@ def build_app(only: str | None = None) -> typer.Typer:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     root_app.callback()(root)
-    for module in COMMAND_MODULES:
-        if only is None or only in command_names(module):
-            module.register(root_app)
+    for name in COMMANDS if only is None else (only,):
+        command_module(name).register(root_app)
     return root_app
 
 
-def command_names(module: object) -> set[str]:
-    """The top-level command names a command module registers."""
+def command_names(module: ModuleType) -> set[str]:
+    """The top-level command names a command module registers (checks :data:`COMMANDS`)."""
     scratch = typer.Typer()
-    module.register(scratch)  # type: ignore[attr-defined]
+    module.register(scratch)
     return {c.name for c in scratch.registered_commands if c.name} | {
         g.name for g in scratch.registered_groups if g.name
     }
 
 
-app = build_app()
+_full_app: typer.Typer | None = None
+
+
+def full_app() -> typer.Typer:
+    """The root app with every command, built once on first use.
+
+    Building it imports every command module, which `cloudspy costs` never needs;
+    so it is not built at import time.
+    """
+    global _full_app
+    if _full_app is None:
+        _full_app = build_app()
+    return _full_app
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """``cloudspy.cli.main.app`` (the full app, for tests and tools), built lazily (PEP 562)."""
+    if name == "app":
+        return full_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 _VALUED_GLOBALS = ("--db", "--config")
 
 
@@ -241,11 +251,14 @@ def guarded(call: Callable[[], object], *, debug: bool) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI on ``argv`` and return the exit code instead of exiting."""
-    return typer.main.get_command(app).main(argv, standalone_mode=False)
+    return typer.main.get_command(full_app()).main(argv, standalone_mode=False)
 
 
 def run() -> None:
-    """Console-script entry point: runs an app holding only the command asked for."""
+    """Console-script entry point: runs an app holding only the command asked for.
+
+    An unknown or missing command gets the full app, so that click names the
+    choices in its error and ``cloudspy`` alone prints the root help.
+    """
     name = _command_of(sys.argv[1:])
-    known = name is not None and any(name in command_names(m) for m in COMMAND_MODULES)
-    (build_app(name) if known else app)()
+    (build_app(name) if name in COMMANDS else full_app())()

@@ -33,12 +33,25 @@ class CliState:
             self._settings = load_settings(self.config)
         return self._settings
 
+    def settings_if_any(self) -> Settings | None:
+        """The validated config, or None when no ``--config`` is given and no config file exists.
+
+        For API calls that take ``settings=None`` as "the user's config file": they
+        then use the built-in defaults without loading the config models at all.
+        """
+        if self._settings is None and self.config is None:
+            from cloudspy.paths import user_config_path
+
+            if not user_config_path().exists():
+                return None
+        return self.settings()
+
     def db_path(self) -> Path:
         """``--db``, else the demo store with ``--demo``, else ``$CLOUDSPY_DB`` or the default."""
-        from cloudspy.config import demo_db_path, user_db_path
-
         if self.db:
             return self.db.expanduser()
+        from cloudspy.paths import demo_db_path, user_db_path
+
         return demo_db_path() if self.demo else user_db_path()
 
     def stdout(self) -> Console:

@@ -14,7 +14,7 @@ from cloudspy.insights.data import GroupTotal, answerable_scopes, window_totals
 from cloudspy.insights.periods import PeriodPair
 from cloudspy.models.costs import WindowModel
 from cloudspy.models.insights import CompareResult, CompareRow, CompareTotal
-from cloudspy.store.cost_queries import METRIC_COLUMNS, CostFilter, coverage
+from cloudspy.store.cost_queries import METRIC_COLUMNS, CostFilter, covered_days
 from cloudspy.teams import TEAM, unallocated_share
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ def compare_store(
             f"{s['scope']} has data for {s['days']} of {pair.current.days} days" for s in short
         )
     prev_window = (pair.previous.start, pair.previous.end)
-    prev_scopes = {s["scope"]: s["days"] for s in coverage(conn, *prev_window, filters.providers)}
+    prev_scopes = covered_days(conn, *prev_window, filters.providers)
     for s in scopes:
         if prev_scopes.get(s["scope"], 0) < pair.previous.days:
             warnings.append(

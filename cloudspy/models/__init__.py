@@ -1,15 +1,37 @@
-"""Typed results of the public API (pydantic v2). No cloud SDK is imported here."""
+"""Typed results of the public API (pydantic v2). No cloud SDK is imported here.
 
-from cloudspy.models.costs import CostGroup, CostReport, CurrencyTotal, SeriesPoint, WindowModel
-from cloudspy.models.sync import ImportResult, SyncResult, SyncRun
+The names below resolve lazily (PEP 562): importing one model module, as
+``cloudspy costs`` does with :mod:`cloudspy.models.costs`, does not build the
+pydantic models of the others.
+"""
 
-__all__ = [
-    "CostGroup",
-    "CostReport",
-    "CurrencyTotal",
-    "ImportResult",
-    "SeriesPoint",
-    "SyncResult",
-    "SyncRun",
-    "WindowModel",
-]
+from __future__ import annotations
+
+from importlib import import_module
+
+# public name -> the module of cloudspy.models defining it
+_MODELS: dict[str, str] = {
+    "CostGroup": "costs",
+    "CostReport": "costs",
+    "CurrencyTotal": "costs",
+    "SeriesPoint": "costs",
+    "WindowModel": "costs",
+    "ImportResult": "sync",
+    "SyncResult": "sync",
+    "SyncRun": "sync",
+}
+
+__all__ = sorted(_MODELS)
+
+
+def __getattr__(name: str) -> object:
+    module = _MODELS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_MODELS])

@@ -72,15 +72,20 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def coverage(
-    conn: duckdb.DuckDBPyConnection, start: date, end: date, providers: list[str]
-) -> list[dict[str, Any]]:
-    """Per cached scope: its grain, metrics, days covered and freshness in ``[start, end)``."""
+def _coverage_where(start: date, end: date, providers: list[str]) -> tuple[str, list[Any]]:
     where = "day >= ? AND day < ?"
     params: list[Any] = [start, end]
     if providers:
         where += f" AND lower(ProviderName) IN ({_marks(providers)})"
         params += providers
+    return where, params
+
+
+def coverage(
+    conn: duckdb.DuckDBPyConnection, start: date, end: date, providers: list[str]
+) -> list[dict[str, Any]]:
+    """Per cached scope: its grain, metrics, days covered and freshness in ``[start, end)``."""
+    where, params = _coverage_where(start, end, providers)
     cursor = conn.execute(
         # A scope answers a dimension only if every one of its days has it.
         "SELECT x_scope, any_value(x_source), any_value(ProviderName),"
@@ -107,6 +112,22 @@ def coverage(
             }
         )
     return out
+
+
+def covered_days(
+    conn: duckdb.DuckDBPyConnection, start: date, end: date, providers: list[str]
+) -> dict[str, int]:
+    """Per cached scope, the days it covers in ``[start, end)``.
+
+    The ``days`` of :func:`coverage` alone: a fraction of its cost (no list
+    intersections), for the previous window whose completeness is all a report needs.
+    """
+    where, params = _coverage_where(start, end, providers)
+    rows = conn.execute(
+        f"SELECT x_scope, count(DISTINCT day) FROM cost_coverage WHERE {where} GROUP BY x_scope",
+        params,
+    ).fetchall()
+    return dict(rows)
 
 
 def has_overlaps(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> bool:
