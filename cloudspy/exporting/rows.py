@@ -19,7 +19,7 @@ from cloudspy.exporting import focus
 from cloudspy.exporting.selection import (
     EXPORT_RELATION,
     RowSelection,
-    cost_columns,
+    export_columns,
     neutralized,
     quote,
     sql_literal,
@@ -34,7 +34,7 @@ _FOCUS_TIMES = ("BillingPeriodEnd", "BillingPeriodStart", "ChargePeriodEnd", "Ch
 
 def _csv_select(conn: duckdb.DuckDBPyConnection) -> str:
     parts = []
-    for name, kind in cost_columns(conn):
+    for name, kind in export_columns(conn):
         column = quote(name)
         if kind in _TEXT_TYPES:
             parts.append(f"{neutralized(f'CAST({column} AS VARCHAR)')} AS {column}")
@@ -45,7 +45,7 @@ def _csv_select(conn: duckdb.DuckDBPyConnection) -> str:
 
 def _json_select(conn: duckdb.DuckDBPyConnection) -> str:
     parts = []
-    for name, kind in cost_columns(conn):
+    for name, kind in export_columns(conn):
         column = quote(name)
         if kind.startswith("DECIMAL"):
             parts.append(f"CAST({column} AS VARCHAR) AS {column}")

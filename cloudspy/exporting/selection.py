@@ -56,7 +56,7 @@ def neutralized(expression: str) -> str:
 EXPORT_RELATION = "cost_with_provenance"
 
 
-def cost_columns(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+def export_columns(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     """The exported columns and types: ``cost``'s in table order, then the provenance."""
     rows = conn.execute(
         "SELECT column_name, data_type FROM information_schema.columns"
