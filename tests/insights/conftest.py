@@ -93,3 +93,9 @@ def store_factory(tmp_path: Path):
         return write_store(tmp_path / "fixture.duckdb", rows, start, end)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fixtures end on TODAY: CloudSpy's clock says so too, whatever day CI runs."""
+    monkeypatch.setenv("CLOUDSPY_NOW", f"{TODAY.isoformat()}T12:00:00")
