@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import DEMO_TODAY
+
 HEAVY = (
     "boto3",
     "botocore",
@@ -179,3 +181,31 @@ def test_the_query_defaults_are_those_of_the_settings_model(tmp_path, monkeypatc
 
     monkeypatch.setenv("CLOUDSPY_CONFIG", str(tmp_path / "absent.toml"))
     assert api._query_settings(None) == api._query_settings(Settings())
+
+
+@pytest.mark.parametrize("output", ["table", "json", "csv"])
+def test_costs_answers_without_pydantic(demo_db, tmp_path, output):
+    """`cloudspy costs` on a real cache loads no pydantic (a speed guard: ~60 ms, #2).
+
+    Its results are dataclasses (cloudspy.models.plain) and Typer is held below
+    0.29, which parses options with pydantic.
+    """
+    probe = (
+        "import sys\n"
+        f"sys.argv = ['cloudspy', '--db', {str(demo_db)!r}, 'costs', '--offline',"
+        f" '--format', {output!r}]\n"
+        "from cloudspy.cli.main import run\n"
+        "code = 0\ntry:\n    run()\nexcept SystemExit as exc:\n    code = exc.code or 0\n"
+        "print('EXIT:' + str(code))\n"
+        "print('PYDANTIC:' + str(any(m.split('.')[0] == 'pydantic' for m in sys.modules)))"
+    )
+    env = {
+        **os.environ,
+        "CLOUDSPY_CONFIG": str(tmp_path / "absent.toml"),
+        "CLOUDSPY_NOW": f"{DEMO_TODAY.isoformat()}T12:00:00",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, env=env
+    )
+    lines = out.stdout.strip().splitlines()
+    assert "EXIT:0" in lines and lines[-1] == "PYDANTIC:False", out.stdout[-500:] + out.stderr

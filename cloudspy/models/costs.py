@@ -2,24 +2,30 @@
 
 Money is :class:`~decimal.Decimal` and serializes as a string; it always stands
 beside its currency, and amounts of different currencies are never added.
+
+These are standard dataclasses with pydantic's methods (:mod:`cloudspy.models.plain`),
+so ``cloudspy costs`` starts without loading pydantic.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from cloudspy.models.plain import PlainModel
 
 
-class WindowModel(BaseModel):
+@dataclass(kw_only=True)
+class WindowModel(PlainModel):
     """A half-open window of UTC days; ``end`` is exclusive."""
 
     start: date
     end: date
 
 
-class CurrencyTotal(BaseModel):
+@dataclass(kw_only=True)
+class CurrencyTotal(PlainModel):
     """The total of one currency, with the previous equal period beside it."""
 
     currency: str
@@ -28,28 +34,31 @@ class CurrencyTotal(BaseModel):
     change_pct: Decimal | None = None
 
 
-class SeriesPoint(BaseModel):
+@dataclass(kw_only=True)
+class SeriesPoint(PlainModel):
     """A group's cost in one time bucket (day, ISO week or month)."""
 
     start: date
     cost: Decimal
 
 
-class CostGroup(BaseModel):
+@dataclass(kw_only=True)
+class CostGroup(PlainModel):
     """One row: a group's cost in one currency over the window."""
 
     group: dict[str, str]
-    labels: dict[str, str] = Field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
     currency: str
     cost: Decimal
     share_pct: Decimal | None = None
     previous_cost: Decimal | None = None
     change: Decimal | None = None
     change_pct: Decimal | None = None
-    series: list[SeriesPoint] = Field(default_factory=list)
+    series: list[SeriesPoint] = field(default_factory=list)
 
 
-class SourceFreshness(BaseModel):
+@dataclass(kw_only=True)
+class SourceFreshness(PlainModel):
     """Which cached scope answered, and how fresh its data is."""
 
     scope: str
@@ -60,10 +69,9 @@ class SourceFreshness(BaseModel):
     fetched_at: str | None
 
 
-class CostReport(BaseModel):
+@dataclass(kw_only=True)
+class CostReport(PlainModel):
     """The answer of :func:`cloudspy.costs`."""
-
-    model_config = ConfigDict(ser_json_timedelta="iso8601")
 
     window: WindowModel
     previous_window: WindowModel
@@ -73,5 +81,5 @@ class CostReport(BaseModel):
     totals: list[CurrencyTotal]
     rows: list[CostGroup]
     previous_complete: bool = True
-    sources: list[SourceFreshness] = Field(default_factory=list)
-    warnings: list[str] = Field(default_factory=list)
+    sources: list[SourceFreshness] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from typing import Any
 
 from cloudspy.models.costs import CostReport
@@ -46,7 +47,7 @@ def costs_json(report: CostReport) -> str:
             for t in report.totals
         ],
         "rows": [group_row(r) for r in report.rows],
-        "sources": [s.model_dump() for s in report.sources],
+        "sources": [asdict(s) for s in report.sources],
         "warnings": report.warnings,
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -97,30 +98,32 @@ def costs_table(report: CostReport, *, title: str | None = None) -> Any:
             name.capitalize(), overflow="fold", min_width=min(longest, 24), max_width=56
         )
     table.add_column("Cost", justify="right", no_wrap=True)
-    table.add_column("Share", justify="right")
+    table.add_column("Share", justify="right", no_wrap=True)
     table.add_column("Change", justify="right", no_wrap=True)
     table.add_column(f"Trend ({report.granularity})", no_wrap=True)
     for row in report.rows:
         change = Text(percent(row.change_pct, signed=True))
         if row.change_pct is not None:
             change.stylize("red" if row.change_pct > 0 else "green")
-        cells = _group_text(row, report.group_by) or ["all"]
+        # Text, not str: a str cell is parsed as rich markup, which would eat a tag
+        # value such as "[prod]" (and parsing 250 cells costs ~6 ms of `costs`).
+        cells = [Text(cell) for cell in _group_text(row, report.group_by)] or [Text("all")]
         table.add_row(
             *cells,
-            human(row.cost, row.currency),
-            percent(row.share_pct),
+            Text(human(row.cost, row.currency)),
+            Text(percent(row.share_pct)),
             change,
-            sparkline([p.cost for p in row.series]),
+            Text(sparkline([p.cost for p in row.series])),
         )
     width = max(len(report.group_by), 1)
     for total in report.totals:
         table.add_section()
         change = percent(total.change_pct, signed=True)
         table.add_row(
-            *([f"Total {total.currency}"] + [""] * (width - 1)),
+            *([Text(f"Total {total.currency}")] + [Text("")] * (width - 1)),
             Text(human(total.cost, total.currency), style="bold"),
-            "100%",
-            change,
-            "",
+            Text("100%"),
+            Text(change),
+            Text(""),
         )
     return table

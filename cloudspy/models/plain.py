@@ -1,0 +1,54 @@
+"""Result types that load pydantic only when they are serialized or validated.
+
+``cloudspy costs`` is the command people run most, and pydantic costs it
+about 60 ms of a 0.3 s budget (import plus building the models' schemas;
+benchmarks/README.md). So its results are standard dataclasses. This mixin
+gives them the pydantic methods the rest of the API offers (``model_dump``,
+``model_dump_json``, ``model_validate``, ``model_json_schema``), built on a
+``pydantic.TypeAdapter`` the first time one is called. pydantic models may hold
+them as fields: pydantic validates and serializes dataclasses natively.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any, Self
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+
+
+@cache
+def _adapter(cls: type) -> TypeAdapter[Any]:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(cls)
+
+
+class PlainModel:
+    """pydantic's serialization methods for a standard dataclass."""
+
+    __slots__ = ()
+
+    def model_dump(self, *, mode: str = "python", **kwargs: Any) -> dict[str, Any]:
+        """The fields as a dict (``mode="json"``: JSON-ready, Decimal as string)."""
+        return _adapter(type(self)).dump_python(self, mode=mode, **kwargs)
+
+    def model_dump_json(self, *, indent: int | None = None, **kwargs: Any) -> str:
+        """The fields as JSON text, as a pydantic model would write them."""
+        return _adapter(type(self)).dump_json(self, indent=indent, **kwargs).decode()
+
+    @classmethod
+    def model_validate(cls, obj: Any) -> Self:
+        """Build (and check) an instance from a dict or another instance."""
+        return _adapter(cls).validate_python(obj)
+
+    @classmethod
+    def model_validate_json(cls, data: str | bytes) -> Self:
+        """Build (and check) an instance from JSON text."""
+        return _adapter(cls).validate_json(data)
+
+    @classmethod
+    def model_json_schema(cls) -> dict[str, Any]:
+        """The JSON Schema of the type."""
+        return _adapter(cls).json_schema()
