@@ -87,12 +87,11 @@ def coverage(
     """Per cached scope: its grain, metrics, days covered and freshness in ``[start, end)``."""
     where, params = _coverage_where(start, end, providers)
     cursor = conn.execute(
-        # A scope answers a dimension only if every one of its days has it.
+        # The distinct lists of a scope are few (one per way it was ever fetched);
+        # intersecting them here is cheaper than binding a lambda in SQL.
         "SELECT x_scope, any_value(x_source), any_value(ProviderName),"
         " count(DISTINCT day), count(DISTINCT day) FILTER (WHERE estimated),"
-        " max(fetched_at), min(priority),"
-        " list_reduce(list(dimensions), lambda a, b: list_intersect(a, b)),"
-        " list_reduce(list(metrics), lambda a, b: list_intersect(a, b))"
+        " max(fetched_at), min(priority), list(DISTINCT dimensions), list(DISTINCT metrics)"
         f" FROM cost_coverage WHERE {where} GROUP BY x_scope ORDER BY x_scope",
         params,
     )
@@ -103,8 +102,9 @@ def coverage(
                 "scope": row[0],
                 "source": row[1],
                 "provider": row[2],
-                "dimensions": sorted(row[7] or []),
-                "metrics": sorted(row[8] or []),
+                # A scope answers a dimension only if every one of its days has it.
+                "dimensions": _common(row[7]),
+                "metrics": _common(row[8]),
                 "days": row[3],
                 "estimated_days": row[4],
                 "fetched_at": row[5],
@@ -112,6 +112,12 @@ def coverage(
             }
         )
     return out
+
+
+def _common(lists: list[list[str] | None]) -> list[str]:
+    """The names in every one of ``lists`` (a NULL list has none), sorted."""
+    sets = [set(names or ()) for names in lists]
+    return sorted(set.intersection(*sets)) if sets else []
 
 
 def covered_days(
@@ -187,17 +193,14 @@ def _label_columns(dims: list[Dimension]) -> str:
     )
 
 
-_AGG_TABLE = "_cloudspy_agg"
-
-
-def _stage_buckets(conn: duckdb.DuckDBPyConnection, spec: AggregateSpec) -> None:
-    """One scan into a temp table: per group, currency and time bucket.
+def _staged_sql(spec: AggregateSpec) -> tuple[str, list[Any]]:
+    """One scan: per group, currency and time bucket, with its parameters.
 
     The scan reads the ``cost_daily`` rollup when every dimension is kept there
     (provider, account, service, region …) and ``cost`` itself otherwise
     (resource, tags). The previous window collapses into one bucket
     (``is_current`` false); the current one keeps a bucket per day, week or
-    month for the trend. Totals, ranks and series are then read off this table.
+    month for the trend. Totals, ranks and series are then read off this scan.
     """
     dims = ", ".join(
         f"coalesce(CAST({d.sql} AS VARCHAR), '{NONE_LABEL}') AS d{i}"
@@ -210,61 +213,69 @@ def _stage_buckets(conn: duckdb.DuckDBPyConnection, spec: AggregateSpec) -> None
         table, day, overlap = "cost", "ChargePeriodStart", _OVERLAP_SQL
     overlap = overlap if spec.exclude_overlaps else ""
     trunc = {"day": "day", "week": "week", "month": "month"}[spec.granularity]
-    conn.execute(
-        f"CREATE OR REPLACE TEMP TABLE {_AGG_TABLE} AS SELECT {dims}{', ' if dims else ''}"
+    sql = (
+        f"SELECT {dims}{', ' if dims else ''}"
         f" BillingCurrency AS currency, {day} >= ? AS is_current,"
         f" CASE WHEN {day} >= ? THEN CAST(date_trunc('{trunc}', {day}) AS DATE) END AS bucket,"
         f" sum({spec.metric_column}) AS amount{_label_columns(spec.dims)}"
         f" FROM {table} WHERE {day} >= ? AND {day} < ?{filter_sql}{overlap}"
-        " GROUP BY ALL",
-        [
-            *dimension_params(spec.dims),
-            spec.current[0],
-            spec.current[0],
-            spec.previous[0],
-            spec.current[1],
-            *filter_params,
-        ],
+        " GROUP BY ALL"
     )
+    params = [
+        *dimension_params(spec.dims),
+        spec.current[0],
+        spec.current[0],
+        spec.previous[0],
+        spec.current[1],
+        *filter_params,
+    ]
+    return sql, params
 
 
 def aggregate(conn: duckdb.DuckDBPyConnection, spec: AggregateSpec) -> Aggregate:
-    """Group totals for the current and previous windows, and the current series."""
+    """Group totals for the current and previous windows, and the current series.
+
+    One statement: the scan, the ranking that folds groups beyond ``top`` into
+    "Other", and both answers as two grouping sets (per group; per group and
+    bucket). A temp table and three statements cost twice as long (#2).
+    """
     n = len(spec.dims)
-    group_cols = ", ".join([*(f"d{i}" for i in range(n)), "currency"])
+    dim_cols = "".join(f"d{i}, " for i in range(n))
+    group_cols = f"{dim_cols}currency"
     order_dims = "".join(f", d{i}" for i in range(n))
     rank_limit = int(spec.top) if spec.top else 2**31
     folded = "".join(
         f"CASE WHEN rnk <= {rank_limit} THEN d{i} ELSE '{OTHER_LABEL}' END AS d{i}, "
         for i in range(n)
     )
-    ranked = (
-        f"ranked AS (SELECT {group_cols}, row_number() OVER (PARTITION BY currency"
+    labels = "".join(f", CASE WHEN count(DISTINCT rnk) = 1 THEN max(l{i}) END" for i in range(n))
+    staged, params = _staged_sql(spec)
+    rows = conn.execute(
+        f"WITH staged AS ({staged}),"
+        f" ranked AS (SELECT {group_cols}, row_number() OVER (PARTITION BY currency"
         f" ORDER BY coalesce(sum(amount) FILTER (WHERE is_current), 0) DESC{order_dims}) AS rnk"
-        f" FROM {_AGG_TABLE} GROUP BY {group_cols})"
-    )
-    labels = ", ".join(f"CASE WHEN count(DISTINCT rnk) = 1 THEN max(l{i}) END" for i in range(n))
-    _stage_buckets(conn, spec)
-    try:
-        rows = conn.execute(
-            f"WITH {ranked} SELECT {folded}currency,"
-            " coalesce(sum(amount) FILTER (WHERE is_current), 0) AS cost,"
-            " sum(amount) FILTER (WHERE NOT is_current) AS prev,"
-            f" bool_or(is_current) AS in_current{', ' + labels if labels else ''}"
-            f" FROM {_AGG_TABLE} JOIN ranked USING ({group_cols}) GROUP BY ALL"
-        ).fetchall()
-        series_rows = conn.execute(
-            f"WITH {ranked} SELECT {folded}currency, bucket, sum(amount)"
-            f" FROM {_AGG_TABLE} JOIN ranked USING ({group_cols})"
-            " WHERE is_current GROUP BY ALL ORDER BY bucket"
-        ).fetchall()
-    finally:
-        conn.execute(f"DROP TABLE IF EXISTS {_AGG_TABLE}")
+        f" FROM staged GROUP BY {group_cols}),"
+        f" folded AS (SELECT {folded}currency, rnk, is_current, bucket, amount"
+        f"{''.join(f', l{i}' for i in range(n))} FROM staged JOIN ranked USING ({group_cols}))"
+        f" SELECT {group_cols}, GROUPING(bucket) = 1 AS whole, bucket,"
+        " coalesce(sum(amount) FILTER (WHERE is_current), 0) AS cost,"
+        " sum(amount) FILTER (WHERE NOT is_current) AS prev,"
+        f" bool_or(is_current) AS in_current{labels}"
+        f" FROM folded GROUP BY GROUPING SETS (({group_cols}), ({group_cols}, bucket))"
+        " ORDER BY bucket NULLS FIRST",
+        params,
+    ).fetchall()
     groups = []
+    series: dict[tuple[Any, ...], list[tuple[date, Decimal]]] = {}
     for row in rows:
         key = tuple(row[:n])
-        currency, cost, prev, in_current = row[n], row[n + 1], row[n + 2], row[n + 3]
-        labels_of = row[n + 4 :] if n else ()
+        currency, whole, bucket, cost, prev, in_current = row[n : n + 6]
+        if not whole:
+            # The previous window's rows have no bucket: they are not part of the trend.
+            if bucket is not None:
+                series.setdefault((*key, currency), []).append((bucket, cost))
+            continue
+        labels_of = row[n + 6 :] if n else ()
         groups.append(
             {
                 "key": key,
@@ -275,9 +286,6 @@ def aggregate(conn: duckdb.DuckDBPyConnection, spec: AggregateSpec) -> Aggregate
                 "labels": {spec.dims[i].name: v for i, v in enumerate(labels_of) if v},
             }
         )
-    series: dict[tuple[Any, ...], list[tuple[date, Decimal]]] = {}
-    for row in series_rows:
-        series.setdefault((*row[:n], row[n]), []).append((row[n + 1], row[n + 2]))
     # Within a currency: biggest first, the folded "Other" row last.
     groups.sort(
         key=lambda g: (

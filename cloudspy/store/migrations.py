@@ -154,7 +154,8 @@ MIGRATIONS: list[Migration] = [
 def applied_versions(conn: duckdb.DuckDBPyConnection) -> set[int]:
     """The migration numbers recorded in ``_migrations`` (empty for a new file)."""
     exists = conn.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = '_migrations'"
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = '_migrations'"
+        " AND schema_name = 'main' AND database_name = current_database()"
     ).fetchall()[0][0]
     if not exists:
         return set()
