@@ -1,4 +1,7 @@
-"""Typed results of the public API (pydantic v2). No cloud SDK is imported here.
+"""Typed results of the public API. No cloud SDK is imported here.
+
+pydantic v2 models, except the costs results (:mod:`cloudspy.models.costs`):
+dataclasses with the same methods, so that ``cloudspy costs`` loads no pydantic.
 
 The names below resolve lazily (PEP 562): importing one model module, as
 ``cloudspy costs`` does with :mod:`cloudspy.models.costs`, does not build the
