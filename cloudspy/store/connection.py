@@ -104,24 +104,20 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
-def _check_is_cloudspy(conn: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Refuse a DuckDB file that holds someone else's tables (never migrate over it)."""
-    tables = {
-        row[0]
-        for row in conn.execute(
-            # The catalog functions, not information_schema: same names, a quarter of
-            # the time on the first query of a process (`costs` start-up, #2).
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'"
-            " AND database_name = current_database()"
-            " UNION ALL SELECT view_name FROM duckdb_views() WHERE schema_name = 'main'"
-            " AND NOT internal AND database_name = current_database()"
-        ).fetchall()
-    }
+def _check_is_cloudspy(conn: duckdb.DuckDBPyConnection, path: Path) -> set[str]:
+    """Refuse a DuckDB file that holds someone else's tables (never migrate over it).
+
+    Returns the file's table and view names.
+    """
+    from cloudspy.store.migrations import main_relations
+
+    tables = main_relations(conn)
     if tables and "_migrations" not in tables:
         raise StoreError(
             f"{path} is a DuckDB file but not a CloudSpy cache",
             hint="pass --db with another path; CloudSpy leaves this file alone",
         )
+    return tables
 
 
 @contextmanager
@@ -179,11 +175,11 @@ def _prepare(
     from cloudspy.store.migrations import all_versions, applied_versions, apply_migrations
 
     try:
-        _check_is_cloudspy(conn, path)
+        tables = _check_is_cloudspy(conn, path)
         if not read_only:
             apply_migrations(conn)
             return conn
-        if all_versions() <= applied_versions(conn):
+        if all_versions() <= applied_versions(conn, tables):
             return conn
     except duckdb.Error as exc:
         raise StoreError(
