@@ -29,8 +29,11 @@ for _name in (
     "CLOUDSPY_CONFIG",
     "CLOUDSPY_DEMO_DB",
     "GITHUB_STEP_SUMMARY",
+    "CLOUDSPY_NOW",
 ):
     os.environ.pop(_name, None)
+for _name in [n for n in os.environ if n.startswith("AWS_ENDPOINT_URL_")]:
+    os.environ.pop(_name, None)  # per-service endpoints, e.g. AWS_ENDPOINT_URL_ATHENA
 
 from dataclasses import dataclass  # noqa: E402
 from datetime import date  # noqa: E402
@@ -41,6 +44,7 @@ import pytest  # noqa: E402
 FIXTURES = Path(__file__).parent / "fixtures"
 FOCUS_SAMPLE = FIXTURES / "focus" / "focus_sample_1000.csv"
 DEMO_TODAY = date(2026, 11, 25)
+PINNED_NOW = f"{DEMO_TODAY.isoformat()}T12:00:00"
 
 
 @pytest.fixture(autouse=True)
@@ -57,15 +61,23 @@ def _isolated_home(
 
 
 @pytest.fixture(autouse=True)
-def _demo_clock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests on the demo store see the day it was built for as today.
+def _pinned_clock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test sees DEMO_TODAY, noon UTC, as now, whatever day the suite runs (#12).
 
-    The demo is generated for DEMO_TODAY; pinning CloudSpy's clock (CLOUDSPY_NOW)
-    keeps "the last 30 days", idle windows and snapshot ages the same on any day
-    the suite runs.
+    CloudSpy asks the time in one place (cloudspy/clock.py, ``CLOUDSPY_NOW``), so
+    pinning it here makes "the last 30 days", month boundaries, idle windows and
+    snapshot ages the same on any day, and a run across UTC midnight cannot split
+    a test's data from the CLI's idea of today. A test that needs the real clock
+    (because a server it talks to stamps objects with the real time) says why with
+    ``@pytest.mark.real_clock("why")``.
     """
-    if "demo_db" in request.fixturenames:
-        monkeypatch.setenv("CLOUDSPY_NOW", f"{DEMO_TODAY.isoformat()}T12:00:00")
+    marker = request.node.get_closest_marker("real_clock")
+    if marker is not None:
+        if not marker.args or not str(marker.args[0]).strip():
+            raise pytest.UsageError(f"{request.node.nodeid}: real_clock needs a reason")
+        monkeypatch.delenv("CLOUDSPY_NOW", raising=False)
+        return
+    monkeypatch.setenv("CLOUDSPY_NOW", PINNED_NOW)
 
 
 @pytest.fixture

@@ -91,7 +91,7 @@ def _sync_rows(conn: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
     rows = conn.execute(
         "SELECT provider, source, scope, status, coalesce(finished_at, started_at), pid"
         " FROM sync_run QUALIFY row_number() OVER (PARTITION BY provider, source, scope"
-        " ORDER BY started_at DESC) = 1 ORDER BY provider, source, scope"
+        " ORDER BY started_at DESC, rowid DESC) = 1 ORDER BY provider, source, scope"
     ).fetchall()
     # A run left "running" by a process that died was interrupted (as `history` says).
     return [

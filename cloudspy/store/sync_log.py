@@ -110,11 +110,15 @@ def pid_alive(pid: int | None) -> bool:
 
 
 def list_runs(conn: duckdb.DuckDBPyConnection, limit: int = 50) -> list[dict[str, Any]]:
-    """The newest runs first, with ``running`` turned into ``interrupted`` for dead PIDs."""
+    """The newest runs first, with ``running`` turned into ``interrupted`` for dead PIDs.
+
+    Runs started in the same instant (a coarse clock, or ``CLOUDSPY_NOW`` pinning
+    it) keep the order they were recorded in: ``rowid`` breaks the tie.
+    """
     cursor = conn.execute(
         "SELECT id, provider, source, scope, what, window_start, window_end, started_at,"
         " finished_at, status, rows_written, api_calls, api_cost, api_cost_currency,"
-        " quota_used, error, pid FROM sync_run ORDER BY started_at DESC LIMIT ?",
+        " quota_used, error, pid FROM sync_run ORDER BY started_at DESC, rowid DESC LIMIT ?",
         [limit],
     )
     names = [d[0] for d in cursor.description]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from tests.aws.ce_results import accounts_page, breakdown_page, day_result, queue
+from tests.conftest import DEMO_TODAY
 
 
 def test_costs_syncs_first_then_answers_from_the_cache(aws_env, cli, db, tmp_path):
-    today = datetime.now(UTC).date()
+    today = DEMO_TODAY  # the suite's pinned clock, which the CLI reads too (#12)
     days = [today - timedelta(days=i) for i in range(6, 0, -1)]  # previous 3 + current 3
     groups = [(["AWS Lambda", "us-east-1"], "1.5", "1.25")]
     queue(

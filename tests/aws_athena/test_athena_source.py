@@ -125,13 +125,14 @@ def test_sync_through_moto_stores_the_response_totals_per_currency(aws, db):
             "SELECT DISTINCT BillingAccountId, priority, estimated FROM cost_coverage"
         ).fetchall()
     assert {c: (b, e) for c, b, e in got} == expected()
-    # Start + at least one poll + one results page; moto reports 0 bytes: the 10 MB minimum.
+    # Start + at least one poll + one results page; a queued result scans 0 bytes: the 10 MB
+    # minimum.
     assert run[0] == "ok" and run[1] >= 3
     assert run[2] == scan_price(0) == Decimal("0.000048")
     assert '"data_scanned_bytes": 0' in run[3] and '"athena_queries": 1' in run[3]
     assert coverage == [("111111111111", 20, False)]
 
-    client = boto3.client("athena", region_name="us-east-1")
+    client = boto3.client("athena", region_name="us-east-1")  # through AWS_ENDPOINT_URL_ATHENA
     [query_id] = client.list_query_executions()["QueryExecutionIds"]
     execution = client.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]
     assert '"cur_db"."cur2"' in execution["Query"]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
+
+from cloudspy.clock import utc_now
 
 REGIONS = ["eu-west-1", "us-east-1"]
 
@@ -70,7 +72,8 @@ def moto_account(aws_env: str) -> MotoAccount:
         arns[name] = arn
 
     cloudwatch = _client("cloudwatch")
-    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    # CloudSpy's clock (pinned for the suite), so the samples fall in its utilization window.
+    now = utc_now().replace(minute=0, second=0, microsecond=0)
     cloudwatch.put_metric_data(
         Namespace="AWS/EC2",
         MetricData=[
