@@ -30,6 +30,7 @@ _PUBLIC: dict[str, str] = {
     "alert": "cloudspy.api:alert",
     "report": "cloudspy.api:report",
     "export": "cloudspy.api:export",
+    "init_config": "cloudspy.api:init_config",
     "CloudSpyError": "cloudspy.errors:CloudSpyError",
 }
 

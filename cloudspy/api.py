@@ -29,26 +29,31 @@ if TYPE_CHECKING:
     # Only for annotations: the models and settings load pydantic, which a
     # command pays for when it runs, never at import (`cloudspy --help`).
     from cloudspy.config import Settings
+    from cloudspy.errors import CloudSpyError
     from cloudspy.models.costs import CostReport
     from cloudspy.models.insights import AlertRun, CheckResult, CompareResult, ForecastResult
     from cloudspy.models.inventory import InventorySyncResult, ResourceList
     from cloudspy.models.reporting import ExportResult, ReportResult
-    from cloudspy.models.sync import ImportResult, SyncResult, SyncRun
+    from cloudspy.models.sync import ImportResult, InitResult, SyncResult, SyncRun
     from cloudspy.models.waste import PermissionsDocument, ScheduleReport, WasteReport
     from cloudspy.providers.base import CostSource, Progress
 
 __all__ = [
     "alert",
+    "cache_is_fresh",
     "check",
     "compare",
     "configured_sources",
     "costs",
     "export",
     "forecast",
+    "has_inventory",
     "history",
     "import_files",
+    "init_config",
     "needs_sync",
     "permissions",
+    "remember_scopes",
     "report",
     "resources",
     "schedule",
@@ -76,8 +81,12 @@ def _settings(settings: Settings | None) -> Settings:
     return settings if settings is not None else load_settings()
 
 
-class _QuerySettings(NamedTuple):
-    """The few settings a query of the cache reads."""
+class QuerySettings(NamedTuple):
+    """The few settings a query of the cache reads.
+
+    :func:`costs` takes one in place of ``settings``: the CLI builds it from a config
+    file the cache has already seen validated (same digest), without the models.
+    """
 
     default_period: str
     default_metric: str
@@ -85,7 +94,7 @@ class _QuerySettings(NamedTuple):
     lock_timeout_seconds: float
 
 
-def _query_settings(settings: Settings | None) -> _QuerySettings:
+def _query_settings(settings: Settings | QuerySettings | None) -> QuerySettings:
     """What :func:`costs` reads from ``settings`` (the user's config file when None).
 
     With no settings given and no config file, these are the built-in defaults,
@@ -95,12 +104,14 @@ def _query_settings(settings: Settings | None) -> _QuerySettings:
     """
     from cloudspy import paths
 
+    if isinstance(settings, QuerySettings):
+        return settings
     if settings is None and not paths.user_config_path().exists():
-        return _QuerySettings(
+        return QuerySettings(
             paths.DEFAULT_PERIOD, paths.DEFAULT_METRIC, {}, paths.DEFAULT_LOCK_TIMEOUT_SECONDS
         )
     settings = _settings(settings)
-    return _QuerySettings(
+    return QuerySettings(
         settings.default_period,
         settings.default_metric,
         settings.teams,
@@ -124,19 +135,145 @@ def cost_filter(
 
 
 def configured_sources(
-    settings: Settings | None = None, providers: Sequence[str] = ()
+    settings: Settings | None = None,
+    providers: Sequence[str] = (),
+    *,
+    warn: Progress | None = None,
 ) -> list[CostSource]:
-    """The cost sources in the config, optionally only those of ``providers``."""
+    """The cost sources in the config, optionally only those of ``providers``.
+
+    With no account in the config, the sources are those of the credentials each
+    SDK finds on its own (``settings.detected``, #12). A provider named in
+    ``providers`` that has neither config nor credentials is a
+    :class:`~cloudspy.errors.CredentialsError` saying how to set them up. In the
+    detected mode a provider whose lookup fails (no billing export visible, a
+    refused credential) is skipped with a line to ``warn``; the others go on.
+    """
+    from cloudspy.errors import CloudSpyError, CredentialsError
+
     settings = _settings(settings)
     wanted = {provider_info(p).name for p in providers}
+    configured = settings.configured_providers()
+    for name in sorted(wanted - set(configured)):
+        info = PROVIDERS[name]
+        if info.entry_point is not None:
+            raise CredentialsError(
+                f"no {info.title} account is configured and no {info.title} credentials were found",
+                hint=info.setup_hint(),
+            )
     sources: list[CostSource] = []
     for info in PROVIDERS.values():
         if info.entry_point is None or (wanted and info.name not in wanted):
             continue
-        if info.name not in settings.configured_providers():
+        if info.name not in configured:
             continue
-        sources.extend(info.load().cost_sources(settings))
+        try:
+            sources.extend(info.load().cost_sources(settings))
+        except CloudSpyError as exc:
+            if not settings.detected or info.name in wanted:
+                raise
+            (warn or _quiet)(f"{info.title}: skipped: {exc.one_line()}")
     return sources
+
+
+def no_accounts_error(db: Path | None = None) -> CloudSpyError:
+    """The one-line error for "nothing to sync": no account in the config, no credentials
+    (and, with ``db``, no cache to answer from either)."""
+    from cloudspy.errors import CredentialsError
+
+    cache = f"no cache at {db} yet, " if db is not None else ""
+    return CredentialsError(
+        f"{cache}no cloud account is configured and no AWS, GCP or Azure credentials were found",
+        hint="set AWS_PROFILE or AWS keys, run `az login` or `gcloud auth application-default "
+        "login`, or name accounts in config.toml (`cloudspy init`); `cloudspy demo` shows a "
+        "sample",
+    )
+
+
+def init_config(
+    *,
+    path: Path | str | None = None,
+    dry_run: bool = False,
+    force: bool = False,
+    progress: Progress = _quiet,
+) -> InitResult:
+    """Write a commented ``config.toml`` from what the ambient credentials can see.
+
+    ``path`` defaults to the user's config file. An existing file is replaced only
+    with ``force``; ``dry_run`` returns the text without writing anything.
+    """
+    from cloudspy.config_init import check_config_text, config_text, write_config
+    from cloudspy.models.sync import InitResult
+    from cloudspy.paths import user_config_path
+
+    target = Path(path).expanduser() if path else user_config_path()
+    if target.exists() and not (force or dry_run):
+        write_config(target, "", force=False)  # raises the one-line refusal
+    text, found = config_text(progress)
+    check_config_text(text)
+    if not dry_run:
+        write_config(target, text, force=force)
+    return InitResult(path=str(target), text=text, written=not dry_run, providers=found)
+
+
+def cache_is_fresh(
+    key: str | None,
+    window: Window,
+    *,
+    db: Path | str | None = None,
+    lock_timeout: float | None = None,
+) -> bool:
+    """Whether the cache holds every day of ``window`` for the scopes ``key`` maps to,
+    with no estimate older than the configured age: decided from the store alone.
+
+    ``key`` is :func:`~cloudspy.providers.registry.identity_key`; an identity the
+    cache has not seen yet is never fresh. No SDK is imported and no API called.
+    """
+    from cloudspy import paths
+    from cloudspy.store.connection import connect
+    from cloudspy.store.source_scopes import remembered_scopes, stale_scopes
+
+    path = _db(db)
+    if key is None or not path.exists():
+        return False
+    timeout = paths.DEFAULT_LOCK_TIMEOUT_SECONDS if lock_timeout is None else lock_timeout
+    with connect(path, read_only=True, timeout=timeout) as conn:
+        remembered = remembered_scopes(conn, key)
+        if remembered is None:
+            return False
+        scopes, max_age_hours = remembered
+        from datetime import timedelta
+
+        return not stale_scopes(
+            conn, scopes, window, max_age=timedelta(hours=max_age_hours), now=utc_now()
+        )
+
+
+def remember_scopes(
+    key: str | None,
+    sources: Sequence[CostSource],
+    *,
+    db: Path | str | None = None,
+    settings: Settings | None = None,
+) -> None:
+    """Record which scopes ``key`` maps to, after the sources resolved them (see
+    :func:`cache_is_fresh`)."""
+    from cloudspy.store.connection import connect
+    from cloudspy.store.source_scopes import remember_scopes as record
+
+    if key is None or not sources:
+        return
+    settings = _settings(settings)
+    scopes = [source.scope() for source in sources]
+    with connect(_db(db), read_only=False, timeout=settings.cache.lock_timeout_seconds) as conn:
+        record(
+            conn,
+            key,
+            scopes,
+            max_age_hours=settings.cache.max_age_hours,
+            description=", ".join(source.label for source in sources)[:500],
+            now=utc_now(),
+        )
 
 
 def sync(
@@ -164,13 +301,13 @@ def sync(
 
     settings = _settings(settings)
     window = resolve_window(last, since, until, default="90d", today=today)
-    chosen = list(sources) if sources is not None else configured_sources(settings, providers)
+    chosen = (
+        list(sources)
+        if sources is not None
+        else configured_sources(settings, providers, warn=progress)
+    )
     if not chosen:
-        raise UsageError(
-            "no cloud account is configured",
-            hint="add [[aws.accounts]], [[gcp.billing_tables]] or [azure] subscriptions to "
-            "config.toml (see examples/config.toml), or use `cloudspy aws|gcp|azure sync`",
-        )
+        raise no_accounts_error()
     return sync_sources(
         _db(db),
         chosen,
@@ -195,26 +332,18 @@ def needs_sync(
     from datetime import timedelta
 
     from cloudspy.store.connection import connect
+    from cloudspy.store.source_scopes import stale_scopes
 
     settings = _settings(settings)
     path = _db(db)
     if not path.exists():
         return True
     max_age = timedelta(hours=settings.cache.max_age_hours)
-    now = utc_now()
     # scope() may ask the provider (STS): never while holding the store, or a
     # slow answer would keep a cron sync from writing.
     scopes = [source.scope() for source in sources]
     with connect(path, read_only=True, timeout=settings.cache.lock_timeout_seconds) as conn:
-        for scope in scopes:
-            row = conn.execute(
-                "SELECT count(DISTINCT day), min(fetched_at) FILTER (WHERE estimated)"
-                " FROM cost_coverage WHERE x_scope = ? AND day >= ? AND day < ?",
-                [scope, window.start, window.end],
-            ).fetchall()[0]
-            if row[0] < window.days or (row[1] is not None and now - row[1] > max_age):
-                return True
-    return False
+        return bool(stale_scopes(conn, scopes, window, max_age=max_age, now=utc_now()))
 
 
 def costs(
@@ -231,7 +360,7 @@ def costs(
     granularity: str | None = None,
     top: int | None = None,
     db: Path | str | None = None,
-    settings: Settings | None = None,
+    settings: Settings | QuerySettings | None = None,
     today: date | None = None,
 ) -> CostReport:
     """Costs over a window, grouped by ``by``, from the cache (no API calls).
@@ -672,6 +801,27 @@ def secret_delete(name: str) -> bool:
     from cloudspy.notify.secrets import delete_secret
 
     return delete_secret(name)
+
+
+def has_inventory(
+    providers: Sequence[str] = (),
+    *,
+    db: Path | str | None = None,
+    lock_timeout: float | None = None,
+) -> bool:
+    """Whether the cache holds any inventory snapshot (of ``providers``, when given)."""
+    from cloudspy import paths
+    from cloudspy.store.connection import connect
+
+    timeout = paths.DEFAULT_LOCK_TIMEOUT_SECONDS if lock_timeout is None else lock_timeout
+    path = _db(db)
+    if not path.exists():
+        return False
+    names = sorted({provider_info(p).name for p in providers})
+    where = f" WHERE provider IN ({', '.join('?' for _ in names)})" if names else ""
+    with connect(path, read_only=True, timeout=timeout) as conn:
+        rows = conn.execute(f"SELECT count(*) FROM inventory_coverage{where}", names).fetchall()
+    return bool(rows[0][0])
 
 
 def sync_resources(

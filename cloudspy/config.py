@@ -7,11 +7,12 @@ Unknown keys are an error, so a typo never silently disables a setting.
 
 from __future__ import annotations
 
+import importlib
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from cloudspy.errors import ConfigError
 from cloudspy.insights.settings import AlertSettings, CheckSettings, Team
@@ -82,6 +83,9 @@ class AwsAthenaTable(_Section):
     external_id: str | None = None
     # The payer whose days this table covers; detected from the rows when left out.
     payer_account_id: str | None = Field(default=None, pattern=r"^\d{12}$")
+    # Data Exports partition the table by billing_period (YYYY-MM): queries name the
+    # months they need so Athena scans only those. Off for a table without that column.
+    billing_period_partitions: bool = True
 
     @property
     def label(self) -> str:
@@ -166,6 +170,9 @@ class GcpSettings(_Section):
     projects: list[str] = Field(default_factory=list)
     compute_endpoint: str | None = Field(default=None, pattern=r"^https?://\S+$")
     monitoring_endpoint: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    # Find the billing export tables (gcp_billing_export_[resource_]v1_*) in the projects
+    # the credentials can see, and inventory ADC's project (zero-config, #12).
+    discover: bool = False
 
     @field_validator("projects")
     @classmethod
@@ -179,8 +186,8 @@ class GcpSettings(_Section):
         return value
 
     def is_configured(self) -> bool:
-        """Whether any GCP billing table or inventory project is configured."""
-        return bool(self.billing_tables or self.projects)
+        """Whether any GCP billing table or inventory project is configured (or discovered)."""
+        return bool(self.billing_tables or self.projects or self.discover)
 
 
 AZURE_GROUPINGS = ("ServiceName", "ResourceLocation", "ResourceGroupName")
@@ -205,6 +212,8 @@ class AzureSettings(_Section):
     cost_column: Literal["PreTaxCost", "Cost"] = "PreTaxCost"
     max_parallel_queries: int = Field(default=6, ge=1, le=12)
     parallel_queries_per_scope: int = Field(default=2, ge=1, le=12)
+    # Every enabled subscription the credential can see, when none is listed (#12).
+    discover: bool = False
 
     @field_validator("breakdown")
     @classmethod
@@ -223,8 +232,8 @@ class AzureSettings(_Section):
         return list(dict.fromkeys(paths))
 
     def is_configured(self) -> bool:
-        """Whether any Azure scope is configured."""
-        return bool(self.subscriptions or self.scopes)
+        """Whether any Azure scope is configured (or to be discovered)."""
+        return bool(self.subscriptions or self.scopes or self.discover)
 
 
 class CacheSettings(_Section):
@@ -250,6 +259,13 @@ class Settings(_Section):
     reports: dict[str, ReportSettings] = Field(default_factory=dict)
     default_period: str = DEFAULT_PERIOD
     default_metric: Literal["billed", "effective", "list"] = DEFAULT_METRIC
+    # The ambient credentials these settings were completed with (no provider configured).
+    _detected: tuple[Any, ...] = PrivateAttr(default=())
+
+    @property
+    def detected(self) -> tuple[Any, ...]:
+        """The :class:`~cloudspy.providers.base.Ambient` credentials in use without config."""
+        return self._detected
 
     def configured_providers(self) -> list[str]:
         """The providers with at least one configured scope (sections named as providers)."""
@@ -260,28 +276,65 @@ class Settings(_Section):
         ]
 
 
-def load_settings(path: Path | None = None, *, required: bool = False) -> Settings:
+def load_settings(
+    path: Path | None = None, *, required: bool = False, detect: bool = True
+) -> Settings:
     """Read and validate the TOML config; a missing default file means defaults.
 
     ``required`` is set when the user named the file explicitly: then it must exist.
+    When the config names no cloud account at all (or there is none), the
+    credentials each SDK would find on its own are used instead (``detect``,
+    #12): see :func:`with_detected`. A config that names any account wins.
     """
     target = path or user_config_path()
     if not target.exists():
         if required or path is not None:
             raise ConfigError(f"config file {target} does not exist")
-        return Settings()
+        return with_detected({}) if detect else Settings()
     try:
         raw = tomllib.loads(target.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config file {target}: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {target} is not valid TOML: {exc}") from exc
+    settings = _validated(raw, target)
+    if detect and not settings.configured_providers():
+        return with_detected(raw, target)
+    return settings
+
+
+def with_detected(raw: dict[str, Any], target: Path | None = None) -> Settings:
+    """Settings from ``raw`` plus a section for each provider whose SDK finds credentials.
+
+    Detection reads environment variables and files only (no SDK, no network):
+    AWS keys or a profile become one Cost Explorer scope, an Azure login every
+    enabled subscription it can see, Google ADC the billing exports it can see.
+    """
+    from cloudspy.providers.registry import PROVIDERS
+
+    completed = dict(raw)
+    found = []
+    for info in PROVIDERS.values():
+        ambient = info.detect()
+        if ambient is None:
+            continue
+        module = importlib.import_module(str(info.ambient).partition(":")[0])
+        section = dict(completed.get(info.name) or {})
+        section.update(module.config_section(ambient))
+        completed[info.name] = section
+        found.append(ambient)
+    settings = _validated(completed, target)
+    settings._detected = tuple(found)
+    return settings
+
+
+def _validated(raw: dict[str, Any], target: Path | None) -> Settings:
     try:
         return Settings.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
         raise ConfigError(
-            f"config file {target}: {where}: {first['msg']}",
+            f"config file {target or user_config_path()}: {where}: {first['msg']}",
             hint="see examples/config.toml for the known settings",
         ) from None

@@ -163,6 +163,10 @@ def sync_source(
             what="costs",
             window=span,
         )
+    progress(
+        f"{source.label}: {scope}: fetching {sum(w.days for w in plan)} day(s); "
+        f"{source.fetch_note(plan)}"
+    )
     try:
         fetched = source.fetch(plan, progress)
     except CloudSpyError as exc:

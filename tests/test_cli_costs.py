@@ -115,9 +115,11 @@ def test_bad_input_is_one_line_and_exit_2_and_the_cache_is_untouched(cli, demo_d
 
 
 def test_no_cache_yet_says_what_to_do(cli, tmp_path):
+    # No cache, no config and no credentials (#12): what to set up, and the demo.
     result = cli("--db", tmp_path / "none.duckdb", "costs")
     assert result.exit_code == 3
-    assert "no cache" in result.stderr and "cloudspy demo" in result.stderr
+    assert "no AWS, GCP or Azure credentials" in result.stderr
+    assert "cloudspy demo" in result.stderr
 
 
 def test_a_window_without_data_is_exit_3(cli, demo_db):

@@ -101,6 +101,7 @@ def aws_costs(
         output=output,
         offline=offline,
         refresh=refresh,
+        identity=[profile, role_arn, external_id],
     )
 
 

@@ -150,6 +150,7 @@ def azure_costs(
         output=output,
         offline=offline,
         refresh=refresh,
+        identity=[",".join(subscription or []), ",".join(scope or [])],
     )
 
 

@@ -30,29 +30,55 @@ def refresh_if_stale(
     until: str | None,
     *,
     refresh: bool,
-    sources: list[Any] | None = None,
+    make_sources: Callable[[], list[Any]] | None = None,
+    identity: list[str] | None = None,
     strict: bool = False,
 ) -> None:
     """Sync first when the cache misses days of the window or holds stale estimates.
 
-    ``sources`` defaults to the configured ones of ``providers``. A failed refresh
-    is a warning and the answer comes from the cache, unless ``refresh`` or
-    ``strict`` (a provider command given its own credentials) make it an error.
+    The sources are ``make_sources()`` (a provider command's own options, named
+    by ``identity``), else the configured ones of ``providers`` (or, with no
+    account in the config, those of the credentials each SDK finds, #12). Whether
+    the cache is fresh is decided from the store alone when it has seen the same
+    config and credentials before: no SDK is imported then. A failed refresh is a
+    warning and the answer comes from the cache, unless ``refresh`` or ``strict``
+    (a provider command given its own credentials) make it an error.
     """
     from cloudspy import api
     from cloudspy.errors import CloudSpyError, StoreLockedError
     from cloudspy.periods import resolve_window
+    from cloudspy.providers.registry import identity_key
 
+    key = identity_key(
+        state.config_path(),
+        providers,
+        [str(part or "") for part in identity or ["-"]] if make_sources is not None else None,
+    )
+    if key is None:
+        if not state.db_path().exists():
+            raise api.no_accounts_error(state.db_path())
+        return  # no config and no credentials: the answer comes from the cache
+    if key is not None and not refresh:
+        window = resolve_window(last, since, until, default=state.default_period())
+        if api.cache_is_fresh(key, window, db=state.db_path(), lock_timeout=state.lock_timeout()):
+            # The key holds the config file's digest: these bytes were validated before.
+            state.config_known_valid = True
+            return
     settings = state.settings()
-    if sources is None:
-        sources = api.configured_sources(settings, providers)
-    if not sources:
-        return
-    window = resolve_window(last, since, until, default=settings.default_period)
-    span = (window.previous().start.isoformat(), window.end.isoformat())
+    sources: list[Any] = []
     try:
+        if make_sources is not None:
+            sources = make_sources()
+        else:
+            state.announce_detected()
+            sources = api.configured_sources(settings, providers, warn=state.warn)
+        if not sources:
+            return
+        window = resolve_window(last, since, until, default=settings.default_period)
+        span = (window.previous().start.isoformat(), window.end.isoformat())
+        results = []
         if refresh or api.needs_sync(window, sources, db=state.db_path(), settings=settings):
-            api.sync(
+            results = api.sync(
                 last=None,
                 since=span[0],
                 until=span[1],
@@ -62,6 +88,11 @@ def refresh_if_stale(
                 settings=settings,
                 progress=state.progress,
             )
+        failed = [r for r in results if r.status not in ("ok", "cached")]
+        for result in failed:
+            state.warn(f"{result.scope}: {result.status}: {result.error}; showing cached data")
+        if not failed:
+            api.remember_scopes(key, sources, db=state.db_path(), settings=settings)
     except StoreLockedError:
         # The cached answer needs the same lock: falling back would wait twice.
         raise
@@ -121,7 +152,7 @@ def costs(
         granularity=granularity,
         top=top,
         db=state.db_path(),
-        settings=state.settings_if_any(),
+        settings=state.query_settings(),
     )
     for warning in report.warnings:
         state.warn(warning)
@@ -146,8 +177,14 @@ def provider_costs(
     offline: bool,
     refresh: bool,
     metric: str | None = None,
+    identity: list[str | None] | None = None,
 ) -> None:
-    """``cloudspy aws|gcp|azure costs``: sync with that provider's own sources, then show."""
+    """``cloudspy aws|gcp|azure costs``: sync with that provider's own sources, then show.
+
+    ``identity`` are the options that pick the sources (profile, role, table …):
+    with the config and credentials they name the identity whose freshness the
+    cache remembers, so a warm run builds no source and imports no SDK.
+    """
     if not offline:
         refresh_if_stale(
             state_of(ctx),
@@ -156,7 +193,8 @@ def provider_costs(
             since,
             until,
             refresh=refresh,
-            sources=make_sources(),
+            make_sources=make_sources,
+            identity=[str(part or "") for part in identity or []],
             strict=True,
         )
     costs(

@@ -215,6 +215,14 @@ def gcp_costs(
         offline=offline,
         refresh=refresh,
         metric=metric,
+        identity=[
+            billing_table,
+            project,
+            kind,
+            location,
+            ",".join(label_key or []),
+            str(resources),
+        ],
     )
 
 

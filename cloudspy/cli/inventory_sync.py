@@ -30,17 +30,44 @@ def check_parts(no_costs: bool, no_resources: bool) -> None:
         raise UsageError("--no-costs and --no-resources leave nothing to sync")
 
 
+def sync_inventory_if_missing(state: CliState, providers: Sequence[str] = ()) -> None:
+    """First run of ``resources``/``waste``/``schedule``: read the inventory when the cache
+    has none, with the configured accounts or the detected credentials (#12).
+
+    Later runs answer from the cache; ``cloudspy sync`` refreshes it. With neither a
+    config nor credentials, an empty cache is the one-line "what to set up" error.
+    """
+    from cloudspy import api
+    from cloudspy.providers.registry import identity_key
+
+    if state.demo:
+        return
+    path = state.db_path()
+    if identity_key(state.config_path(), list(providers)) is None:
+        if not path.exists():
+            raise api.no_accounts_error(path)
+        return
+    if api.has_inventory(providers, db=path, lock_timeout=state.lock_timeout()):
+        return
+    state.announce_detected()
+    state.progress("no inventory cached yet: reading it first (`cloudspy sync` refreshes it)")
+    sync_inventory_cli(state, providers=providers, as_progress=True)
+
+
 def sync_inventory_cli(
     state: CliState,
     *,
     providers: Sequence[str] = (),
     sources: Sequence[Any] | None = None,
     required: bool = False,
+    as_progress: bool = False,
 ) -> int:
     """Sync inventory, print one line per scope on stdout, return the exit code.
 
     Without configured inventory sources this is a no-op unless ``required``.
+    ``as_progress`` puts those lines on stderr, for a command whose stdout is data.
     """
+    echo = state.progress if as_progress else typer.echo
     from cloudspy import api
     from cloudspy.errors import ExitCode
     from cloudspy.inventory.service import configured_inventory_sources
@@ -59,10 +86,10 @@ def sync_inventory_cli(
     for r in results:
         if r.status == "failed":
             failed += 1
-            typer.echo(f"{r.scope}: inventory FAILED: {r.error}")
+            echo(f"{r.scope}: inventory FAILED: {r.error}")
             continue
         skipped = [o.region for o in r.regions if o.status != "ok"]
-        typer.echo(
+        echo(
             f"{r.scope}: inventory {r.status}, {r.resources} resource(s), {r.samples} "
             f"utilization sample(s) from {len(r.regions) - len(skipped)} region(s), "
             f"{r.api_calls} API call(s)"

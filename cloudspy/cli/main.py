@@ -58,6 +58,7 @@ COMMANDS: dict[str, str] = {
     "sync": "sync_cmd",
     "history": "history_cmd",
     "demo": "demo_cmd",
+    "init": "init_cmd",
     "aws": "aws_cmd",
     "azure": "azure_cmd",
     "gcp": "gcp_cmd",

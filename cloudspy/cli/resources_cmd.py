@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from cloudspy.cli.inventory_sync import sync_inventory_if_missing
 from cloudspy.cli.options import Format, Provider, Region, check_format
 from cloudspy.cli.state import state_of
 
@@ -36,6 +37,7 @@ def resources(
     from cloudspy.render.inventory_render import resources_csv, resources_json, resources_table
 
     cli = state_of(ctx)
+    sync_inventory_if_missing(cli, provider or [])
     check_format(output, ("table", "json", "csv"))
     result = api.resources(
         provider=provider or [],

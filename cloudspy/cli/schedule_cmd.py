@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from cloudspy.cli.inventory_sync import sync_inventory_if_missing
 from cloudspy.cli.options import Format, Provider, Region, check_format
 from cloudspy.cli.state import state_of
 
@@ -27,6 +28,7 @@ def schedule(
     from cloudspy.render.waste_render import schedule_csv, schedule_json, schedule_table
 
     cli = state_of(ctx)
+    sync_inventory_if_missing(cli, provider or [])
     check_format(output, ("table", "json", "csv"))
     report = api.schedule(
         timezone=timezone,

@@ -23,7 +23,7 @@ def report_results(state: CliState, results: Sequence[object]) -> int:
             failed += 1
             typer.echo(f"{r.scope}: FAILED: {r.error}")  # type: ignore[attr-defined]
             continue
-        price = machine(r.api_cost) if r.api_cost is not None else "0.0000"  # type: ignore[attr-defined]
+        price = machine(r.api_cost) if r.api_cost is not None else "0"  # type: ignore[attr-defined]
         typer.echo(
             f"{r.scope}: {r.status}, {r.days_fetched} day(s) fetched, {r.rows} row(s), "  # type: ignore[attr-defined]
             f"{r.api_calls} API call(s) costing {price} {r.api_cost_currency or 'USD'}"  # type: ignore[attr-defined]
@@ -50,6 +50,8 @@ def sync_costs_cli(
 
     from cloudspy import api
 
+    if sources is None:
+        state.announce_detected()
     results = api.sync(
         last=last if (last or since) else "90d",
         since=since,

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from cloudspy.cli.inventory_sync import sync_inventory_if_missing
 from cloudspy.cli.options import Format, Provider, Region, check_format
 from cloudspy.cli.state import state_of
 
@@ -43,6 +44,7 @@ def waste(
     from cloudspy.render.waste_render import waste_csv, waste_json, waste_table
 
     cli = state_of(ctx)
+    sync_inventory_if_missing(cli, provider or [])
     check_format(output, ("table", "json", "csv"))
     limit = _limit(fail_over) if fail_over is not None else None
     report = api.waste(

@@ -20,6 +20,7 @@ _MODELS: dict[str, str] = {
     "SeriesPoint": "costs",
     "WindowModel": "costs",
     "ImportResult": "sync",
+    "InitResult": "sync",
     "SyncResult": "sync",
     "SyncRun": "sync",
 }

@@ -43,6 +43,31 @@ def http_timeout(default: float = 60.0) -> float:
     return seconds
 
 
+# Billing exports (BigQuery, CUR) still write late rows for a few days after a day ends,
+# across a month boundary too: on the 2nd, the 30th of last month may still change.
+LATE_DAYS = 3
+
+
+def may_still_change(day: date, today: date, late_days: int = LATE_DAYS) -> bool:
+    """Whether an export may still restate ``day``: the open month, or the last
+    ``late_days`` days before today (stored as estimated, fetched again later, #13)."""
+    return day >= month_start(today) or day >= today - timedelta(days=late_days)
+
+
+@dataclass(frozen=True)
+class Ambient:
+    """Credentials a provider's SDK would find on its own (no config file needed, #12).
+
+    Found from environment variables and files only, never the network and never
+    the SDK. ``key`` names the identity source without any secret, and changes
+    when the source could map to other accounts; ``description`` is for people.
+    """
+
+    provider: str
+    key: str
+    description: str
+
+
 @dataclass(frozen=True)
 class CachedDay:
     """What the cache holds for one day of a scope."""
@@ -89,6 +114,10 @@ class CostSource(Protocol):
 
     def wanted_dimensions(self) -> list[str]:
         """The dimensions each cached day must have (else it is fetched again)."""
+        ...
+
+    def fetch_note(self, ranges: list[Window]) -> str:
+        """What fetching ``ranges`` will ask and cost, for the line shown before it (#12)."""
         ...
 
 

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from cloudspy.errors import UsageError
+
+if TYPE_CHECKING:
+    from cloudspy.providers.base import Ambient
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,8 @@ class ProviderInfo:
     focus_names: tuple[str, ...]
     entry_point: str | None = None
     provider_name: str = ""  # the ProviderName its own rows carry
+    # module:function finding the SDK's own credentials without the SDK (None: no API)
+    ambient: str | None = None
 
     def __post_init__(self) -> None:
         if not self.provider_name:
@@ -35,16 +41,35 @@ class ProviderInfo:
         module, _, attr = self.entry_point.partition(":")
         return getattr(importlib.import_module(module), attr)
 
+    def detect(self) -> Ambient | None:
+        """The credentials this provider's SDK would find on its own, if any (cheap)."""
+        if self.ambient is None:
+            return None
+        module, _, attr = self.ambient.partition(":")
+        return getattr(importlib.import_module(module), attr)()
+
+    def setup_hint(self) -> str:
+        """How to give this provider credentials (its ambient module's SETUP_HINT)."""
+        if self.ambient is None:
+            return f"import {self.title} billing files with `cloudspy import`"
+        module = importlib.import_module(self.ambient.partition(":")[0])
+        return str(module.SETUP_HINT)
+
 
 PROVIDERS: dict[str, ProviderInfo] = {
     "aws": ProviderInfo(
-        "aws", "AWS", ("aws", "amazon web services"), "cloudspy.providers.aws:AwsProvider"
+        "aws",
+        "AWS",
+        ("aws", "amazon web services"),
+        "cloudspy.providers.aws:AwsProvider",
+        ambient="cloudspy.providers.aws.ambient:detect",
     ),
     "gcp": ProviderInfo(
         "gcp",
         "Google Cloud",
         ("google cloud", "gcp", "google"),
         "cloudspy.providers.gcp:GcpProvider",
+        ambient="cloudspy.providers.gcp.ambient:detect",
     ),
     "azure": ProviderInfo(
         "azure",
@@ -52,11 +77,49 @@ PROVIDERS: dict[str, ProviderInfo] = {
         ("microsoft", "azure", "microsoft azure"),
         "cloudspy.providers.azure:AzureProvider",
         provider_name="Microsoft",  # as Microsoft's own FOCUS exports name it
+        ambient="cloudspy.providers.azure.ambient:detect",
     ),
     "oracle": ProviderInfo(
         "oracle", "Oracle Cloud", ("oracle", "oracle cloud infrastructure"), provider_name="Oracle"
     ),
 }
+
+
+def detect_all(names: list[str] | None = None) -> list[Ambient]:
+    """The ambient credentials of every provider (or of ``names``), from env and files only."""
+    found = []
+    for info in PROVIDERS.values():
+        if names and info.name not in names:
+            continue
+        ambient = info.detect()
+        if ambient is not None:
+            found.append(ambient)
+    return found
+
+
+def identity_key(
+    config: Path | None, providers: list[str] | None = None, extra: list[str] | None = None
+) -> str | None:
+    """A digest of what a sync would read: the config file and the ambient credentials.
+
+    It names no secret (ambient keys are digests themselves) and changes when the
+    config file or the credentials' source changes, so the cache can remember
+    which scopes it maps to (``source_scope``) and a warm ``costs`` needs no SDK.
+    ``extra`` are a provider command's own options (``--profile`` …). None when
+    there is neither a config file, nor any credential to find, nor ``extra``.
+    """
+    import hashlib
+
+    ambients = sorted(a.key for a in detect_all())
+    parts = [",".join(sorted(providers or [])), *ambients, "\x1f".join(extra or [])]
+    if config is not None and config.exists():
+        try:
+            parts.append(hashlib.sha256(config.read_bytes()).hexdigest())
+        except OSError:
+            return None
+    elif not ambients and not extra:
+        return None
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 
 def provider_info(name: str) -> ProviderInfo:

@@ -138,6 +138,19 @@ LEFT JOIN (
     AND provenance.day = CAST(cost.ChargePeriodStart AS DATE);
 """
 
+# Which cache scopes an identity (ambient credentials, or a config file's accounts) was
+# found to cover, so a warm `costs` decides freshness from the store alone: no SDK
+# import, no STS call (#12). `key` is a digest that carries no secret.
+_SOURCE_SCOPES = """
+CREATE TABLE source_scope (
+    key           VARCHAR PRIMARY KEY,
+    scopes        VARCHAR[] NOT NULL,
+    max_age_hours DOUBLE NOT NULL,
+    description   VARCHAR,
+    recorded_at   TIMESTAMP NOT NULL
+);
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "cost, cost_coverage and sync_run tables", _COST_TABLE),
     Migration(2, "resource, inventory_coverage, metric and metric_daily", INVENTORY_TABLES),
@@ -148,6 +161,7 @@ MIGRATIONS: list[Migration] = [
     ),
     Migration(5, "cost_daily rollup, backfilled from cost", rollup.create_sql(MONEY)),
     Migration(6, "cost provenance kept per scope and day only", _PROVENANCE_PER_DAY),
+    Migration(7, "source_scope: the scopes each identity covers", _SOURCE_SCOPES),
 ]
 
 

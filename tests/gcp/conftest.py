@@ -50,6 +50,8 @@ class FakeBigQuery:
     table: Any = field(default_factory=lambda: fixture("bigquery/table_standard.json"))
     job: dict[str, Any] = field(default_factory=lambda: fixture("bigquery/job_get.json"))
     query_bodies: list[dict[str, Any]] = field(default_factory=list)
+    # GET path -> body, for the metadata lists (projects, datasets, tables)
+    listing: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def answer(self, body: Any, status: int = 200, headers: dict[str, str] | None = None) -> None:
         """Queue one ``jobs.query`` answer (a dict is sent as JSON, a str verbatim)."""
@@ -63,6 +65,8 @@ class FakeBigQuery:
     def handle(self, request: Request) -> Response:
         """Route one request the way BigQuery's REST API would."""
         path = request.path
+        if request.method == "GET" and path in self.listing:
+            return _respond(self.listing[path], 200, {})
         if request.method == "POST" and path.endswith("/queries"):
             self.query_bodies.append(json.loads(request.get_data()))
             body, status, headers = self.queries.popleft()

@@ -157,3 +157,21 @@ def test_snapshot_age_is_reported(db, moto_account):
     listing = api.resources(db=db, settings=Settings())
     assert listing.snapshot.age_hours is not None and listing.snapshot.age_hours < 1
     assert listing.snapshot.oldest <= datetime.now(UTC).replace(tzinfo=None)
+
+
+def test_waste_with_no_config_reads_the_inventory_first_then_answers_from_the_cache(
+    moto_account, cli, db
+):
+    """#12: `cloudspy waste` right after install, with only AWS keys in the environment."""
+    import json
+
+    first = cli("--db", db, "waste", "--format", "json")
+    assert first.exit_code == 0, first.stderr
+    assert "no config: using AWS keys from AWS_ACCESS_KEY_ID" in first.stderr
+    assert "no inventory cached yet" in first.stderr
+    found = {f["resource_id"] for f in json.loads(first.stdout)["findings"]}
+    assert moto_account.free_volume in found
+    again = cli("--db", db, "resources", "--kind", "disk", "--format", "json")
+    assert again.exit_code == 0, again.stderr
+    assert "no inventory cached yet" not in again.stderr  # the cache answers now
+    assert moto_account.free_volume_eu in again.stdout

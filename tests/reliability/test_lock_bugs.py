@@ -46,6 +46,9 @@ class ScopeProbe:
     def wanted_dimensions(self) -> list[str]:
         return ["provider"]
 
+    def fetch_note(self, ranges) -> str:
+        return "a test source, free"
+
 
 def test_bug_needs_sync_asked_the_provider_while_holding_the_store(tmp_path: Path) -> None:
     """#7: `costs` called STS inside its read of the cache, blocking a cron sync's writes."""

@@ -38,6 +38,9 @@ class FakeSource:
     def wanted_dimensions(self) -> list[str]:
         return ["provider", "billing_account"]
 
+    def fetch_note(self, ranges) -> str:
+        return "a test source, free"
+
     def fetch(self, ranges, progress):
         self.active.append(threading.get_ident())
         time.sleep(DELAY)

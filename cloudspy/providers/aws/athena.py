@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from cloudspy.errors import ProviderError, UsageError
 from cloudspy.periods import Window, month_start, utc_today
-from cloudspy.providers.base import FetchedCosts, Progress
+from cloudspy.providers.base import FetchedCosts, Progress, may_still_change
 
 if TYPE_CHECKING:
     from cloudspy.config import AwsAthenaTable
@@ -87,9 +87,29 @@ def quoted_table(database: str, table: str) -> str:
     return f'"{database}"."{table}"'
 
 
-def aggregation_sql(database: str, table: str, kind: str) -> str:
-    """The daily aggregation over a CUR 2.0 or FOCUS table; two ``?``: start, end."""
+def billing_periods(window: Window) -> list[str]:
+    """The ``billing_period`` partitions (``YYYY-MM``) that ``window``'s days fall in."""
+    months: list[str] = []
+    day = month_start(window.start)
+    while day < window.end:
+        months.append(day.strftime("%Y-%m"))
+        day = (day + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def aggregation_sql(database: str, table: str, kind: str, partitions: int = 0) -> str:
+    """The daily aggregation over a CUR 2.0 or FOCUS table; ``?``: start, end, then
+    ``partitions`` ``billing_period`` values.
+
+    Data Exports partition their table by ``billing_period``; without a predicate
+    on it Athena reads every month ever exported ($5/TB) for a one-week refresh.
+    """
     source = quoted_table(database, table)
+    prune = (
+        f" AND billing_period IN ({', '.join('?' for _ in range(partitions))})"
+        if partitions
+        else ""
+    )
     if kind == "focus":
         return (
             "SELECT CAST(date_trunc('day', ChargePeriodStart) AS date) AS day,"
@@ -100,7 +120,7 @@ def aggregation_sql(database: str, table: str, kind: str) -> str:
             f" sum({_money('ListCost')}) AS list"
             f" FROM {source}"
             " WHERE ChargePeriodStart >= CAST(? AS timestamp)"
-            " AND ChargePeriodStart < CAST(? AS timestamp)"
+            f" AND ChargePeriodStart < CAST(? AS timestamp){prune}"
             " GROUP BY 1, 2, 3, 5, 6, 7, 8"
         )
     effective = _cur2_effective()
@@ -116,7 +136,7 @@ def aggregation_sql(database: str, table: str, kind: str) -> str:
         f" sum({_money('pricing_public_on_demand_cost')}) AS list"
         f" FROM {source}"
         " WHERE line_item_usage_start_date >= CAST(? AS timestamp)"
-        " AND line_item_usage_start_date < CAST(? AS timestamp)"
+        f" AND line_item_usage_start_date < CAST(? AS timestamp){prune}"
         " GROUP BY 1, 2, 3, 5, 6, 7, 8"
     )
 
@@ -135,7 +155,7 @@ class AthenaQuery:
     client: Any
     workgroup: str
     output_location: str | None
-    sleep: Callable[[float], None] = time.sleep
+    sleep: Callable[[float], None] | None = None  # None: time.sleep, looked up when used
     timeout: float = 900.0
     calls: int = 0
     queries: int = 0
@@ -162,17 +182,17 @@ class AthenaQuery:
         yield from self._results(query_id, call_aws)
 
     def _call(self, call: Callable[[], Any], call_aws: Any) -> Any:
-        self.calls += 1
-        try:
+        from cloudspy.providers.aws.session import final_error, retry_hint
+        from cloudspy.providers.base import with_retries
+
+        def once() -> Any:
+            self.calls += 1
             return call_aws(call, what="query Athena")
-        except ProviderError:
-            raise
+
+        try:
+            return with_retries(once, retryable=retry_hint, sleep=self.sleep)
         except Exception as exc:
-            error = getattr(exc, "response", {}).get("Error", {})
-            raise ProviderError(
-                f"Athena failed: {error.get('Code', type(exc).__name__)}: "
-                f"{error.get('Message', exc)}"
-            ) from None
+            raise final_error(exc, "query Athena") from None
 
     def _wait(self, query_id: str, call_aws: Any) -> None:
         deadline = self._clock() + self.timeout
@@ -198,7 +218,7 @@ class AthenaQuery:
                     f"the Athena query {query_id} did not finish in {self.timeout:g}s",
                     hint="check the workgroup's queue in the Athena console",
                 )
-            self.sleep(delay)
+            (self.sleep or time.sleep)(delay)
             delay = min(delay * 1.5, 5.0)
 
     def _results(self, query_id: str, call_aws: Any) -> Iterator[dict[str, str | None]]:
@@ -233,7 +253,6 @@ def rows_to_focus(
     """Aggregated Athena rows as FOCUS-named cost rows, and how many rows each payer had."""
     out = []
     payers: Counter = Counter()
-    open_month = month_start(today)
     for row in rows:
         day = date.fromisoformat(str(row["day"])[:10])
         start = datetime(day.year, day.month, day.day)
@@ -254,7 +273,7 @@ def rows_to_focus(
                 "EffectiveCost": Decimal(row.get("effective") or "0"),
                 "ListCost": Decimal(row.get("list") or "0"),
                 "BillingCurrency": (row.get("currency") or "USD").upper(),
-                "x_estimated": day >= open_month,
+                "x_estimated": may_still_change(day, today),
             }
         )
     return out, payers
@@ -267,15 +286,17 @@ def fetch_athena_costs(
     progress: Progress,
     *,
     today: date | None = None,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
 ) -> FetchedCosts:
     """Run the aggregation once per window and return FOCUS rows with the scan bill."""
     today = today or utc_today()
     query = AthenaQuery(client, table.workgroup, table.output_location, sleep=sleep)
-    sql = aggregation_sql(table.database, table.table, table.format)
     raw: list[dict[str, str | None]] = []
     for window in ranges:
         params = [f"'{window.start.isoformat()}'", f"'{window.end.isoformat()}'"]
+        periods = billing_periods(window) if table.billing_period_partitions else []
+        sql = aggregation_sql(table.database, table.table, table.format, len(periods))
+        params += [f"'{period}'" for period in periods]
         before = len(raw)
         raw.extend(query.run(sql, params, table.database))
         progress(f"Athena {table.label}: {len(raw) - before} daily aggregate(s) in {window}")
@@ -283,8 +304,12 @@ def fetch_athena_costs(
     account = table.payer_account_id or (
         payers.most_common(1)[0][0] if payers else f"{table.database}.{table.table}"
     )
+    # Late CUR rows land days after the day, across a month boundary too: the last days
+    # stay estimated and are fetched again (#13), as for the BigQuery export.
     days = {
-        day: (account, day >= month_start(today)) for window in ranges for day in window.each_day()
+        day: (account, may_still_change(day, today))
+        for window in ranges
+        for day in window.each_day()
     }
     return FetchedCosts(
         rows=rows,
@@ -324,6 +349,13 @@ class AthenaSource:
     def wanted_dimensions(self) -> list[str]:
         """The grain of every cached day."""
         return DIMENSIONS
+
+    def fetch_note(self, ranges: list[Window]) -> str:
+        """Athena's price: what each query scans."""
+        return (
+            f"{len(ranges)} Athena query(ies); Athena bills $5 per TB scanned, "
+            "at least 10 MB per query"
+        )
 
     def session(self) -> Any:
         """The boto3 session, built on first use."""

@@ -67,6 +67,13 @@ class CostExplorerSource:
             refresh=credentials_refresher(self.session()),
         )
 
+    def fetch_note(self, ranges: list[Window]) -> str:
+        """Cost Explorer's price: $0.01 per request, at least two per window."""
+        return (
+            f"Cost Explorer bills $0.01 per request: {len(ranges)} for the linked accounts, "
+            "then one or more per linked account"
+        )
+
     def wanted_dimensions(self) -> list[str]:
         """The grain this source is configured to cache."""
         from cloudspy.providers.aws.costs import breakdown_dimensions
@@ -87,6 +94,35 @@ class AwsProvider:
         sources: list[Any] = [CostExplorerSource(account) for account in settings.aws.accounts]
         sources += [AthenaSource(table) for table in settings.aws.athena]
         return sources
+
+    @staticmethod
+    def config_snippet(ambient: Any) -> str:
+        """The ``[aws]`` part of ``cloudspy init``: the account these credentials reach."""
+        import json
+        import os
+
+        source = CostExplorerSource(AwsAccount(name=ambient.description))
+        account = source.scope().rpartition(":")[2]  # one STS GetCallerIdentity
+        profile = os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE")
+        lines = [
+            f"# AWS: {ambient.description} reach account {account}.",
+            "# Cost Explorer bills $0.01 per request; a payer (management) account sees the",
+            "# costs of all its linked accounts. Add one entry per payer, profile or role.",
+            "[[aws.accounts]]",
+            f"name = {json.dumps(account)}",
+        ]
+        if profile:
+            lines.append(f"profile = {json.dumps(profile)}")
+        lines += [
+            '# role_arn = "arn:aws:iam::111111111111:role/CloudSpyRead"  # another account',
+            "",
+            "# Line items at scale: a CUR 2.0 or FOCUS Data Export read through Athena.",
+            "# [[aws.athena]]",
+            '# database = "cur"',
+            '# table = "cur2"',
+            '# output_location = "s3://BUCKET/athena-results/"',
+        ]
+        return "\n".join(lines)
 
     @staticmethod
     def source_from_options(

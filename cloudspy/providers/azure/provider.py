@@ -37,6 +37,11 @@ class AzureQuerySource:
         """``azure:query:<scope path>`` (ARM ids are case-insensitive: lower-cased)."""
         return f"azure:query:{self.arm_scope.lower()}"
 
+    def fetch_note(self, ranges: list[Window]) -> str:
+        """The Query API is free; it is rate-limited (one request per 31 days)."""
+        days = sum(r.days for r in ranges)
+        return f"about {-(-days // 31)} Cost Management query(ies), free of charge"
+
     def fetch(self, ranges: list[Window], progress: Progress) -> FetchedCosts:
         """Fetch daily costs for the windows from the Query API."""
         from cloudspy.providers.azure.costs import fetch_costs
@@ -78,8 +83,53 @@ class AzureProvider:
 
     @staticmethod
     def cost_sources(settings: Settings) -> list[AzureQuerySource]:
-        """One source per configured scope, sharing one connector and one QPU gate."""
-        return AzureProvider._sources(settings.azure, settings.azure.all_scopes())
+        """One source per configured scope, sharing one connector and one QPU gate.
+
+        With ``discover`` and no scope listed (no config, #12), the scopes are the
+        enabled subscriptions the credential can see.
+        """
+        azure, connector = AzureProvider._discovered(settings.azure)
+        return AzureProvider._sources(azure, azure.all_scopes(), connector)
+
+    @staticmethod
+    def _discovered(azure: AzureSettings) -> tuple[AzureSettings, Connector | None]:
+        """``azure`` with its subscriptions listed when it asks to discover them."""
+        if not azure.discover or azure.all_scopes():
+            return azure, None
+        from cloudspy.providers.azure.subscriptions import list_subscriptions
+
+        connector = AzureProvider.make_connector(azure)
+        enabled = [
+            s.subscription_id
+            for s in list_subscriptions(connector)
+            if (s.state or "Enabled").lower() in ("enabled", "pastdue", "warned")
+        ]
+        return azure.model_copy(update={"subscriptions": enabled}), connector
+
+    @staticmethod
+    def config_snippet(ambient: Any) -> str:
+        """The ``[azure]`` part of ``cloudspy init``: the subscriptions the login can see."""
+        import json
+
+        from cloudspy.config import AzureSettings
+        from cloudspy.providers.azure.subscriptions import list_subscriptions
+
+        found = list_subscriptions(AzureProvider.make_connector(AzureSettings()))
+        lines = [
+            f"# Azure: {ambient.description} sees {len(found)} subscription(s).",
+            "# The Cost Management Query API is free; billing accounts and management groups",
+            '# go in scopes = ["/providers/Microsoft.Billing/billingAccounts/…"].',
+            "[azure]",
+            "subscriptions = [",
+        ]
+        for sub in found:
+            enabled = (sub.state or "Enabled").lower() in ("enabled", "pastdue", "warned")
+            mark = "" if enabled else "# "
+            lines.append(
+                f"  {mark}{json.dumps(sub.subscription_id)},  # {sub.name or ''} ({sub.state})"
+            )
+        lines.append("]")
+        return "\n".join(lines)
 
     @staticmethod
     def source_from_options(
@@ -96,8 +146,10 @@ class AzureProvider:
         return AzureProvider._sources(azure, azure.all_scopes())
 
     @staticmethod
-    def _sources(azure: AzureSettings, scopes: list[str]) -> list[AzureQuerySource]:
-        connector = AzureProvider.make_connector(azure)
+    def _sources(
+        azure: AzureSettings, scopes: list[str], connector: Connector | None = None
+    ) -> list[AzureQuerySource]:
+        connector = connector or AzureProvider.make_connector(azure)
         gate = QueryGate(azure.max_parallel_queries)
         return [AzureQuerySource(scope, azure, connector, gate) for scope in scopes]
 
@@ -120,9 +172,12 @@ class AzureProvider:
         """Sources from ``cloudspy azure sync --subscription …`` (default: config)."""
         from cloudspy.providers.azure.inventory import AzureInventorySource
 
-        chosen = list(subscriptions or settings.azure.subscriptions)
+        azure, connector = (
+            (settings.azure, None) if subscriptions else AzureProvider._discovered(settings.azure)
+        )
+        chosen = list(subscriptions or azure.subscriptions)
         ids = list(dict.fromkeys(s.strip() for s in chosen if s.strip()))
         if not ids:
             return []
-        connector = AzureProvider.make_connector(settings.azure)
+        connector = connector or AzureProvider.make_connector(settings.azure)
         return [AzureInventorySource(sub, connector) for sub in ids]

@@ -46,6 +46,10 @@ class BigQueryExportSource:
 
         return dimensions(self.table.resources, self.table.label_keys)
 
+    def fetch_note(self, ranges: list[Window]) -> str:
+        """BigQuery's on-demand price for the one aggregation query."""
+        return "one BigQuery query; on-demand BigQuery bills $6.25 per TiB scanned"
+
     def _credentials(self) -> Any:
         if self.credentials is None:
             from cloudspy.providers.gcp.session import application_default
@@ -96,9 +100,70 @@ class GcpProvider:
     name = "gcp"
 
     @staticmethod
-    def cost_sources(settings: Settings) -> list[BigQueryExportSource]:
-        """One source per ``[[gcp.billing_tables]]`` entry of the config."""
-        return [BigQueryExportSource(t, settings.gcp) for t in settings.gcp.billing_tables]
+    def cost_sources(settings: Settings, credentials: Any = None) -> list[BigQueryExportSource]:
+        """One source per ``[[gcp.billing_tables]]`` entry of the config.
+
+        With ``discover`` and no table listed (no config, #12): one per billing
+        account whose export table the credentials can see (the detailed table
+        when both exist), or a usage error naming ``--billing-table``.
+        """
+        tables = list(settings.gcp.billing_tables)
+        if settings.gcp.discover and not tables:
+            tables = GcpProvider.discover_tables(settings.gcp, credentials)
+        return [BigQueryExportSource(t, settings.gcp, credentials=credentials) for t in tables]
+
+    @staticmethod
+    def config_snippet(ambient: Any, credentials: Any = None) -> str:
+        """The ``[gcp]`` part of ``cloudspy init``: the billing exports ADC can see."""
+        import json
+
+        from cloudspy.errors import CloudSpyError
+
+        lines = [f"# GCP: {ambient.description}."]
+        try:
+            tables = GcpProvider.discover_tables(GcpSettings(), credentials)
+        except CloudSpyError as exc:
+            lines += [
+                f"# {exc.one_line()}",
+                "# Turn on the billing export (docs/gcp.md), then name its table here:",
+                "# [[gcp.billing_tables]]",
+                '# table = "PROJECT.DATASET.gcp_billing_export_resource_v1_XXXXXX_XXXXXX_XXXXXX"',
+            ]
+            return "\n".join(lines)
+        lines.append("# BigQuery bills the bytes each query scans ($6.25 per TiB on demand).")
+        for table in tables:
+            lines += [
+                "[[gcp.billing_tables]]",
+                f"name = {json.dumps(table.name)}",
+                f"table = {json.dumps(table.table)}",
+                f"resources = {'true' if table.resources else 'false'}",
+            ]
+        return "\n".join(lines)
+
+    @staticmethod
+    def discover_tables(gcp: GcpSettings, credentials: Any = None) -> list[GcpBillingTable]:
+        """The billing export tables in the projects the credentials can see."""
+        from cloudspy.providers.gcp.discovery import discover_export_tables
+        from cloudspy.providers.gcp.session import application_default, bigquery_client, endpoint
+
+        project = None
+        if credentials is None:
+            credentials, project = application_default()
+        client = bigquery_client(
+            project or "-", credentials, api_endpoint=endpoint("bigquery", gcp)
+        )
+        found = discover_export_tables(client)
+        if not found:
+            raise UsageError(
+                "no GCP billing export table (gcp_billing_export_v1_*) is visible to these "
+                "credentials",
+                hint="name it: `cloudspy gcp sync --billing-table PROJECT.DATASET.TABLE`, or "
+                "[[gcp.billing_tables]] in config.toml (docs/gcp.md)",
+            )
+        return [
+            GcpBillingTable(table=t.path, resources=t.detailed, name=f"billing {t.billing_account}")
+            for t in found
+        ]
 
     @staticmethod
     def source_from_options(
@@ -149,7 +214,13 @@ class GcpProvider:
         """One inventory source per ``[gcp] projects`` entry (Compute Engine + Monitoring)."""
         from cloudspy.providers.gcp.inventory import GcpInventorySource
 
-        return [GcpInventorySource(p, settings.gcp) for p in dict.fromkeys(settings.gcp.projects)]
+        projects = list(settings.gcp.projects)
+        if settings.gcp.discover and not projects:
+            from cloudspy.providers.gcp.session import application_default
+
+            _, project = application_default()  # ADC's project, when it names one
+            projects = [project] if project else []
+        return [GcpInventorySource(p, settings.gcp) for p in dict.fromkeys(projects)]
 
     @staticmethod
     def inventory_source_from_options(
