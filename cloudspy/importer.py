@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from cloudspy.errors import ImportFileError, UsageError
 from cloudspy.models.sync import ImportResult
 from cloudspy.providers.files import azure_export, cur2, focus
-from cloudspy.providers.files.mapping import FileMapping, check_amounts
+from cloudspy.providers.files.mapping import FileMapping, bad_date, check_amounts
 from cloudspy.providers.files.reader import describe, error_reason, file_kind, source_sql
 from cloudspy.store.connection import connect
 from cloudspy.store.cost_writes import replace_costs
@@ -134,7 +134,7 @@ def import_one(conn: duckdb.DuckDBPyConnection, path: Path, fmt: str = "auto") -
         finish_run(conn, run_id, status="failed", error=exc.message)
         raise
     except duckdb.Error as exc:
-        error = _friendly(path, exc)
+        error = bad_date(conn, source_sql(path, kind), str(exc), path) or _friendly(path, exc)
         finish_run(conn, run_id, status="failed", error=error.message)
         raise error from None
     finally:
@@ -146,6 +146,17 @@ def import_one(conn: duckdb.DuckDBPyConnection, path: Path, fmt: str = "auto") -
         " min(day), max(day) FROM cost_daily WHERE x_scope = ?",
         [scope],
     ).fetchall()[0]
+    from cloudspy.currencies import is_iso_4217
+
+    unknown = [c for c in summary[1] or [] if not is_iso_4217(c)]
+    warnings = list(mapping.warnings)
+    if unknown:
+        # Real exports carry such codes (an Azure file said "MC"); the amounts are kept,
+        # never added to another currency, and shown with two decimals.
+        warnings.append(
+            f"{path.name}: BillingCurrency {', '.join(map(repr, unknown))} is not an ISO 4217 "
+            "code; its amounts are kept apart from every other currency"
+        )
     return ImportResult(
         path=str(path),
         format=mapping.format,
@@ -155,7 +166,7 @@ def import_one(conn: duckdb.DuckDBPyConnection, path: Path, fmt: str = "auto") -
         currencies=summary[1] or [],
         first_day=summary[2],
         last_day=summary[3],
-        warnings=mapping.warnings,
+        warnings=warnings,
     )
 
 

@@ -54,7 +54,7 @@ def _report(group: str = "Amazon EC2") -> CostReport:
 def test_json_is_what_pydantic_writes_money_as_exact_strings():
     report = _report()
     text = report.model_dump_json()
-    assert '"cost":"0.30"' in text and '"start":"2026-11-01"' in text
+    assert '"cost":"0.3"' in text and '"start":"2026-11-01"' in text
     again = CostReport.model_validate_json(text)
     assert again == report
     assert again.rows[0].series[1].cost == Decimal("0.2")
@@ -93,7 +93,7 @@ def test_pydantic_models_embed_them():
         totals=[CurrencyTotal(currency="EUR", cost=Decimal("1.50"))],
     )
     assert result.window.end == date(2026, 11, 2)
-    assert '"totals":[{"currency":"EUR","cost":"1.50"' in result.model_dump_json()
+    assert '"totals":[{"currency":"EUR","cost":"1.5"' in result.model_dump_json()
     assert ExportResult.model_validate_json(result.model_dump_json()) == result
 
 

@@ -16,8 +16,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from cloudspy.clock import utc_now
+from cloudspy.currencies import amount_text, rounded
 from cloudspy.dimensions import Dimension
-from cloudspy.insights.data import answerable_scopes, daily_series
+from cloudspy.insights.data import (
+    answerable_scopes,
+    daily_series,
+    newest_day,
+    require_complete,
+)
 from cloudspy.insights.forecast import median
 from cloudspy.insights.settings import AlertSettings
 from cloudspy.models.insights import Alert
@@ -28,7 +34,6 @@ if TYPE_CHECKING:
     import duckdb
 
 Series = dict[tuple[tuple[str, ...], str], dict[date, Decimal]]
-CENTS = Decimal("0.01")
 
 
 def alert_key(kind: str, dimension: str, group: str, day: date, currency: str) -> str:
@@ -66,8 +71,9 @@ def detect_spikes(
                         currency=currency,
                         amount=amount,
                         baseline=baseline,
-                        message=f"{dimension} {group}: {amount.quantize(CENTS)} {currency} on "
-                        f"{day} ({day:%a}), {ratio}× the usual {baseline.quantize(CENTS)}",
+                        message=f"{dimension} {group}: {amount_text(amount, currency)} on "
+                        f"{day} ({day:%a}), {ratio}× the usual "
+                        f"{rounded(baseline, currency)}",
                     )
                 )
     return found
@@ -97,7 +103,7 @@ def detect_new(
                 currency=currency,
                 amount=recent,
                 message=f"new {dimension} {group}: first charged on {first}, "
-                f"{recent.quantize(CENTS)} {currency} since",
+                f"{amount_text(recent, currency)} since",
             )
         )
     return found
@@ -117,6 +123,12 @@ def detect_store(
     history = Window(days[0] - timedelta(weeks=config.baseline_weeks), today)
     alerts: list[Alert] = []
     answerable_scopes(conn, history, [*spike_dims, *new_dims], filters, metric)
+    # A hole in the baseline would read as zero spend and fake spikes or new groups (#13);
+    # days after the newest cached one are the provider's lag, not holes.
+    newest = newest_day(conn, filters.providers)
+    if newest is not None:
+        known = Window(history.start, max(history.start, min(today, newest + timedelta(days=1))))
+        require_complete(conn, known, filters, "the alert baseline")
     for dim in spike_dims:
         alerts += detect_spikes(
             daily_series(conn, history, [dim], filters, metric), dim.name, days, config

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from cloudspy.currencies import amount_text
 from cloudspy.dimensions import Dimension
 from cloudspy.errors import NoDataError, UsageError
 from cloudspy.insights.baseline import BaselineFile
@@ -23,6 +24,7 @@ from cloudspy.insights.data import (
     daily_series,
     full_series,
     newest_day,
+    require_complete,
     window_totals,
 )
 from cloudspy.insights.forecast import MIN_HISTORY_DAYS, forecast
@@ -37,7 +39,6 @@ if TYPE_CHECKING:
     import duckdb
 
 HISTORY_DAYS = 84
-CENTS = Decimal("0.01")
 
 
 class StaleDataError(NoDataError):
@@ -57,7 +58,7 @@ class Limit:
 
 
 def _money(amount: Decimal, currency: str) -> str:
-    return f"{amount.quantize(CENTS)} {currency}"
+    return amount_text(amount, currency)
 
 
 def _group(limit: Limit, key: tuple[str, ...]) -> dict[str, str]:
@@ -252,10 +253,20 @@ def check_store(
     items: list[CheckItem] = []
     warnings: list[str] = []
     baseline_window: Window | None = None
+    # Days after the newest cached one are the allowed lag (max_stale_days), not holes;
+    # a day missing before it is unknown spend and refuses the check (#13).
+    known_end = min(today, newest + timedelta(days=1))
     for limit in limits:
         dims = [limit.by] if limit.by else []
         if limit.budget is not None:
             answerable_scopes(conn, Window(today - timedelta(days=1), today), dims, filters, metric)
+            require_complete(conn, _until(to_date, known_end), filters, "the budget period")
+            require_complete(
+                conn,
+                _until(Window(today - timedelta(days=HISTORY_DAYS), today), known_end),
+                filters,
+                "the history the budget projection reads",
+            )
             actual = window_totals(conn, to_date, dims, filters, metric)
             projected = _projections(conn, limit, filters, metric, today, end, actual)
             items += evaluate_budget(limit, actual, projected, label)
@@ -265,6 +276,9 @@ def check_store(
             current_w, base_totals, baseline_window = _increase_inputs(
                 conn, limit, dims, filters, metric, period, today, baseline, partial
             )
+            require_complete(conn, _until(current_w, known_end), filters, "the checked period")
+            if baseline is None:
+                require_complete(conn, baseline_window, filters, "the previous period")
             current = window_totals(conn, current_w, dims, filters, metric)
             items += evaluate_increase(limit, current, base_totals)
     return CheckResult(
@@ -278,6 +292,11 @@ def check_store(
         items=items,
         warnings=list(dict.fromkeys(warnings)),
     )
+
+
+def _until(window: Window, end: date) -> Window:
+    """``window`` cut to end at ``end`` at the latest."""
+    return Window(window.start, max(window.start, min(window.end, end)))
 
 
 def _increase_inputs(

@@ -8,7 +8,7 @@ insights share one aggregation path with ``cloudspy costs``; only aggregates
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +55,46 @@ def answerable_scopes(
         )
     _check_answerable(scopes, CostQuery(window=window, dims=dims, filters=filters, metric=metric))
     return scopes
+
+
+def require_complete(
+    conn: duckdb.DuckDBPyConnection, window: Window, filters: CostFilter, what: str
+) -> None:
+    """Refuse to answer when a cached account misses days of ``window``.
+
+    A day that no source covers is unknown, not zero spend: summing around it
+    would understate forecasts and budgets (#13). The error names the days and
+    the command that fills them.
+    """
+    from cloudspy.store.cost_queries import coverage_gaps
+
+    gaps = coverage_gaps(conn, window.start, window.end, filters.providers)
+    if not gaps:
+        return
+    first = min(day for days in gaps.values() for day in days)
+    last = max(day for days in gaps.values() for day in days)
+    named = "; ".join(
+        f"{provider} {account}: {_day_ranges(days)}" for (provider, account), days in gaps.items()
+    )
+    raise NoDataError(
+        f"{what} ({window}) has days with no cached costs, which are not zero spend: {named}",
+        hint=f"fill them with `cloudspy sync --since {first} --until {last + timedelta(days=1)}`"
+        " (or import the files that cover them), or pick another period",
+    )
+
+
+def _day_ranges(days: list[date]) -> str:
+    """``2026-11-01 – 2026-11-14 (14 days), 2026-11-20`` for sorted ``days``."""
+    runs: list[list[date]] = []
+    for day in days:
+        if runs and day - runs[-1][-1] == timedelta(days=1):
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts = [
+        f"{run[0]}" if len(run) == 1 else f"{run[0]} – {run[-1]} ({len(run)} days)" for run in runs
+    ]
+    return ", ".join(parts)
 
 
 def _spec(

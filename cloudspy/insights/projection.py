@@ -21,6 +21,7 @@ from cloudspy.insights.data import (
     daily_series,
     full_series,
     newest_day,
+    require_complete,
     window_totals,
 )
 from cloudspy.insights.forecast import (
@@ -226,6 +227,7 @@ def forecast_store(conn: duckdb.DuckDBPyConnection, request: ForecastRequest) ->
     origin, warnings = _origin(conn, request)
     history = Window(origin - timedelta(days=request.history_days), origin)
     answerable_scopes(conn, history, request.dims, request.filters, request.metric)
+    require_complete(conn, history, request.filters, "the forecast's history")
     month = Window(month_start(request.today), add_months(month_start(request.today), 1))
     to_date = Window(month.start, max(month.start, min(origin, month.end)))
     horizon_end = (

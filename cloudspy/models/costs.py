@@ -15,6 +15,12 @@ from decimal import Decimal
 
 from cloudspy.models.plain import PlainModel
 
+# The money fields' type. Plain Decimal here, so `cloudspy costs` loads no pydantic;
+# cloudspy.models.exact rebinds it to its pydantic-annotated `Exact` when pydantic is
+# loaded, before any schema of these dataclasses is built, so that pydantic models
+# holding them write money as exact text too (one contract, #13).
+Money = Decimal
+
 
 @dataclass(kw_only=True)
 class WindowModel(PlainModel):
@@ -29,9 +35,9 @@ class CurrencyTotal(PlainModel):
     """The total of one currency, with the previous equal period beside it."""
 
     currency: str
-    cost: Decimal
-    previous_cost: Decimal | None = None
-    change_pct: Decimal | None = None
+    cost: Money
+    previous_cost: Money | None = None
+    change_pct: Money | None = None
 
 
 @dataclass(kw_only=True)
@@ -39,7 +45,7 @@ class SeriesPoint(PlainModel):
     """A group's cost in one time bucket (day, ISO week or month)."""
 
     start: date
-    cost: Decimal
+    cost: Money
 
 
 @dataclass(kw_only=True)
@@ -49,11 +55,11 @@ class CostGroup(PlainModel):
     group: dict[str, str]
     labels: dict[str, str] = field(default_factory=dict)
     currency: str
-    cost: Decimal
-    share_pct: Decimal | None = None
-    previous_cost: Decimal | None = None
-    change: Decimal | None = None
-    change_pct: Decimal | None = None
+    cost: Money
+    share_pct: Money | None = None
+    previous_cost: Money | None = None
+    change: Money | None = None
+    change_pct: Money | None = None
     series: list[SeriesPoint] = field(default_factory=list)
 
 

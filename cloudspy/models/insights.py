@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from cloudspy.models.costs import WindowModel
+from cloudspy.models.exact import Exact
 
 
 class CompareRow(BaseModel):
@@ -21,10 +22,10 @@ class CompareRow(BaseModel):
     group: dict[str, str]
     labels: dict[str, str] = Field(default_factory=dict)
     currency: str
-    current: Decimal
-    previous: Decimal
-    change: Decimal
-    change_pct: Decimal | None = None
+    current: Exact
+    previous: Exact
+    change: Exact
+    change_pct: Exact | None = None
     status: Literal["new", "vanished", "changed", "unchanged"]
 
 
@@ -32,12 +33,12 @@ class CompareTotal(BaseModel):
     """The total of one currency in both periods."""
 
     currency: str
-    current: Decimal
-    previous: Decimal
-    change: Decimal
-    change_pct: Decimal | None = None
-    unallocated: Decimal | None = None
-    unallocated_pct: Decimal | None = None
+    current: Exact
+    previous: Exact
+    change: Exact
+    change_pct: Exact | None = None
+    unallocated: Exact | None = None
+    unallocated_pct: Exact | None = None
 
 
 class CompareResult(BaseModel):
@@ -64,9 +65,9 @@ class ForecastPoint(BaseModel):
     """One forecast day: the expected cost and its 80 % interval."""
 
     day: date
-    mean: Decimal
-    lower: Decimal
-    upper: Decimal
+    mean: Exact
+    lower: Exact
+    upper: Exact
 
 
 class ForecastSeries(BaseModel):
@@ -78,18 +79,18 @@ class ForecastSeries(BaseModel):
 
     name: str
     currency: str
-    actual_to_date: Decimal = Decimal(0)
-    forecast: Decimal
-    lower: Decimal
-    upper: Decimal
-    period_total: Decimal
-    period_lower: Decimal
-    period_upper: Decimal
+    actual_to_date: Exact = Decimal(0)
+    forecast: Exact
+    lower: Exact
+    upper: Exact
+    period_total: Exact
+    period_lower: Exact
+    period_upper: Exact
     group: dict[str, str] = Field(default_factory=dict)
     labels: dict[str, str] = Field(default_factory=dict)
     is_total: bool = False
     history: WindowModel | None = None
-    mape: Decimal | None = None
+    mape: Exact | None = None
     backtest_origins: int = 0
     backtest_days: int = 0
     points: list[ForecastPoint] = Field(default_factory=list)
@@ -102,19 +103,19 @@ class ProviderForecast(BaseModel):
     provider: str
     scope: str
     currency: str
-    forecast: Decimal
-    lower: Decimal | None = None
-    upper: Decimal | None = None
+    forecast: Exact
+    lower: Exact | None = None
+    upper: Exact | None = None
     interval_pct: int | None = None
     error: str | None = None
     window: WindowModel | None = None
-    month_rest: Decimal | None = None
-    month_rest_lower: Decimal | None = None
-    month_rest_upper: Decimal | None = None
-    period_total: Decimal | None = None
+    month_rest: Exact | None = None
+    month_rest_lower: Exact | None = None
+    month_rest_upper: Exact | None = None
+    period_total: Exact | None = None
     source: str = ""
     api_calls: int = 0
-    api_cost: Decimal | None = None
+    api_cost: Exact | None = None
     api_cost_currency: str | None = None
 
 
@@ -142,12 +143,12 @@ class CheckItem(BaseModel):
     kind: Literal["budget", "budget-forecast", "increase"]
     group: dict[str, str] = Field(default_factory=dict)
     currency: str
-    actual: Decimal
+    actual: Exact
     threshold: str
-    limit_amount: Decimal | None = None
-    baseline: Decimal | None = None
-    change: Decimal | None = None
-    change_pct: Decimal | None = None
+    limit_amount: Exact | None = None
+    baseline: Exact | None = None
+    change: Exact | None = None
+    change_pct: Exact | None = None
     breached: bool
     message: str
 
@@ -178,8 +179,8 @@ class Alert(BaseModel):
     group: str
     day: date
     currency: str
-    amount: Decimal
-    baseline: Decimal | None = None
+    amount: Exact
+    baseline: Exact | None = None
     message: str
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from cloudspy.models.exact import Exact
 
 
 class RegionOutcome(BaseModel):
@@ -51,7 +52,7 @@ class ResourceRow(BaseModel):
     created_at: datetime | None = None
     attached_to: str | None = None
     tags: dict[str, str] = Field(default_factory=dict)
-    monthly_cost: Decimal | None = None
+    monthly_cost: Exact | None = None
     currency: str | None = None
     price_basis: str | None = None
     snapshot_at: datetime
@@ -60,10 +61,17 @@ class ResourceRow(BaseModel):
 class Snapshot(BaseModel):
     """How old the stored inventory is: the oldest and newest region snapshots."""
 
+    # JSON names as the CLI documented them (one contract with the library, #13).
+    model_config = ConfigDict(serialize_by_alias=True, validate_by_name=True)
+
     oldest: datetime | None = None
     newest: datetime | None = None
     age_hours: float | None = None
-    denied_regions: list[str] = Field(default_factory=list)
+    denied_regions: list[str] = Field(
+        default_factory=list,
+        serialization_alias="skipped_regions",
+        validation_alias="skipped_regions",
+    )
 
     def describe(self) -> str:
         """A short sentence for stderr: "inventory snapshot 3.2 h old"."""
@@ -76,7 +84,9 @@ class Snapshot(BaseModel):
 class ResourceList(BaseModel):
     """The answer of :func:`cloudspy.resources`."""
 
+    model_config = ConfigDict(serialize_by_alias=True, validate_by_name=True)
+
     snapshot: Snapshot
     count: int
-    rows: list[ResourceRow]
+    rows: list[ResourceRow] = Field(serialization_alias="resources", validation_alias="resources")
     warnings: list[str] = Field(default_factory=list)

@@ -22,7 +22,28 @@ if TYPE_CHECKING:
 def _adapter(cls: type) -> TypeAdapter[Any]:
     from pydantic import TypeAdapter
 
+    import cloudspy.models.exact  # noqa: F401 - binds the money fields' serializer first
+
     return TypeAdapter(cls)
+
+
+def json_ready(value: Any) -> Any:
+    """``value`` with Decimal as exact text (:func:`~cloudspy.render.money.exact_text`)
+    and dates as ISO text, the way every CloudSpy model writes JSON."""
+    from datetime import date
+    from decimal import Decimal
+
+    from cloudspy.render.money import exact_text
+
+    if isinstance(value, Decimal):
+        return exact_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    return value
 
 
 class PlainModel:
@@ -31,12 +52,21 @@ class PlainModel:
     __slots__ = ()
 
     def model_dump(self, *, mode: str = "python", **kwargs: Any) -> dict[str, Any]:
-        """The fields as a dict (``mode="json"``: JSON-ready, Decimal as string)."""
-        return _adapter(type(self)).dump_python(self, mode=mode, **kwargs)
+        """The fields as a dict (``mode="json"``: JSON-ready, money as its exact text)."""
+        data = _adapter(type(self)).dump_python(self, mode="python", **kwargs)
+        return json_ready(data) if mode == "json" else data
 
     def model_dump_json(self, *, indent: int | None = None, **kwargs: Any) -> str:
-        """The fields as JSON text, as a pydantic model would write them."""
-        return _adapter(type(self)).dump_json(self, indent=indent, **kwargs).decode()
+        """The fields as JSON text, money as its exact decimal text (as the CLI writes it)."""
+        import json
+
+        separators = (",", ":") if indent is None else None
+        return json.dumps(
+            self.model_dump(mode="json", **kwargs),
+            indent=indent,
+            separators=separators,
+            ensure_ascii=False,
+        )
 
     @classmethod
     def model_validate(cls, obj: Any) -> Self:

@@ -8,12 +8,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from cloudspy.models.costs import CurrencyTotal, WindowModel
+from cloudspy.models.exact import Exact
 
 
 class ExportResult(BaseModel):
@@ -35,11 +35,11 @@ class BreakdownRow(BaseModel):
     label: str
     detail: str | None = None
     currency: str
-    cost: Decimal
-    share_pct: Decimal | None = None
-    previous_cost: Decimal | None = None
-    change: Decimal | None = None
-    change_pct: Decimal | None = None
+    cost: Exact
+    share_pct: Exact | None = None
+    previous_cost: Exact | None = None
+    change: Exact | None = None
+    change_pct: Exact | None = None
 
 
 class WasteRow(BaseModel):
@@ -51,7 +51,7 @@ class WasteRow(BaseModel):
     account: str | None = None
     region: str | None = None
     resource: str | None = None
-    monthly_savings: Decimal | None = None  # None: the rule could not price it
+    monthly_savings: Exact | None = None  # None: the rule could not price it
     currency: str | None = None
 
 
@@ -59,10 +59,10 @@ class ForecastRow(BaseModel):
     """The month-end projection of one currency."""
 
     currency: str
-    month_to_date: Decimal | None = None
-    forecast: Decimal
-    low: Decimal | None = None
-    high: Decimal | None = None
+    month_to_date: Exact | None = None
+    forecast: Exact
+    low: Exact | None = None
+    high: Exact | None = None
 
 
 class Chart(BaseModel):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, Field
+
+from cloudspy.models.exact import Exact
 
 
 class SyncResult(BaseModel):
@@ -22,7 +23,7 @@ class SyncResult(BaseModel):
     days_fetched: int = 0
     rows: int = 0
     api_calls: int = 0
-    api_cost: Decimal | None = None
+    api_cost: Exact | None = None
     api_cost_currency: str | None = None
     error: str | None = None
 
@@ -56,7 +57,16 @@ class SyncRun(BaseModel):
     status: str
     rows_written: int | None
     api_calls: int | None
-    api_cost: Decimal | None
+    api_cost: Exact | None
     api_cost_currency: str | None
     quota_used: dict[str, Any] | None
     error: str | None
+
+
+class InitResult(BaseModel):
+    """What ``cloudspy init`` found and wrote (or would write, with ``dry_run``)."""
+
+    path: str
+    text: str
+    written: bool
+    providers: list[str] = Field(default_factory=list)  # the providers with credentials

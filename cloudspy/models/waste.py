@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from cloudspy.models.exact import Exact
 from cloudspy.models.inventory import Snapshot
 
 
 class MoneyTotal(BaseModel):
-    """A monthly amount in one currency (currencies are never added together)."""
+    """A monthly amount in one currency (currencies are never added together).
+
+    ``findings`` is written ``count`` in JSON, the name the CLI documented first:
+    the library's JSON and the CLI's are one contract (#13).
+    """
+
+    model_config = ConfigDict(serialize_by_alias=True, validate_by_name=True)
 
     currency: str
-    monthly_savings: Decimal
-    findings: int
+    monthly_savings: Exact
+    findings: int = Field(serialization_alias="count", validation_alias="count")
 
 
 class WasteFinding(BaseModel):
@@ -32,7 +38,7 @@ class WasteFinding(BaseModel):
     name: str | None = None
     reason: str
     evidence: dict[str, Any]
-    monthly_savings: Decimal | None = None
+    monthly_savings: Exact | None = None
     currency: str | None = None
     price_basis: str
 
@@ -60,8 +66,8 @@ class ScheduleSuggestion(BaseModel):
     off_hour: int
     on_hour: int
     hours_off_per_week: int
-    hours_saved_per_month: Decimal
-    monthly_savings: Decimal | None = None
+    hours_saved_per_month: Exact
+    monthly_savings: Exact | None = None
     currency: str | None = None
     price_basis: str
     custodian_offhours: str

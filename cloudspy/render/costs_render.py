@@ -13,44 +13,12 @@ from cloudspy.render.sparkline import sparkline
 
 
 def costs_json(report: CostReport) -> str:
-    """The stable JSON schema documented in README (money as decimal strings)."""
+    """The JSON of ``cloudspy costs``: exactly the model's own JSON (``report.model_dump_json``),
+    indented, with money as exact decimal strings (docs/costs.md). Built without pydantic,
+    which this command does not load."""
+    from cloudspy.models.plain import json_ready
 
-    def group_row(row: Any) -> dict[str, Any]:
-        return {
-            "group": row.group,
-            "labels": row.labels,
-            "currency": row.currency,
-            "cost": machine(row.cost),
-            "share_pct": None if row.share_pct is None else str(row.share_pct),
-            "previous_cost": machine(row.previous_cost),
-            "change": machine(row.change),
-            "change_pct": None if row.change_pct is None else str(row.change_pct),
-            "series": [{"start": p.start.isoformat(), "cost": machine(p.cost)} for p in row.series],
-        }
-
-    document = {
-        "window": {"start": report.window.start.isoformat(), "end": report.window.end.isoformat()},
-        "previous_window": {
-            "start": report.previous_window.start.isoformat(),
-            "end": report.previous_window.end.isoformat(),
-        },
-        "metric": report.metric,
-        "group_by": report.group_by,
-        "granularity": report.granularity,
-        "totals": [
-            {
-                "currency": t.currency,
-                "cost": machine(t.cost),
-                "previous_cost": machine(t.previous_cost),
-                "change_pct": None if t.change_pct is None else str(t.change_pct),
-            }
-            for t in report.totals
-        ],
-        "rows": [group_row(r) for r in report.rows],
-        "sources": [asdict(s) for s in report.sources],
-        "warnings": report.warnings,
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(json_ready(asdict(report)), indent=2, ensure_ascii=False) + "\n"
 
 
 def costs_csv(report: CostReport) -> str:

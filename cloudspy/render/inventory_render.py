@@ -7,7 +7,7 @@ from typing import Any
 
 from cloudspy.models.inventory import ResourceList, ResourceRow, Snapshot
 from cloudspy.render.csv_out import write_csv
-from cloudspy.render.money import human, machine
+from cloudspy.render.money import human
 
 CSV_COLUMNS = [
     "provider",
@@ -31,30 +31,18 @@ CSV_COLUMNS = [
 
 
 def snapshot_json(snap: Snapshot) -> dict[str, Any]:
-    """The snapshot block shared by resources, waste and schedule JSON."""
-    return {
-        "oldest": snap.oldest.isoformat() if snap.oldest else None,
-        "newest": snap.newest.isoformat() if snap.newest else None,
-        "age_hours": snap.age_hours,
-        "skipped_regions": snap.denied_regions,
-    }
+    """The snapshot block shared by resources, waste and schedule JSON (the model's JSON)."""
+    return snap.model_dump(mode="json")
 
 
 def _row_json(row: ResourceRow) -> dict[str, Any]:
-    data = row.model_dump(mode="json")
-    data["monthly_cost"] = machine(row.monthly_cost)
-    return data
+    return row.model_dump(mode="json")
 
 
 def resources_json(result: ResourceList) -> str:
-    """``{"snapshot": …, "count": N, "resources": [...]}`` (money as decimal strings)."""
-    document = {
-        "snapshot": snapshot_json(result.snapshot),
-        "count": result.count,
-        "resources": [_row_json(r) for r in result.rows],
-        "warnings": result.warnings,
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    """The JSON of ``cloudspy resources``: the model's own JSON (``result.model_dump_json``),
+    ``{"snapshot": …, "count": N, "resources": [...], "warnings": [...]}``."""
+    return json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
 def resources_csv(result: ResourceList) -> str:

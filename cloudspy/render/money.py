@@ -4,22 +4,29 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal
 
-MACHINE_PLACES = Decimal("0.0001")
-CENTS = Decimal("0.01")
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 
 
+def exact_text(amount: Decimal) -> str:
+    """``amount`` exactly, as fixed-point text without trailing zeros (``298.77619``,
+    ``100``, ``0``): how JSON and CSV carry money (#13). Never rounded."""
+    text = format(amount.normalize(), "f")
+    return "0" if text == "-0" else text
+
+
 def machine(amount: Decimal | None) -> str | None:
-    """A decimal string with four places, as JSON and CSV carry money."""
-    if amount is None:
-        return None
-    return str(amount.quantize(MACHINE_PLACES, rounding=ROUND_HALF_EVEN))
+    """The exact decimal string JSON and CSV carry (:func:`exact_text`), or None."""
+    return None if amount is None else exact_text(amount)
 
 
 def human(amount: Decimal, currency: str) -> str:
-    """``$1,234.56`` or ``1,234.56 CHF``: grouped, to the cent."""
-    value = amount.quantize(CENTS, rounding=ROUND_HALF_EVEN)
-    text = f"{abs(value):,.2f}"
+    """``$1,234.56``, ``¥123,456`` or ``1.235 KWD``: grouped, to the currency's minor unit
+    (ISO 4217: none for JPY and KRW, three for KWD and BHD, two for most)."""
+    from cloudspy.currencies import minor_unit, rounded
+
+    places = minor_unit(currency)
+    value = rounded(amount, currency)
+    text = f"{abs(value):,.{places}f}"
     sign = "-" if value < 0 else ""
     symbol = _SYMBOLS.get(currency)
     return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cloudspy.models.waste import MoneyTotal, ScheduleReport, WasteReport
+from cloudspy.models.waste import ScheduleReport, WasteReport
 from cloudspy.render.csv_out import write_csv
-from cloudspy.render.inventory_render import snapshot_json
 from cloudspy.render.money import human, machine
 
 WASTE_CSV = [
@@ -27,28 +26,10 @@ WASTE_CSV = [
 ]
 
 
-def _totals(totals: list[MoneyTotal]) -> list[dict[str, Any]]:
-    return [
-        {"currency": t.currency, "monthly_savings": machine(t.monthly_savings), "count": t.findings}
-        for t in totals
-    ]
-
-
 def waste_json(report: WasteReport) -> str:
-    """The documented JSON schema of ``cloudspy waste`` (money as decimal strings)."""
-    findings = []
-    for f in report.findings:
-        data = f.model_dump(mode="json")
-        data["monthly_savings"] = machine(f.monthly_savings)
-        findings.append(data)
-    document = {
-        "snapshot": snapshot_json(report.snapshot),
-        "rules": report.rules,
-        "totals": _totals(report.totals),
-        "findings": findings,
-        "warnings": report.warnings,
-    }
-    return json_rows_per_line(document, "findings")
+    """The JSON of ``cloudspy waste``: the model's own JSON (``report.model_dump_json``),
+    one finding per line, money as exact decimal strings (docs/waste-rules.md)."""
+    return json_rows_per_line(report.model_dump(mode="json"), "findings")
 
 
 def json_rows_per_line(document: dict[str, Any], rows_key: str) -> str:
@@ -154,22 +135,8 @@ SCHEDULE_CSV = [
 
 
 def schedule_json(report: ScheduleReport) -> str:
-    """The JSON of ``cloudspy schedule`` (money as decimal strings)."""
-    rows = []
-    for s in report.suggestions:
-        data = s.model_dump(mode="json")
-        data["monthly_savings"] = machine(s.monthly_savings)
-        data["hours_saved_per_month"] = str(s.hours_saved_per_month)
-        rows.append(data)
-    document = {
-        "snapshot": snapshot_json(report.snapshot),
-        "timezone": report.timezone,
-        "vms_analyzed": report.vms_analyzed,
-        "totals": _totals(report.totals),
-        "suggestions": rows,
-        "warnings": report.warnings,
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    """The JSON of ``cloudspy schedule``: the model's own JSON (``report.model_dump_json``)."""
+    return json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
 def schedule_csv(report: ScheduleReport) -> str:

@@ -136,6 +136,42 @@ def covered_days(
     return dict(rows)
 
 
+def coverage_gaps(
+    conn: duckdb.DuckDBPyConnection, start: date, end: date, providers: list[str]
+) -> dict[tuple[str, str], list[date]]:
+    """Per (ProviderName, BillingAccountId): the days of ``[start, end)`` no scope covers.
+
+    An account is expected from the later of ``start`` and its first cached day
+    (an account that began inside the window is not missing its earlier days),
+    and only if it has any day from ``start`` on. A day some scope covers is
+    known (zero spend included); a day none covers is unknown, never zero (#13).
+    """
+    if end <= start:
+        return {}
+    provider_filter = ""
+    params: list[Any] = [start]
+    if providers:
+        provider_filter = f"WHERE lower(ProviderName) IN ({_marks(providers)})"
+        params = [*providers, start]
+    rows = conn.execute(
+        "WITH accounts AS ("
+        f" SELECT ProviderName, BillingAccountId, min(day) AS first FROM cost_coverage"
+        f" {provider_filter} GROUP BY ALL HAVING max(day) >= ?),"
+        " days AS (SELECT CAST(range AS DATE) AS day"
+        " FROM range(CAST(? AS TIMESTAMP), CAST(? AS TIMESTAMP), INTERVAL 1 DAY))"
+        " SELECT a.ProviderName, a.BillingAccountId, d.day FROM accounts a"
+        " JOIN days d ON d.day >= a.first"
+        " WHERE NOT EXISTS (SELECT 1 FROM cost_coverage c WHERE c.day = d.day"
+        " AND c.ProviderName = a.ProviderName AND c.BillingAccountId = a.BillingAccountId)"
+        " ORDER BY ALL",
+        [*params, start, end],
+    ).fetchall()
+    gaps: dict[tuple[str, str], list[date]] = {}
+    for provider, account, day in rows:
+        gaps.setdefault((provider, account), []).append(day)
+    return gaps
+
+
 def has_overlaps(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> bool:
     """Whether two scopes cover the same provider account and day (one must yield)."""
     rows = conn.execute(

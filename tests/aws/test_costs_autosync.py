@@ -27,7 +27,7 @@ def test_costs_syncs_first_then_answers_from_the_cache(aws_env, cli, db, tmp_pat
     assert "AWS main" in first.stderr  # progress went to stderr, not into the JSON
     document = json.loads(first.stdout)
     assert document["totals"] == [
-        {"currency": "USD", "cost": "4.5000", "previous_cost": "4.5000", "change_pct": "0.00"}
+        {"currency": "USD", "cost": "4.5", "previous_cost": "4.5", "change_pct": "0"}
     ]
     history = json.loads(cli("--db", db, "history", "--format", "json").stdout)
     assert len(history) == 1 and history[0]["api_calls"] == 2

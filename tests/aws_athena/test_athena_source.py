@@ -136,7 +136,7 @@ def test_sync_through_moto_stores_the_response_totals_per_currency(aws, db):
     [query_id] = client.list_query_executions()["QueryExecutionIds"]
     execution = client.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]
     assert '"cur_db"."cur2"' in execution["Query"]
-    assert execution["ExecutionParameters"] == ["'2025-09-01'", "'2025-09-04'"]
+    assert execution["ExecutionParameters"] == ["'2025-09-01'", "'2025-09-04'", "'2025-09'"]
 
 
 def test_a_configured_athena_table_syncs_from_config_toml_through_the_cli(aws, db, tmp_path, cli):

@@ -39,7 +39,7 @@ def test_sync_reconciles_per_currency_and_history_shows_qpu(replay: Any, azure_c
     result = azure_cli("azure", "sync", "--no-resources", *WINDOW, config=CONFIG)
     assert result.exit_code == 0, result.stderr
     assert f"azure:query:/subscriptions/{SUBSCRIPTION}: ok" in result.stdout
-    assert "2 API call(s) costing 0.0000" in result.stdout
+    assert "2 API call(s) costing 0 USD" in result.stdout
     expected = totals_by_currency([DAILY])
     shown = _totals(azure_cli)
     assert set(shown) == {"USD", "EUR"}

@@ -89,9 +89,9 @@ def test_compare_cli_formats(cli, months):
     doc = json.loads(out.stdout)
     assert doc["totals"][0] == {
         "currency": "EUR",
-        "current": "93.0000",
-        "previous": "90.0000",
-        "change": "3.0000",
+        "current": "93",
+        "previous": "90",
+        "change": "3",
         "change_pct": "3.33",
         "unallocated": None,
         "unallocated_pct": None,

@@ -53,18 +53,18 @@ def test_csv_cells_that_spreadsheets_would_evaluate_are_neutralized(db):
     listing = api.resources(db=db, settings=Settings(), now=NOW)
     row = next(csv.DictReader(io.StringIO(resources_csv(listing))))
     assert row["name"] == '\'=HYPERLINK("x")'
-    assert row["monthly_cost"] == "0.3000"
+    assert row["monthly_cost"] == "0.3"
     report = api.waste(db=db, settings=Settings(), now=NOW)
     finding = next(csv.DictReader(io.StringIO(waste_csv(report))))
-    assert finding["name"].startswith("'=") and finding["monthly_savings"] == "0.3000"
+    assert finding["name"].startswith("'=") and finding["monthly_savings"] == "0.3"
 
 
 def test_json_money_is_a_decimal_string_beside_its_currency(db):
     _store_hostile(db)
     listing = json.loads(resources_json(api.resources(db=db, settings=Settings(), now=NOW)))
-    assert listing["resources"][0]["monthly_cost"] == "0.3000"
+    assert listing["resources"][0]["monthly_cost"] == "0.3"
     assert listing["resources"][0]["currency"] == "USD"
     assert listing["snapshot"]["age_hours"] == 0.0
     doc = json.loads(waste_json(api.waste(db=db, settings=Settings(), now=NOW)))
-    assert doc["totals"] == [{"currency": "USD", "monthly_savings": "0.3000", "count": 1}]
+    assert doc["totals"] == [{"currency": "USD", "monthly_savings": "0.3", "count": 1}]
     assert doc["findings"][0]["evidence"] == {"state": None, "size_gb": 3.0, "type": "gp2"}

@@ -18,7 +18,13 @@ from typing import Any
 
 from cloudspy.errors import ProviderError
 from cloudspy.periods import Window, month_start, utc_today
-from cloudspy.providers.aws.session import RETRYABLE_CODES, AwsTimeoutError, call_aws
+from cloudspy.providers.aws.session import (
+    RETRYABLE_CODES,
+    call_aws,
+    final_error,
+    is_throttled,
+    retry_hint,
+)
 from cloudspy.providers.base import FetchedCosts, Progress, with_retries
 
 PRICE_PER_REQUEST = Decimal("0.01")
@@ -47,15 +53,6 @@ def breakdown_dimensions(breakdown: tuple[str, str]) -> list[str]:
     for key in breakdown:
         dims.append(f"tag:{key[4:]}" if key.startswith("TAG:") else names[key])
     return dims
-
-
-def _throttled(exc: Exception) -> bool:
-    response = getattr(exc, "response", None) or {}
-    return response.get("Error", {}).get("Code") in THROTTLING
-
-
-def _retry_hint(exc: Exception) -> float | None:
-    return 0 if _throttled(exc) or isinstance(exc, AwsTimeoutError) else None
 
 
 @dataclass
@@ -91,21 +88,15 @@ class CostExplorerReader:
                     refresh=self.refresh,
                 )
             except Exception as exc:
-                if _throttled(exc):
+                if is_throttled(exc):
                     self.throttled += 1
                 raise
 
         kwargs = {"sleep": self.sleep} if self.sleep else {}
         try:
-            page = with_retries(once, retryable=_retry_hint, **kwargs)
-        except ProviderError:
-            raise
+            page = with_retries(once, retryable=retry_hint, **kwargs)
         except Exception as exc:
-            error = getattr(exc, "response", {}).get("Error", {})
-            raise ProviderError(
-                f"Cost Explorer failed: {error.get('Code', type(exc).__name__)}: "
-                f"{error.get('Message', exc)}"
-            ) from None
+            raise final_error(exc, "read Cost Explorer") from None
         self.requests += 1
         if not isinstance(page.get("ResultsByTime"), list):
             # botocore parses a 200 that is not JSON (a proxy's HTML page) as an empty answer.

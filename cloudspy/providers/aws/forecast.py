@@ -20,18 +20,13 @@ from cloudspy.models.costs import WindowModel
 from cloudspy.models.insights import ProviderForecast
 from cloudspy.periods import Window, add_months, month_start
 from cloudspy.providers.aws.costs import PRICE_PER_REQUEST
-from cloudspy.providers.aws.session import RETRYABLE_CODES, call_aws, client_config
+from cloudspy.providers.aws.session import call_aws, client_config, final_error, retry_hint
 from cloudspy.providers.base import with_retries
 
 INTERVAL_PCT = 80
 SOURCE = "ce-forecast"
 # CloudSpy metric → Cost Explorer forecast metric; ListCost has no AWS forecast.
 FORECAST_METRICS = {"billed": "UNBLENDED_COST", "effective": "AMORTIZED_COST"}
-
-
-def _retry_hint(exc: Exception) -> float | None:
-    response = getattr(exc, "response", None) or {}
-    return 0 if response.get("Error", {}).get("Code") in RETRYABLE_CODES else None
 
 
 def request_forecast(client: Any, window: Window, metric: str, *, sleep: Any = None) -> dict:
@@ -53,15 +48,9 @@ def request_forecast(client: Any, window: Window, metric: str, *, sleep: Any = N
 
     kwargs = {"sleep": sleep} if sleep else {}
     try:
-        return with_retries(once, retryable=_retry_hint, **kwargs)
-    except ProviderError:
-        raise
+        return with_retries(once, retryable=retry_hint, **kwargs)
     except Exception as exc:
-        error = getattr(exc, "response", {}).get("Error", {})
-        raise ProviderError(
-            f"Cost Explorer forecast failed: {error.get('Code', type(exc).__name__)}: "
-            f"{error.get('Message', exc)}"
-        ) from None
+        raise final_error(exc, "read the AWS forecast") from None
 
 
 def _amount(value: Any) -> Decimal | None:

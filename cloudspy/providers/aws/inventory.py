@@ -222,7 +222,7 @@ class RegionReader:
         """One API call; a denial becomes :class:`AccessDenied`."""
         import botocore.exceptions as bce
 
-        from cloudspy.providers.aws.session import call_aws
+        from cloudspy.providers.aws.session import call_aws, final_error, retry_hint
 
         method = getattr(self.clients[service], operation)
         what = f"call {service} {operation} in {self.region}"
@@ -245,15 +245,17 @@ class RegionReader:
 
         kwargs = {"sleep": self.sleep} if self.sleep else {}
         try:
-            return with_retries(once, retryable=_retry_hint, **kwargs)
+            return with_retries(once, retryable=retry_hint, **kwargs)
         except bce.ClientError as exc:
-            # Throttling beyond the retry budget: a CloudSpy error, so this region is
-            # reported and skipped instead of aborting every other region and account.
+            # Throttling or 5xx beyond the retry budget: a CloudSpy error, so this region
+            # is reported and skipped instead of aborting every other region and account.
             error = exc.response.get("Error", {})
             raise ProviderError(
-                f"AWS kept throttling {what}: {error.get('Code')}: {error.get('Message')}",
+                f"AWS kept failing to {what}: {error.get('Code')}: {error.get('Message')}",
                 hint="wait a few minutes and run it again",
             ) from None
+        except (bce.ConnectionError, bce.HTTPClientError) as exc:
+            raise final_error(exc, what) from None
 
     def pages(self, service: str, operation: str, cursor: str, **params: Any) -> list[dict]:
         """Every page of a paged operation (``NextToken``/``Marker`` followed by hand)."""
@@ -266,14 +268,6 @@ class RegionReader:
             if not following:
                 return out
             request[cursor] = following
-
-
-def _retry_hint(exc: Exception) -> float | None:
-    from cloudspy.providers.aws.session import AwsTimeoutError
-
-    response = getattr(exc, "response", None) or {}
-    throttled = response.get("Error", {}).get("Code") in THROTTLED_CODES
-    return 0 if throttled or isinstance(exc, AwsTimeoutError) else None
 
 
 def read_region(reader: RegionReader, account: str) -> list[Resource]:

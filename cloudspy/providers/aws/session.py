@@ -109,6 +109,58 @@ RETRYABLE_CODES = frozenset(
 
 
 EXPIRED_CODES = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired"})
+# botocore's standard retry mode treats these as transient besides throttling (#13):
+# error codes, and HTTP statuses with any (or no) parseable error body.
+TRANSIENT_CODES = frozenset(
+    {
+        "RequestTimeout",
+        "RequestTimeoutException",
+        "PriorRequestNotComplete",
+        "IDPCommunicationError",
+    }
+)
+TRANSIENT_STATUS = frozenset({500, 502, 503, 504})
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether ``exc`` is worth retrying, classified as botocore's standard mode does:
+    throttling, 5xx, timeouts, and the connection failing (reset, refused, TLS)."""
+    import botocore.exceptions as bce
+
+    if isinstance(exc, AwsTimeoutError | bce.ConnectionError | bce.HTTPClientError):
+        return True
+    if not isinstance(exc, bce.ClientError):
+        return False
+    response = exc.response or {}
+    code = (response.get("Error") or {}).get("Code")
+    status = (response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
+    return code in RETRYABLE_CODES or code in TRANSIENT_CODES or status in TRANSIENT_STATUS
+
+
+def is_throttled(exc: BaseException) -> bool:
+    """Whether AWS said "slow down" (for counting throttled calls)."""
+    response = getattr(exc, "response", None) or {}
+    return (response.get("Error") or {}).get("Code") in RETRYABLE_CODES
+
+
+def retry_hint(exc: Exception) -> float | None:
+    """For :func:`~cloudspy.providers.base.with_retries`: back off on transient errors."""
+    return 0 if is_transient(exc) else None
+
+
+def final_error(exc: Exception, what: str) -> ProviderError:
+    """The CloudSpy error for ``exc`` once retries are spent (or it was never transient)."""
+    import botocore.exceptions as bce
+
+    if isinstance(exc, ProviderError):
+        return exc
+    if isinstance(exc, bce.ConnectionError | bce.HTTPClientError):
+        return ProviderError(f"cannot reach AWS to {what}: {type(exc).__name__}: {exc}")
+    response = getattr(exc, "response", None) or {}
+    error = response.get("Error") or {}
+    status = (response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
+    code = error.get("Code") or (f"HTTP {status}" if status else type(exc).__name__)
+    return ProviderError(f"AWS failed to {what}: {code}: {error.get('Message') or exc}")
 
 
 def credentials_refresher(session: Any) -> Any:
@@ -174,10 +226,10 @@ def _raise_translated(exc: Exception, what: str) -> None:
         raise CredentialsError(
             "the AWS SSO session has expired", hint="run `aws sso login`"
         ) from None
-    except bce.EndpointConnectionError as exc:
-        raise ProviderError(f"cannot reach AWS to {what}: {exc}") from None
     except (bce.ConnectTimeoutError, bce.ReadTimeoutError) as exc:
         raise AwsTimeoutError(f"AWS timed out while trying to {what}: {exc}") from None
+    except (bce.ConnectionError, bce.HTTPClientError):
+        raise  # transient (reset, refused): the caller retries it, then reports it
     except bce.ClientError as exc:
         error = exc.response.get("Error", {})
         code = error.get("Code", "")
@@ -199,6 +251,6 @@ def _raise_translated(exc: Exception, what: str) -> None:
                 f"AWS denied access to {what}: {message or code}",
                 hint="grant the permissions in `cloudspy permissions --provider aws`",
             ) from None
-        if code in RETRYABLE_CODES:
+        if is_transient(exc):
             raise
         raise ProviderError(f"AWS failed to {what}: {code}: {message}") from None

@@ -20,8 +20,14 @@ from decimal import Decimal
 from typing import Any
 
 from cloudspy.errors import ProviderError
-from cloudspy.periods import Window, month_start, utc_today
-from cloudspy.providers.base import FetchedCosts, Progress, http_timeout
+from cloudspy.periods import Window, utc_today
+from cloudspy.providers.base import (
+    LATE_DAYS,
+    FetchedCosts,
+    Progress,
+    http_timeout,
+    may_still_change,
+)
 from cloudspy.providers.gcp.export_query import (
     ExportLayout,
     build_query,
@@ -33,7 +39,6 @@ from cloudspy.providers.gcp.session import call_gcp
 
 PROVIDER_NAME = "Google Cloud"
 PUBLISHER = "Google Cloud"
-LATE_DAYS = 3
 # BigQuery on-demand compute: USD 6.25 per TiB billed, list price as documented at
 # https://cloud.google.com/bigquery/pricing#on_demand_pricing (US multi-region, in force
 # since 2023-07-05; checked 2026). The free TiB per month and regional prices are not applied.
@@ -170,7 +175,7 @@ def _tags(label_set: str | None) -> str | None:
 
 def is_estimated(day: date, today: date) -> bool:
     """Whether the export may still change ``day`` (open month or the last days)."""
-    return day >= month_start(today) or day >= today - timedelta(days=LATE_DAYS)
+    return may_still_change(day, today, LATE_DAYS)
 
 
 def to_row(record: dict[str, Any], layout: ExportLayout, today: date) -> dict[str, Any]:
