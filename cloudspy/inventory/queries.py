@@ -153,13 +153,29 @@ def hourly_cpu(
 
 @dataclass(frozen=True)
 class ActualCost:
-    """A resource's billed cost over the look-back window, from the ``cost`` table."""
+    """A resource's billed cost over the look-back window, from the ``cost`` table.
+
+    ``days`` had charges; ``covered_days`` are the days from its first charge in the
+    window that the cache covers for the scope holding its rows (a day the cache
+    lacks is unknown, not zero, #13), which :attr:`monthly` scales by.
+    """
 
     amount: Decimal
     currency: str
     days: int
     start: date
     end: date
+    covered_days: int = 0
+
+    @property
+    def monthly(self) -> Decimal | None:
+        """The cost per average month (365.25 / 12 days) at the rate of the covered days."""
+        if not self.covered_days:
+            return None
+        return (self.amount * DAYS_PER_MONTH / self.covered_days).quantize(Decimal("0.0001"))
+
+
+DAYS_PER_MONTH = Decimal("30.4375")
 
 
 def actual_costs(
@@ -173,13 +189,20 @@ def actual_costs(
     conn.register("priced_ids", pa.table({"resource_id": pa.array(ids, pa.string())}))
     try:
         rows = conn.execute(
-            "SELECT ResourceId, BillingCurrency, sum(BilledCost),"
-            " count(DISTINCT CAST(ChargePeriodStart AS DATE)) FROM cost"
+            "WITH charged AS (SELECT ResourceId, BillingCurrency, x_scope, sum(BilledCost) AS amt,"
+            " count(DISTINCT CAST(ChargePeriodStart AS DATE)) AS days,"
+            " min(CAST(ChargePeriodStart AS DATE)) AS first FROM cost"
             " WHERE ChargePeriodStart >= ? AND ChargePeriodStart < ?"
             " AND ResourceId IN (SELECT resource_id FROM priced_ids)"
-            " AND ChargeCategory = 'Usage' GROUP BY ALL",
-            [start, end],
+            " AND ChargeCategory = 'Usage' GROUP BY ALL),"
+            " covered AS (SELECT c.ResourceId, count(DISTINCT v.day) AS covered"
+            " FROM charged c JOIN cost_coverage v ON v.x_scope = c.x_scope"
+            " AND v.day >= c.first AND v.day < ? GROUP BY c.ResourceId)"
+            " SELECT c.ResourceId, c.BillingCurrency, sum(c.amt), max(c.days),"
+            " any_value(k.covered) FROM charged c LEFT JOIN covered k USING (ResourceId)"
+            " GROUP BY c.ResourceId, c.BillingCurrency",
+            [start, end, end],
         ).fetchall()
     finally:
         conn.unregister("priced_ids")
-    return {r[0]: ActualCost(r[2], r[1], r[3], start, end) for r in rows}
+    return {r[0]: ActualCost(r[2], r[1], r[3], start, end, r[4] or 0) for r in rows}

@@ -14,9 +14,12 @@ HEADER = """# Waste rules
 
 `cloudspy waste` runs these rules over the stored inventory (`cloudspy sync`).
 Every finding names its reason and evidence, and its monthly saving names its
-basis: the resource's actual billed cost over the last 30 days when the store
-has cost rows with its resource id, otherwise the list price shipped in
-`cloudspy/pricing/data/prices.json` (source page and date in each basis).
+basis, which starts with `actual:` or `list:`. Actual: the resource's billed cost
+over the last 30 days when the store has cost rows with its resource id, scaled
+to a month (365.25 / 12 days) from the days the cache covers since its first
+charge, so two cached days of a disk are not taken for its monthly cost. List:
+the list price shipped in `cloudspy/pricing/data/prices.json` (source page and
+date in each basis).
 Thresholds live in the `[waste]` section of `config.toml`.
 
 ```

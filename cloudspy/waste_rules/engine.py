@@ -1,9 +1,10 @@
 """Run the waste rules over the stored inventory and price every finding.
 
 A finding's saving is the monthly cost of the resources it names: their actual
-billed cost over the last 30 days when the ``cost`` table has charges for their
-resource ids (CUR or FOCUS data with resource ids), otherwise the list-price
-estimate stored with the resource. Each finding says which basis it used.
+billed cost over the last 30 days, scaled to a month from the days the cache
+covers, when the ``cost`` table has charges for their resource ids (CUR or FOCUS
+data with resource ids), otherwise the list-price estimate stored with the
+resource. Each finding's basis starts with which it used ("actual:" or "list:").
 """
 
 from __future__ import annotations
@@ -70,22 +71,29 @@ def _price(
 ) -> tuple[Decimal | None, str | None, str]:
     if len(finding.priced) == 1:
         only = finding.priced[0]
-        if only.resource_id not in actual and only.monthly_cost is not None and only.currency:
-            return only.monthly_cost, only.currency, only.price_basis or ""
+        known = actual.get(only.resource_id)
+        has_actual = known is not None and known.monthly is not None
+        if not has_actual and only.monthly_cost is not None and only.currency:
+            return only.monthly_cost, only.currency, f"list: {only.price_basis or ''}".strip()
     amounts: dict[str, Decimal] = defaultdict(Decimal)
     bases: list[str] = []
     missing: list[str] = []
     for resource in finding.priced:
         cost = actual.get(resource.resource_id)
-        if cost is not None:
-            amounts[cost.currency] += cost.amount
+        monthly = cost.monthly if cost is not None else None
+        if cost is not None and monthly is not None:
+            # Scaled to a month from the days the cache covers (#13): two cached days of
+            # a disk are not its monthly cost.
+            amounts[cost.currency] += monthly
             bases.append(
-                f"{resource.resource_id}: actual billed cost {cost.amount:.4f} {cost.currency} "
-                f"over {cost.start}–{cost.end} ({cost.days} day(s) with charges) in the store"
+                f"{resource.resource_id}: actual: billed {cost.amount:.4f} {cost.currency} "
+                f"over the {cost.covered_days} day(s) the cache covers since "
+                f"{max(cost.start, cost.end - timedelta(days=cost.covered_days))}, "
+                f"{monthly:.4f} per month at that rate"
             )
         elif resource.monthly_cost is not None and resource.currency:
             amounts[resource.currency] += resource.monthly_cost
-            bases.append(f"{resource.resource_id}: {resource.price_basis}")
+            bases.append(f"{resource.resource_id}: list: {resource.price_basis}")
         else:
             missing.append(resource.resource_id)
     if missing:

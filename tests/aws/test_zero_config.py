@@ -172,7 +172,9 @@ def test_a_config_that_names_an_account_wins_over_detection(aws_env, cli, db, tm
 
 
 @pytest.mark.parametrize("output", ["json"])
-def test_a_warm_costs_with_a_config_imports_neither_sdk_nor_config_models(aws_env, cli, db, tmp_path, output):
+def test_a_warm_costs_with_a_config_imports_neither_sdk_nor_config_models(
+    aws_env, cli, db, tmp_path, output
+):
     queue_six_days(aws_env)
     config = tmp_path / "config.toml"
     config.write_text('[[aws.accounts]]\nname = "main"\n', encoding="utf-8")

@@ -168,3 +168,26 @@ def test_table_options_without_a_table_are_refused(cli, db, gcp_env):
     out = cli("--db", db, "gcp", "sync", "--kind", "focus", *WINDOW)
     assert out.exit_code == 2
     assert "need --billing-table" in out.stderr
+
+
+def test_the_standard_and_detailed_export_of_one_account_are_not_counted_twice(
+    cli, db, bigquery, gcp_env
+):
+    """#13 item 8: Google writes both tables side by side; syncing both doubled every total."""
+    import copy
+
+    bigquery.standard_pages()
+    assert _sync(cli, db).exit_code == 0
+    once = _totals(cli, db)
+    detailed_table = TABLE.replace("gcp_billing_export_v1_", "gcp_billing_export_resource_v1_")
+    schema = copy.deepcopy(bigquery.table)
+    schema["schema"]["fields"].append({"name": "resource", "type": "RECORD", "fields": [
+        {"name": "name", "type": "STRING"}, {"name": "global_name", "type": "STRING"}]})  # fmt: skip
+    bigquery.table = schema
+    bigquery.standard_pages()
+    out = cli(
+        "--db", db, "gcp", "sync", "--project", PROJECT, "--billing-table", detailed_table,
+        "--label-key", "team", *WINDOW,
+    )  # fmt: skip
+    assert out.exit_code == 0, out.stderr
+    assert _totals(cli, db) == once == _fixture_totals()

@@ -69,28 +69,51 @@ def test_list_prices_name_their_source_and_totals_stay_per_currency(db):
     assert [(t.currency, t.monthly_savings) for t in report.totals] == [("USD", Decimal("8.80"))]
 
 
-def test_actual_cost_from_the_store_wins_over_the_list_price(db):
-    _store(db, [Collected("us-east-1", [_disk("vol-a"), _disk("vol-eur")])])
+def _charge_daily(db, days: int, rows: list[tuple[str, str, str]]) -> None:
+    """Cost rows (resource id, currency, amount per day) and their coverage, ``days`` days."""
     with connect(db, read_only=False) as conn:
-        for day in range(30):
+        for day in range(days):
             start = NOW.replace(hour=0) - timedelta(days=day + 1)
-            for rid, currency in (("vol-a", "USD"), ("vol-eur", "EUR")):
+            conn.execute(
+                "INSERT INTO cost_coverage VALUES ('test', 'test', 'AWS', '1', ?,"
+                " ['resource'], ['billed'], false, 0, 'run', ?)",
+                [start.date(), NOW],
+            )
+            for rid, currency, amount in rows:
                 conn.execute(
                     "INSERT INTO cost (ProviderName, BillingAccountId, ResourceId, ChargeCategory,"
                     " ChargePeriodStart, ChargePeriodEnd, BilledCost, BillingCurrency,"
-                    " x_scope) VALUES ('AWS', '1', ?, 'Usage', ?, ?, 0.5, ?, 'test')",
-                    [rid, start, start + timedelta(days=1), currency],
+                    " x_scope) VALUES ('AWS', '1', ?, 'Usage', ?, ?, ?, ?, 'test')",
+                    [rid, start, start + timedelta(days=1), amount, currency],
                 )
+
+
+def test_actual_cost_from_the_store_wins_over_the_list_price(db):
+    _store(db, [Collected("us-east-1", [_disk("vol-a"), _disk("vol-eur")])])
+    _charge_daily(db, 30, [("vol-a", "USD", "0.5"), ("vol-eur", "EUR", "0.5")])
     report = api.waste(db=db, settings=Settings(), now=NOW)
     by_id = {f.resource_id: f for f in report.findings}
-    assert by_id["vol-a"].monthly_savings == Decimal("15.0")
-    assert "actual billed cost" in by_id["vol-a"].price_basis
-    assert "30 day(s) with charges" in by_id["vol-a"].price_basis
+    month = Decimal("15.2188")  # 0.5 a day × 30.4375 days
+    assert by_id["vol-a"].monthly_savings == month
+    assert by_id["vol-a"].price_basis.startswith("vol-a: actual: billed 15.0000 USD")
+    assert "over the 30 day(s) the cache covers" in by_id["vol-a"].price_basis
     assert by_id["vol-eur"].currency == "EUR"
-    assert {t.currency: t.monthly_savings for t in report.totals} == {
-        "EUR": Decimal("15.0"),
-        "USD": Decimal("15.0"),
-    }
+    assert {t.currency: t.monthly_savings for t in report.totals} == {"EUR": month, "USD": month}
+
+
+def test_two_cached_days_are_scaled_to_a_month_not_summed(db):
+    """#13 item 2: a 100 GB gp3 disk with two cached days showed $0.53 a month, not ~$8."""
+    _store(db, [Collected("us-east-1", [_disk("vol-a")])])
+    _charge_daily(db, 2, [("vol-a", "USD", "0.2630")])
+    (finding,) = api.waste(db=db, settings=Settings(), now=NOW).findings
+    assert finding.monthly_savings == Decimal("8.0051")  # 0.2630 × 30.4375 = 8.00506
+    assert "over the 2 day(s) the cache covers" in finding.price_basis
+
+
+def test_a_list_price_says_it_is_one(db):
+    _store(db, [Collected("us-east-1", [_disk("vol-a")])])
+    (finding,) = api.waste(db=db, settings=Settings(), now=NOW).findings
+    assert finding.price_basis.startswith("list: ")
 
 
 def test_a_resource_without_any_price_says_so(db):

@@ -10,8 +10,12 @@ from cloudspy.errors import CloudSpyError, UsageError
 from cloudspy.periods import Window
 from cloudspy.providers.base import FetchedCosts, Progress
 
-# Below Cost Explorer (10): an API pull of the same days; files import higher.
+# Above Cost Explorer (10), below imported files (30). Google writes a billing account's
+# standard and detailed exports side by side, holding the same spend; when both are
+# synced, the more detailed one wins the overlapping days instead of both being
+# summed (#13): detailed > FOCUS view > standard.
 API_PRIORITY = 20
+KIND_PRIORITY = {"standard": 20, "focus": 21, "detailed": 22}
 
 
 @dataclass
@@ -77,6 +81,7 @@ class BigQueryExportSource:
         )
         try:
             layout = read_layout(client, self.table.table, self.table.kind, sleep=self.sleep)
+            self.priority = KIND_PRIORITY.get(layout.kind, API_PRIORITY)
             return fetch_costs(
                 client,
                 self.table.table,
