@@ -20,6 +20,39 @@ class ChannelError(CloudSpyError):
     """An alert channel did not accept the message (after retries)."""
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Refuse redirects: urllib turns a redirected POST into a GET without its body and
+    reports the GET's success, so the alert never arrives (#13); a redirect may also
+    carry the secret URL's request to another host."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        return None  # urllib then raises HTTPError with the 3xx status
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+MAX_RETRY_AFTER = 60.0
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` header (seconds or an HTTP date), capped; None if absent."""
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            return None
+        from datetime import UTC, datetime
+
+        seconds = (when - datetime.now(UTC)).total_seconds()
+    return max(0.0, min(seconds, MAX_RETRY_AFTER))
+
+
 def post(
     url: str,
     body: bytes,
@@ -29,23 +62,35 @@ def post(
     retries: int,
     backoff: float,
 ) -> int:
-    """POST ``body``; retry timeouts, network errors, 429 and 5xx. Returns the final status."""
+    """POST ``body``; retry timeouts, network errors, 429 and 5xx (waiting as long as a
+    ``Retry-After`` asks, up to a minute). A redirect is not followed and is an error:
+    delivery is reported only when the webhook itself answered 2xx. Returns the status."""
     if not url.startswith(("https://", "http://")):
         raise ChannelError("the webhook URL is not an http(s) URL")
     last = ""
+    wait: float | None = None
     for attempt in range(retries + 1):
         if attempt:
-            time.sleep(backoff * 2 ** (attempt - 1))
+            time.sleep(wait if wait is not None else backoff * 2 ** (attempt - 1))
+        wait = None
         request = urllib.request.Request(  # noqa: S310 - scheme checked above
             url, data=body, headers={"User-Agent": "cloudspy", **headers}, method="POST"
         )
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-                return int(response.status)
+            with _OPENER.open(request, timeout=timeout) as response:
+                status = int(response.status)
+            if 200 <= status < 300:
+                return status
+            last = f"HTTP {status}: not a success"
+            break
         except urllib.error.HTTPError as exc:
             last = f"HTTP {exc.code} {exc.reason}"
+            if 300 <= exc.code < 400:
+                last += " (a redirect; a POST is not followed, so nothing was delivered)"
+                break
             if exc.code not in RETRY_STATUSES:
                 break
+            wait = retry_after(exc.headers.get("Retry-After") if exc.headers else None)
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             last = f"network error: {reason}"

@@ -191,3 +191,21 @@ def test_the_standard_and_detailed_export_of_one_account_are_not_counted_twice(
     )  # fmt: skip
     assert out.exit_code == 0, out.stderr
     assert _totals(cli, db) == once == _fixture_totals()
+
+
+def test_a_reset_connection_is_retried_as_bigquerys_own_retry_does(
+    cli, db, bigquery, gcp_env, monkeypatch, fast_retries
+):
+    """#13 item 16: a dropped connection is retried, not reported as a failed sync."""
+    from tests.flaky_proxy import FlakyProxy
+
+    proxy = FlakyProxy(gcp_env, drops=2)
+    monkeypatch.setenv("CLOUDSPY_GCP_BIGQUERY_ENDPOINT", proxy.url)
+    try:
+        bigquery.standard_pages()
+        out = _sync(cli, db)
+    finally:
+        proxy.stop()
+    assert out.exit_code == 0, out.stderr
+    assert proxy.dropped == 2 and proxy.forwarded >= 3
+    assert _totals(cli, db) == _fixture_totals()

@@ -76,13 +76,16 @@ def retry_hint(exc: Exception) -> float | None:
     """Seconds to wait before retrying ``exc`` (0: back off), or None when it is final.
 
     Honours ``Retry-After``; BigQuery reports quota throttling as 403
-    ``rateLimitExceeded``, which is retried too.
+    ``rateLimitExceeded``, which is retried too. A connection that breaks (reset,
+    refused, cut mid-body) is retried as BigQuery's own default retry does (#13).
     """
     import requests
     from google.api_core import exceptions as gexc
 
-    if isinstance(exc, requests.Timeout):
-        return 0  # no answer in CLOUDSPY_HTTP_TIMEOUT seconds: try again
+    if isinstance(exc, requests.Timeout | requests.ConnectionError):
+        return 0  # no answer, or the connection broke: try again
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return 0
     if not isinstance(exc, gexc.GoogleAPICallError):
         return None
     reasons = {str(e.get("reason", "")) for e in exc.errors or [] if isinstance(e, dict)}
