@@ -116,13 +116,14 @@ class QueryReader:
     def pages(self, definition: dict[str, Any]) -> Iterator[dict[str, Any]]:
         """Every page (``properties`` of the body) of one query; a 204 is one empty page."""
         response = self._send(lambda: self._first(definition))
+        origin = str(response.request.url)  # the ARM endpoint the first query went to
         while True:
             page = parse_body(response, self.scope)
             yield page
             next_link = page.get("nextLink")
             if not next_link:
                 return
-            self._check_link(next_link)
+            self._check_link(next_link, origin)
             response = self._send(lambda link=next_link: self._next(link, definition))
 
     def _first(self, definition: dict[str, Any]) -> Any:
@@ -144,7 +145,7 @@ class QueryReader:
         from azure.core.rest import HttpRequest
 
         request = HttpRequest("POST", link, json=definition)
-        response = self.client._client.send_request(request)  # same pipeline, same auth
+        response = self.client.send_request(request)  # the client's public call: same auth
         if response.status_code not in (200, 204):
             map_error(
                 status_code=response.status_code,
@@ -154,9 +155,9 @@ class QueryReader:
             response.raise_for_status()
         return response
 
-    def _check_link(self, link: str) -> None:
+    def _check_link(self, link: str, origin: str) -> None:
         # The token goes wherever nextLink points: only ever to the ARM endpoint in use.
-        base = urlsplit(str(self.client._config.base_url))
+        base = urlsplit(origin)
         target = urlsplit(link)
         if (target.scheme, target.netloc) != (base.scheme, base.netloc):
             raise ProviderError(

@@ -45,6 +45,44 @@ PERMISSIONS = {
 }
 
 
+KNOWN_AUTHORITIES = frozenset(authority for _arm, authority, _scope in CLOUDS.values())
+# DefaultAzureCredential's per-credential tenant options (azure-identity 1.16+).
+TENANT_OPTIONS = (
+    "interactive_browser_tenant_id",
+    "workload_identity_tenant_id",
+    "shared_cache_tenant_id",
+    "visual_studio_code_tenant_id",
+    "broker_tenant_id",
+)
+
+
+class TenantCredential:
+    """A credential whose tokens are always requested for one tenant (``[azure] tenant_id``).
+
+    azure-core asks ``get_token_info`` (or ``get_token``) with no tenant; this adds it,
+    so ``az login`` and environment credentials sign in to the configured tenant.
+    """
+
+    def __init__(self, credential: Any, tenant_id: str) -> None:
+        self.credential = credential
+        self.tenant_id = tenant_id
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+        """A token for ``scopes`` in the configured tenant."""
+        kwargs["tenant_id"] = self.tenant_id
+        return self.credential.get_token(*scopes, **kwargs)
+
+    def get_token_info(self, *scopes: str, options: dict[str, Any] | None = None) -> Any:
+        """The same, in azure-core's newer token protocol."""
+        return self.credential.get_token_info(
+            *scopes, options={**(options or {}), "tenant_id": self.tenant_id}
+        )
+
+    def close(self) -> None:
+        """Close the wrapped credential."""
+        self.credential.close()
+
+
 @dataclass(frozen=True)
 class Endpoints:
     """Where one Azure cloud's ARM API and sign-in live."""
@@ -88,14 +126,28 @@ class Connector:
     client_options: dict[str, Any] = field(default_factory=dict)
 
     def get_credential(self) -> Any:
-        """The credential, built on first use (the chain runs only then)."""
+        """The credential, built on first use (the chain runs only then).
+
+        ``DefaultAzureCredential`` refuses ``tenant_id`` (TypeError, #13): the tenant
+        is given to each credential of the chain that takes one, and every token is
+        requested for it. An authority that is not one of Microsoft's clouds (a
+        private or test Entra ID) is used as given: MSAL's instance discovery, which
+        asks login.microsoftonline.com to vouch for the host, is turned off for it.
+        """
         if self.credential is None:
             from azure.identity import DefaultAzureCredential
 
             options: dict[str, Any] = {"authority": self.endpoints.authority}
+            if self.endpoints.authority not in KNOWN_AUTHORITIES:
+                options["disable_instance_discovery"] = True
             if self.tenant_id:
-                options["tenant_id"] = self.tenant_id
-            self.credential = DefaultAzureCredential(**options)
+                for name in TENANT_OPTIONS:
+                    options[name] = self.tenant_id
+                options["additionally_allowed_tenants"] = [self.tenant_id]
+            credential = DefaultAzureCredential(**options)
+            self.credential = (
+                TenantCredential(credential, self.tenant_id) if self.tenant_id else credential
+            )
         return self.credential
 
     def _options(self) -> dict[str, Any]:
@@ -139,6 +191,23 @@ def _message(exc: Exception) -> str:
     return text.splitlines()[0] if text else ""
 
 
+def _auth_cause(exc: Exception) -> str:
+    """Why the credential chain failed, in one line: its summary and the first credential
+    that was tried and failed (not merely unavailable), which holds the real cause (an
+    Entra ID error code, a TLS or network error) that the summary line leaves out."""
+    lines = [line.strip() for line in (getattr(exc, "message", None) or str(exc)).splitlines()]
+    lines = [line for line in lines if line]
+    if not lines:
+        return type(exc).__name__
+    causes = [
+        line
+        for line in lines[1:]
+        if ":" in line and "unavailable" not in line.lower() and "Attempted" not in line
+    ]
+    text = f"{lines[0]} {causes[0]}" if causes else lines[0]
+    return " ".join(text.split())[:400]
+
+
 def call_azure(call: Any, *, what: str) -> Any:
     """Run one Azure SDK call, turning credential, access and network failures into errors.
 
@@ -164,7 +233,7 @@ def call_azure(call: Any, *, what: str) -> Any:
         if status is None:
             # Raised by the credential chain itself: nothing signed in.
             raise CredentialsError(
-                f"no Azure credentials to {what}: {_message(exc)}", hint=CREDENTIALS_HINT
+                f"no Azure credentials to {what}: {_auth_cause(exc)}", hint=CREDENTIALS_HINT
             ) from None
         raise CredentialsError(
             f"Azure refused the credentials to {what}: {error_code(exc)}", hint=CREDENTIALS_HINT
