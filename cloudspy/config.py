@@ -190,7 +190,7 @@ class GcpSettings(_Section):
         return bool(self.billing_tables or self.projects or self.discover)
 
 
-AZURE_GROUPINGS = ("ServiceName", "ResourceLocation", "ResourceGroupName")
+AZURE_GROUPINGS = ("ServiceName", "ResourceLocation", "ResourceGroupName", "ChargeType")
 
 
 class AzureSettings(_Section):

@@ -24,7 +24,16 @@ from cloudspy.periods import utc_today
 DEMO_DAYS = 180
 DEMO_SCOPE = "demo:sample"
 SEED = 20261125
-_ALL_DIMENSIONS = ["provider", "billing_account", "account", "service", "region", "resource", "tag"]
+_ALL_DIMENSIONS = [
+    "provider",
+    "billing_account",
+    "account",
+    "service",
+    "region",
+    "resource",
+    "tag",
+    "charge",
+]
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,9 @@ BUILTIN: dict[str, Dimension] = {
     "resource-group": Dimension(
         "resource-group", "x_ResourceGroupName", None, "resource_group", rollup=False
     ),
-    "charge": Dimension("charge", "ChargeCategory", coverage_name="provider", rollup=False),
+    # Only sources that read the charge type answer it (#13): Cost Explorer's and Azure's
+    # query groups net usage and credits together, so a sign would only be a guess.
+    "charge": Dimension("charge", "ChargeCategory", coverage_name="charge", rollup=False),
     "currency": Dimension("currency", "BillingCurrency", coverage_name="provider"),
 }
 DIMENSION_HELP = ", ".join([*BUILTIN, "team", "tag:KEY"])

@@ -151,6 +151,15 @@ CREATE TABLE source_scope (
 );
 """
 
+# `--by charge` was answered for every source, guessed from the sign where the source has
+# no charge type (Cost Explorer, Azure's query): now a dimension in `cost_coverage`
+# (#13). Days cached by sources that read the charge type get it; the others do not.
+_CHARGE = """
+UPDATE cost_coverage SET dimensions = list_append(dimensions, 'charge')
+WHERE x_source IN ('focus-file', 'cur2-file', 'athena', 'bigquery', 'demo')
+AND NOT list_contains(dimensions, 'charge');
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "cost, cost_coverage and sync_run tables", _COST_TABLE),
     Migration(2, "resource, inventory_coverage, metric and metric_daily", INVENTORY_TABLES),
@@ -162,6 +171,7 @@ MIGRATIONS: list[Migration] = [
     Migration(5, "cost_daily rollup, backfilled from cost", rollup.create_sql(MONEY)),
     Migration(6, "cost provenance kept per scope and day only", _PROVENANCE_PER_DAY),
     Migration(7, "source_scope: the scopes each identity covers", _SOURCE_SCOPES),
+    Migration(8, "charge is a dimension only sources reading the charge type claim", _CHARGE),
 ]
 
 

@@ -336,3 +336,51 @@ def test_sovereign_cloud_endpoints_and_env_overrides(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("CLOUDSPY_AZURE_CLOUD", "mars")
     with pytest.raises(UsageError, match="unknown Azure cloud"):
         resolve_endpoints()
+
+
+def _charge_answer(path: str, body: Any, req: Any) -> Any:
+    """A Query API answer grouped by ChargeType, in the published columns-and-rows shape."""
+    amortized = body["type"] == "AmortizedCost"
+    rows = [
+        [Decimal("40.5"), 20261101, "Usage", "USD"],
+        [Decimal("-12.25"), 20261101, "Refund", "USD"],
+        [Decimal("0") if amortized else Decimal("300"), 20261101, "Purchase", "USD"],
+        [Decimal("9.75") if amortized else Decimal("0"), 20261101, "UnusedReservation", "USD"],
+    ]
+    page = {
+        "properties": {
+            "nextLink": None,
+            "columns": [
+                {"name": "PreTaxCost", "type": "Number"},
+                {"name": "UsageDate", "type": "Number"},
+                {"name": "ChargeType", "type": "String"},
+                {"name": "Currency", "type": "String"},
+            ],
+            "rows": [[float(r[0]), r[1], r[2], r[3]] for r in rows],  # JSON numbers, as sent
+        }
+    }
+    return respond(page, headers=QPU_HEADERS)
+
+
+def test_charge_type_grouping_takes_the_category_from_the_data(replay: Any, connector: Any):
+    """#13 item 6: a reservation purchase was shown as Usage and refunds vanished into usage."""
+    replay.answer = _charge_answer
+    fetched = _fetch(connector, Window(date(2026, 11, 1), date(2026, 11, 2)), ("ChargeType",))
+    by_category = {r["ChargeCategory"]: r["BilledCost"] for r in fetched.rows if r["BilledCost"]}
+    assert by_category == {
+        "Usage": Decimal("40.5"),
+        "Credit": Decimal("-12.25"),
+        "Purchase": Decimal("300"),
+    }
+    assert "charge" in fetched.dimensions
+
+
+def test_without_charge_type_the_charge_dimension_is_not_claimed(replay: Any, azure_cli: Any):
+    text = (FIXTURES / "query-daily-service-location.json").read_text()
+    replay.answer = lambda path, body, req: respond(raw=text, headers=QPU_HEADERS)
+    config = f'[azure]\nsubscriptions = ["{SUBSCRIPTION}"]\n'
+    window = ("--since", "2018-03-31", "--until", "2018-04-30")
+    assert azure_cli("azure", "sync", "--no-resources", *window, config=config).exit_code == 0
+    result = azure_cli("costs", *window, "--by", "charge", "--offline")
+    assert result.exit_code == 3
+    assert "no 'charge' breakdown" in result.stderr

@@ -6,6 +6,7 @@ import csv
 import json
 from collections import defaultdict
 from decimal import Decimal
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -128,3 +129,41 @@ def test_missing_required_columns_are_named(db, tmp_path):
         writer.writerows(rows)
     with pytest.raises(ImportFileError, match=r"missing column.*BillingCurrency"):
         api.import_files([path], db=db)
+
+
+PAYG = Path(__file__).parent.parent / "fixtures" / "azure" / "payg_usage_details_2019.csv"
+
+
+def _independent_sum(path: Path) -> dict[str, Decimal]:
+    import csv
+
+    totals: dict[str, Decimal] = {}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            row = {k.lower(): v for k, v in row.items()}
+            currency = row["currency"]
+            totals[currency] = totals.get(currency, Decimal(0)) + Decimal(row["pretaxcost"])
+    return totals
+
+
+@pytest.mark.parametrize("camel_case", [False, True], ids=["PascalCase", "camelCase"])
+def test_the_older_pay_as_you_go_layout_imports_and_reconciles(db, tmp_path, camel_case):
+    """#13 item 12: `UsageDateTime`, `PreTaxCost`, `SubscriptionGuid`, `InstanceId` (2019-10-01)."""
+    path = PAYG
+    if camel_case:
+        text = PAYG.read_text(encoding="utf-8-sig")
+        header, rest = text.split("\n", 1)
+        header = ",".join(name[:1].lower() + name[1:] for name in header.split(","))
+        path = tmp_path / "payg_camel.csv"
+        path.write_text(header + "\n" + rest, encoding="utf-8")
+    [result] = api.import_files([path], db=db)
+    assert result.format == "azure-export"
+    with duckdb.connect(str(db), read_only=True) as conn:
+        stored = dict(
+            conn.execute("SELECT BillingCurrency, sum(BilledCost) FROM cost GROUP BY 1").fetchall()
+        )
+        days = conn.execute("SELECT DISTINCT CAST(ChargePeriodStart AS DATE) FROM cost").fetchall()
+        resources = conn.execute("SELECT count(ResourceId) FROM cost").fetchall()[0][0]
+    assert stored == _independent_sum(PAYG)
+    assert sorted(d[0].isoformat() for d in days) == ["2019-07-28", "2019-07-29"]
+    assert resources == result.rows  # InstanceId is the resource id

@@ -155,3 +155,36 @@ def test_the_cli_reports_the_format_and_currencies(db, tmp_path, cur_rows, cli):
     history = json.loads(cli("--db", db, "history", "--format", "json").stdout)
     assert history[0]["source"] == "cur2-file"
     assert history[0]["rows_written"] == len(cur_rows)
+
+
+def test_data_transfer_stays_with_the_service_that_caused_it(db, tmp_path, cur_rows, cli):
+    """#13 item 11: one ServiceName rule for CE, Athena and files (the product's name).
+
+    A real June 2022 CUR moved 5,572 data-transfer lines ($4,454.53, 4.4 % of the bill)
+    out of S3 and EC2 into "AWS Data Transfer", because `product_servicename` was read
+    first; Cost Explorer's SERVICE keeps them with the product code's service.
+    """
+    import csv
+
+    plain = write_csv(tmp_path / "plain.csv", cur_rows)
+    with plain.open(encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    header, body = table[0], table[1:]
+    product = header.index("product")
+    header += ["product_product_name", "product_servicename"]
+    moved = Decimal(0)
+    for i, line in enumerate(body):
+        name = json.loads(line[product])["product_name"]
+        egress = i % 5 == 0  # every fifth line is data transfer out of its service
+        line += [name, "AWS Data Transfer" if egress else name]
+        if egress and cur_rows[i]["line_item_line_item_type"] == "Usage":
+            moved += Decimal(str(cur_rows[i]["line_item_unblended_cost"]))
+    flat = tmp_path / "flat.csv"
+    with flat.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *body])
+    assert moved > 0
+    api.import_files([flat], db=db)
+    with duckdb.connect(str(db), read_only=True) as conn:
+        services = {r[0] for r in conn.execute("SELECT DISTINCT ServiceName FROM cost").fetchall()}
+    assert "AWS Data Transfer" not in services
+    assert services == {json.loads(line[product])["product_name"] for line in body}

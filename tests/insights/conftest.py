@@ -12,7 +12,7 @@ import pytest
 
 TODAY = date(2026, 11, 25)  # a Wednesday
 SCOPE = "test:fixture"
-DIMS = ["provider", "billing_account", "account", "service", "region", "resource", "tag"]
+DIMS = ["provider", "billing_account", "account", "service", "region", "resource", "tag", "charge"]
 
 
 def cost_row(

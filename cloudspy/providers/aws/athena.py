@@ -42,7 +42,7 @@ PERMISSIONS = {
     "glue:GetTable": "Athena reads the export table's schema",
     "s3:GetObject": "Athena reads the export files and writes results to the output location",
 }
-DIMENSIONS = ["provider", "billing_account", "account", "service", "region"]
+DIMENSIONS = ["provider", "billing_account", "account", "service", "region", "charge"]
 METRICS = ["billed", "effective", "list"]
 
 

@@ -34,6 +34,7 @@ GROUPING_DIMENSIONS = {
     "ServiceName": "service",
     "ResourceLocation": "region",
     "ResourceGroupName": "resource_group",
+    "ChargeType": "charge",
 }
 _REGIONS_CSV = Path(__file__).with_name("regions.csv")
 
@@ -73,6 +74,19 @@ def scope_ids(scope: str) -> tuple[str, str | None]:
     lowered = [p.lower() for p in parts]
     subscription = parts[lowered.index("subscriptions") + 1] if "subscriptions" in lowered else None
     return (subscription or parts[-1]), subscription
+
+
+# Azure's ChargeType as FOCUS ChargeCategory (unused commitments are usage in FOCUS).
+AZURE_CHARGE_CATEGORY = {
+    "Usage": "Usage",
+    "Purchase": "Purchase",
+    "Refund": "Credit",
+    "Adjustment": "Adjustment",
+    "RoundingAdjustment": "Adjustment",
+    "UnusedReservation": "Usage",
+    "UnusedSavingsPlan": "Usage",
+    "Tax": "Tax",
+}
 
 
 def dimensions_of(scope: str, groupings: tuple[str, ...]) -> list[str]:
@@ -222,6 +236,8 @@ def merge_rows(
             "EffectiveCost": amounts["EffectiveCost"],
             "ListCost": None,
             "BillingCurrency": currency,
+            # Without a ChargeType grouping the category is a guess and the source does not
+            # claim the charge dimension (`--by charge` is refused for it, #13).
             "ChargeCategory": "Credit" if amounts["BilledCost"] < 0 else "Usage",
             "x_estimated": is_estimated(day, today),
         }
@@ -233,5 +249,7 @@ def merge_rows(
             elif name == "ResourceGroupName":
                 # Resource group names are case-insensitive; Azure returns both spellings.
                 row["x_ResourceGroupName"] = value.lower() if value else None
+            elif name == "ChargeType":
+                row["ChargeCategory"] = AZURE_CHARGE_CATEGORY.get(value or "Usage", "Adjustment")
         out.append(row)
     return out

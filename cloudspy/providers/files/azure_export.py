@@ -38,7 +38,7 @@ FORMAT = "azure-export"
 SOURCE = "azure-export-file"
 # Logical column → the names it has in EA, MCA and older pay-as-you-go exports.
 ALIASES = {
-    "date": ("Date", "UsageDate"),
+    "date": ("Date", "UsageDate", "UsageDateTime"),
     "cost": ("CostInBillingCurrency", "Cost", "PreTaxCost"),
     "currency": ("BillingCurrency", "BillingCurrencyCode", "Currency"),
     "subscription": ("SubscriptionId", "SubscriptionGuid"),
@@ -53,7 +53,7 @@ ALIASES = {
     "charge_type": ("ChargeType",),
     "pricing_model": ("PricingModel",),
     "tags": ("Tags",),
-    "quantity": ("Quantity",),
+    "quantity": ("Quantity", "UsageQuantity"),
     "unit": ("UnitOfMeasure",),
     "payg_price": ("PayGPrice",),
     "meter_id": ("MeterId",),
@@ -65,7 +65,9 @@ ALIASES = {
     "period_end": ("BillingPeriodEndDate",),
 }
 REQUIRED = ("date", "cost", "currency", "subscription")
-DATE_FORMATS = "['%m/%d/%Y', '%Y-%m-%d']"
+# EA/MCA write 10/31/2026 or 2026-10-31; the older pay-as-you-go layout (2019-10-01)
+# writes UsageDateTime as 2019-07-29 00:00:00.
+DATE_FORMATS = "['%m/%d/%Y', '%Y-%m-%d', '%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S']"
 COMMITMENT_MODELS = "('Reservation', 'SavingsPlan')"
 _VIEW_NOTE = {
     "actual": "an actual-cost export: it answers --metric billed, not the amortized cost",
@@ -101,7 +103,7 @@ def looks_like(columns: dict[str, str]) -> bool:
 
 def _day(col: str | None) -> str:
     if col is None:
-        return "NULL"
+        return "CAST(NULL AS TIMESTAMP)"  # typed: `+ INTERVAL` must still bind (older layouts)
     return f"CAST(strptime(nullif(trim({quote(col)}), ''), {DATE_FORMATS}) AS TIMESTAMP)"
 
 
@@ -219,7 +221,12 @@ def mapping(
     view = detect_view(conn, source, cols)
     metrics = {"actual": ["billed"], "amortized": ["effective"], "plain": ["billed", "effective"]}
     dims = ["provider", "billing_account", "account", "service"]
-    optional = (("region", "location"), ("resource", "resource_id"), ("tag", "tags"))
+    optional = (
+        ("region", "location"),
+        ("resource", "resource_id"),
+        ("tag", "tags"),
+        ("charge", "charge_type"),
+    )
     dims += [dim for dim, logical in optional if logical in cols]
     return FileMapping(
         format=FORMAT,

@@ -26,7 +26,16 @@ REQUIRED = (
     "ServiceName",
 )
 PROVIDER_COLUMNS = ("ProviderName", "ServiceProviderName")  # 1.3 renames ProviderName
-DIMENSIONS = ["provider", "billing_account", "account", "service", "region", "resource", "tag"]
+DIMENSIONS = [
+    "provider",
+    "billing_account",
+    "account",
+    "service",
+    "region",
+    "resource",
+    "tag",
+    "charge",
+]
 METRICS = ["billed", "effective", "list"]
 
 _TEXT = (

@@ -211,7 +211,7 @@ def to_row(record: dict[str, Any], layout: ExportLayout, today: date) -> dict[st
 
 def dimensions(resources: bool, label_keys: list[str]) -> list[str]:
     """The CloudSpy dimensions a day synced with these options can answer."""
-    dims = ["provider", "billing_account", "account", "service", "region"]
+    dims = ["provider", "billing_account", "account", "service", "region", "charge"]
     if resources:
         dims.append("resource")
     return dims + [f"tag:{key}" for key in label_keys]
