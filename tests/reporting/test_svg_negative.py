@@ -41,7 +41,7 @@ def test_stacked_bars_with_credits_stay_inside_the_chart_and_go_below_zero():
     assert PLOT_TOP < zero < PLOT_BOTTOM
     rects = _rects(markup)
     for y, h in rects:
-        assert h >= 0 and PLOT_TOP - 0.1 <= y and y + h <= PLOT_BOTTOM + 0.1
+        assert h >= 0 and y >= PLOT_TOP - 0.1 and y + h <= PLOT_BOTTOM + 0.1
     # Day 1: the credit bar starts at zero and hangs below it; the usage bar sits above.
     usage, credit = rects[0], rects[1]
     assert abs(usage[0] + usage[1] - zero) < 0.2 and abs(credit[0] - zero) < 0.2
