@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cloudspy.errors import UsageError
+from cloudspy.service_categories import category_sql
 
 NONE_LABEL = "(none)"
 _TAG_KEY = re.compile(r"^[^\x00-\x1f]{1,128}$")
@@ -44,7 +45,13 @@ BUILTIN: dict[str, Dimension] = {
     ),
     "account": Dimension("account", "coalesce(SubAccountId, BillingAccountId)", "SubAccountName"),
     "service": Dimension("service", "ServiceName"),
-    "category": Dimension("category", "ServiceCategory", coverage_name="service", rollup=False),
+    # A source's own ServiceCategory (FOCUS files), else the category of its ServiceName.
+    "category": Dimension(
+        "category",
+        f"coalesce(ServiceCategory, {category_sql('ServiceName')})",
+        coverage_name="service",
+        rollup=False,
+    ),
     "region": Dimension("region", "RegionId"),
     "resource": Dimension("resource", "ResourceId", "ResourceName", rollup=False),
     "resource-group": Dimension(

@@ -9,6 +9,8 @@ own columns keep the ``x_`` prefix FOCUS reserves for custom columns.
 
 from __future__ import annotations
 
+from cloudspy.service_categories import category_sql
+
 FOCUS_VERSION = "1.2"
 
 CHARGE_CATEGORIES = ("Usage", "Purchase", "Tax", "Credit", "Adjustment")
@@ -101,7 +103,11 @@ def columns() -> list[tuple[str, str]]:
         ("InvoiceId", "CAST(NULL AS VARCHAR)"),
         ("InvoiceIssuerName", "coalesce(InvoiceIssuerName, ProviderName)"),
         ("ListCost", "coalesce(ListCost, BilledCost)"),
-        ("ListUnitPrice", f"CAST(NULL AS {MONEY})"),
+        # ListCost = ListUnitPrice × PricingQuantity (FOCUS): derived where both are known.
+        (
+            "ListUnitPrice",
+            f"CASE WHEN PricingQuantity <> 0 THEN CAST(ListCost / PricingQuantity AS {MONEY}) END",
+        ),
         (
             "PricingCategory",
             _enum("PricingCategory", PRICING_CATEGORIES, "CAST(NULL AS VARCHAR)"),
@@ -116,7 +122,11 @@ def columns() -> list[tuple[str, str]]:
         ("ResourceId", "ResourceId"),
         ("ResourceName", "ResourceName"),
         ("ResourceType", "ResourceType"),
-        ("ServiceCategory", _enum("ServiceCategory", SERVICE_CATEGORIES, "'Other'")),
+        # The file's own category where it has a valid one, else the service's (#13).
+        (
+            "ServiceCategory",
+            _enum("ServiceCategory", SERVICE_CATEGORIES, category_sql("ServiceName")),
+        ),
         ("ServiceName", "ServiceName"),
         ("ServiceSubcategory", "CAST(NULL AS VARCHAR)"),
         ("SkuId", "SkuId"),

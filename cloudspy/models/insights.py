@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from cloudspy.models.costs import WindowModel
 from cloudspy.models.exact import Exact
@@ -164,9 +164,10 @@ class CheckResult(BaseModel):
     items: list[CheckItem]
     warnings: list[str] = Field(default_factory=list)
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def breached(self) -> bool:
-        """Whether any limit is breached."""
+        """Whether any limit is breached (in the JSON too, as the CLI always wrote it)."""
         return any(item.breached for item in self.items)
 
 

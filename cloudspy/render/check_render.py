@@ -28,36 +28,9 @@ def check_text(result: CheckResult) -> str:
 
 
 def check_json(result: CheckResult) -> str:
-    """The documented JSON of ``cloudspy check``."""
-    document = {
-        "breached": result.breached,
-        "period": result.period,
-        "window": {"start": str(result.window.start), "end": str(result.window.end)},
-        "baseline_window": None
-        if result.baseline_window is None
-        else {"start": str(result.baseline_window.start), "end": str(result.baseline_window.end)},
-        "metric": result.metric,
-        "newest_day": None if result.newest_day is None else str(result.newest_day),
-        "items": [
-            {
-                "limit": i.limit,
-                "kind": i.kind,
-                "group": i.group,
-                "currency": i.currency,
-                "actual": machine(i.actual),
-                "threshold": i.threshold,
-                "limit_amount": machine(i.limit_amount),
-                "baseline": machine(i.baseline),
-                "change": machine(i.change),
-                "change_pct": None if i.change_pct is None else str(i.change_pct),
-                "breached": i.breached,
-                "message": i.message,
-            }
-            for i in result.items
-        ],
-        "warnings": result.warnings,
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    """The JSON of ``cloudspy check``: the model's own JSON (``result.model_dump_json``),
+    with ``breached`` computed by the model (one contract, #13)."""
+    return json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
 def check_markdown(result: CheckResult) -> str:

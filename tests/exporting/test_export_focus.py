@@ -109,3 +109,64 @@ def test_cloudspy_import_reads_it_back(cli, focus_file: Path, hostile_db: Path, 
     report = api.costs(since=WINDOW[0], until=WINDOW[1], by=["provider"], db=fresh)
     assert {t.currency: t.cost for t in report.totals} == {c: v[0] for c, v in original.items()}
     assert all(isinstance(t.cost, Decimal) for t in report.totals)
+
+
+def test_a_cur_exported_as_focus_carries_categories_quantities_and_unit_prices(tmp_path, cli):
+    """#13 item 18: ServiceCategory was 'Other' on every row of a real CUR exported as FOCUS,
+    and PricingQuantity, SkuPriceId and ListUnitPrice were empty where the CUR has them."""
+    from tests.files.cur2_fixture import make_rows, write_parquet
+
+    plain = write_parquet(tmp_path / "plain.parquet", make_rows())
+    cur = tmp_path / "cur.parquet"
+    with duckdb.connect() as conn:  # the CUR 2.0 rate id column beside the fixture's
+        conn.execute(
+            f"COPY (SELECT *, 'rate-' || (row_number() OVER () % 7) AS pricing_rate_id"
+            f" FROM read_parquet('{plain}')) TO '{cur}' (FORMAT parquet)"
+        )
+    db = tmp_path / "c.duckdb"
+    assert cli("--db", db, "import", cur).exit_code == 0
+    out = tmp_path / "focus.parquet"
+    with duckdb.connect(str(db), read_only=True) as conn:
+        first, last = conn.execute(
+            "SELECT min(ChargePeriodStart)::DATE, max(ChargePeriodStart)::DATE + 1 FROM cost"
+        ).fetchall()[0]
+    api.export("focus", out, since=str(first), until=str(last), db=db)
+    with duckdb.connect() as conn:
+        categories = dict(
+            conn.execute(
+                f"SELECT ServiceName, list(DISTINCT ServiceCategory) FROM read_parquet('{out}')"
+                " GROUP BY 1"
+            ).fetchall()
+        )
+        usage = conn.execute(
+            "SELECT count(*) FILTER (WHERE PricingQuantity IS NULL),"
+            " count(*) FILTER (WHERE SkuPriceId IS NULL),"
+            " max(abs(ListUnitPrice * PricingQuantity - ListCost))"
+            f" FROM read_parquet('{out}') WHERE ChargeCategory = 'Usage' AND PricingQuantity <> 0"
+        ).fetchall()[0]
+        bad = conn.execute(
+            f"SELECT count(*) FROM read_parquet('{out}') WHERE ServiceCategory NOT IN"
+            f" ({', '.join(repr(c) for c in SERVICE_CATEGORIES)}) OR ChargeCategory NOT IN"
+            f" ({', '.join(repr(c) for c in CHARGE_CATEGORIES)}) OR ServiceName IS NULL"
+        ).fetchall()[0][0]
+    assert categories == {
+        "Amazon Elastic Compute Cloud": ["Compute"],
+        "Amazon Simple Storage Service": ["Storage"],
+        "Amazon Relational Database Service": ["Databases"],
+    }
+    assert usage[0] == 0 and usage[1] == 0
+    assert usage[2] < Decimal("1e-12")  # ListUnitPrice × PricingQuantity = ListCost
+    assert bad == 0
+
+
+def test_the_category_of_a_service_name():
+    from cloudspy.service_categories import category_of
+
+    assert category_of("Amazon Elastic Compute Cloud - Compute") == "Compute"
+    assert category_of("EC2 - Other") == "Compute"
+    assert category_of("BigQuery") == "Analytics"
+    assert category_of("Virtual Machines") == "Compute"
+    assert category_of("Some New Database Service") == "Databases"  # keyword rule
+    assert category_of("Tax") == "Other" and category_of(None) == "Other"
+    assert all(c in SERVICE_CATEGORIES for c in __import__(
+        "cloudspy.service_categories", fromlist=["KNOWN"]).KNOWN.values())  # fmt: skip

@@ -268,6 +268,10 @@ def select_sql(source: str, types: dict[str, str], *, scope: str) -> str:
         "ListCost": _money("pricing_public_on_demand_cost", t),
         "BillingCurrency": f"upper(trim({text_sql('line_item_currency_code', t)}))",
         "PricingUnit": text_sql("pricing_unit", t),
+        # The priced volume, and the rate's id, where the CUR has them (#13).
+        "PricingQuantity": f"CASE WHEN line_item_line_item_type IN ({usage_types})"
+        f" THEN {_money('line_item_usage_amount', t)} END",
+        "SkuPriceId": _coalesce(text_sql("pricing_rate_id", t), text_sql("pricing_rate_code", t)),
         "ConsumedQuantity": f"CASE WHEN line_item_line_item_type IN ({usage_types})"
         f" THEN {_money('line_item_usage_amount', t)} END",
         "ConsumedUnit": f"CASE WHEN line_item_line_item_type IN ({usage_types})"
