@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cloudspy.cli.options import Provider
+from cloudspy.cli.options import By, Metric, Offline, Provider
 from cloudspy.cli.state import state_of
 
 
@@ -19,14 +19,10 @@ def alert(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the alerts; send and record nothing.")
     ] = False,
-    by: Annotated[
-        list[str] | None, typer.Option("--by", "-b", help="Look for spikes per this dimension.")
-    ] = None,
+    by: By = None,
     provider: Provider = None,
-    metric: Annotated[
-        str | None, typer.Option("--metric", "-m", help="billed (default), effective or list.")
-    ] = None,
-    offline: Annotated[bool, typer.Option("--offline", help="Never call a cloud API.")] = False,
+    metric: Metric = None,
+    offline: Offline = False,
 ) -> int:
     """Detect cost spikes and new services/accounts; send each once (exit 3: a channel failed)."""
     from cloudspy import api

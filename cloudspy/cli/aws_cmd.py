@@ -8,7 +8,7 @@ import typer
 
 from cloudspy.cli.costs_cmd import provider_costs
 from cloudspy.cli.inventory_sync import NoCosts, NoResources, check_parts, sync_inventory_cli
-from cloudspy.cli.options import Last, Since, Until
+from cloudspy.cli.options import By, Format, Last, Metric, Offline, Since, Until
 from cloudspy.cli.state import state_of
 from cloudspy.cli.sync_cmd import sync_costs_cli
 
@@ -80,11 +80,10 @@ def aws_costs(
     last: Last = None,
     since: Since = None,
     until: Until = None,
-    by: Annotated[
-        list[str] | None, typer.Option("--by", "-b", help="Group by (repeatable).")
-    ] = None,
-    output: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
-    offline: Annotated[bool, typer.Option("--offline", help="Never call AWS.")] = False,
+    by: By = None,
+    output: Format = "table",
+    metric: Metric = None,
+    offline: Offline = False,
     refresh: Annotated[bool, typer.Option("--refresh", help="Fetch the window again.")] = False,
 ) -> None:
     """AWS costs: syncs with these credentials when needed, then shows the table."""
@@ -101,6 +100,7 @@ def aws_costs(
         output=output,
         offline=offline,
         refresh=refresh,
+        metric=metric,
         identity=[profile, role_arn, external_id],
     )
 

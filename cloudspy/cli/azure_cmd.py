@@ -9,10 +9,11 @@ import typer
 
 from cloudspy.cli.costs_cmd import provider_costs
 from cloudspy.cli.inventory_sync import NoCosts, NoResources, check_parts, sync_inventory_cli
-from cloudspy.cli.options import Format, Last, Since, Until, check_format
+from cloudspy.cli.options import By, Format, Last, Metric, Offline, Since, Until, check_format
 from cloudspy.cli.rows import print_rows
 from cloudspy.cli.state import CliState, state_of
 from cloudspy.cli.sync_cmd import sync_costs_cli
+from cloudspy.render.fit import Column
 
 azure_app = typer.Typer(
     help="Azure: Cost Management Query API with DefaultAzureCredential (az login, "
@@ -64,7 +65,12 @@ def azure_subscriptions(ctx: typer.Context, output: Format = "table") -> None:
     if output == "json":
         typer.echo(json.dumps([s.model_dump(mode="json") for s in subs], indent=2))
         return
-    columns = ["subscription_id", "name", "state", "tenant_id"]
+    columns = [
+        Column("subscription_id", "id", minimum=36),
+        Column("name", "text", minimum=12),
+        Column("state", "fixed"),
+        Column("tenant_id", "id", drop=1, minimum=12),
+    ]
     lines = [[s.subscription_id, s.name or "", s.state or "", s.tenant_id or ""] for s in subs]
     print_rows(
         state,
@@ -130,11 +136,10 @@ def azure_costs(
     last: Last = None,
     since: Since = None,
     until: Until = None,
-    by: Annotated[
-        list[str] | None, typer.Option("--by", "-b", help="Group by (repeatable).")
-    ] = None,
-    output: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
-    offline: Annotated[bool, typer.Option("--offline", help="Never call Azure.")] = False,
+    by: By = None,
+    output: Format = "table",
+    metric: Metric = None,
+    offline: Offline = False,
     refresh: Annotated[bool, typer.Option("--refresh", help="Fetch the window again.")] = False,
 ) -> None:
     """Azure costs: syncs these scopes when needed, then shows the table."""
@@ -150,6 +155,7 @@ def azure_costs(
         output=output,
         offline=offline,
         refresh=refresh,
+        metric=metric,
         identity=[",".join(subscription or []), ",".join(scope or [])],
     )
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from cloudspy.cli.options import Provider, check_format
+from cloudspy.cli.options import By, Metric, Offline, Provider, check_format
 from cloudspy.cli.state import state_of
 
 
@@ -33,25 +33,20 @@ def check(
         bool,
         typer.Option("--partial", help="Increase: period to date against the same days before."),
     ] = False,
-    by: Annotated[
-        list[str] | None,
-        typer.Option("--by", "-b", help="Check each group of this dimension (e.g. team)."),
-    ] = None,
+    by: By = None,
     min_amount: Annotated[
         str | None,
         typer.Option("--min-amount", help="Ignore groups below this amount in both periods."),
     ] = None,
     provider: Provider = None,
-    metric: Annotated[
-        str | None, typer.Option("--metric", "-m", help="billed (default), effective or list.")
-    ] = None,
+    metric: Metric = None,
     output: Annotated[
         str, typer.Option("--format", "-f", help="text, json, markdown or junit.")
     ] = "text",
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write the report to this file too.")
     ] = None,
-    offline: Annotated[bool, typer.Option("--offline", help="Never call a cloud API.")] = False,
+    offline: Offline = False,
 ) -> int:
     """Fail CI on cost regressions: exit 0 within limits, 1 breached, 2 usage, 3 stale data."""
     from cloudspy import api

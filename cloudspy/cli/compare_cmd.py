@@ -6,10 +6,21 @@ from typing import Annotated
 
 import typer
 
-from cloudspy.cli.options import Account, By, Provider, Region, Service, check_format
+from cloudspy.cli.options import (
+    Account,
+    By,
+    Metric,
+    Offline,
+    Provider,
+    Region,
+    Service,
+    Since,
+    Top,
+    Until,
+    Wide,
+    check_format,
+)
 from cloudspy.cli.state import state_of
-
-Offline = Annotated[bool, typer.Option("--offline", help="Never call a cloud API.")]
 
 
 def compare(
@@ -21,12 +32,8 @@ def compare(
         bool,
         typer.Option("--partial", help="This period to date against the same days before."),
     ] = False,
-    since: Annotated[
-        str | None, typer.Option("--since", help="Explicit window: first day (YYYY-MM-DD).")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option("--until", help="Explicit window: day after the last.")
-    ] = None,
+    since: Since = None,
+    until: Until = None,
     against_since: Annotated[
         str | None, typer.Option("--against-since", help="Baseline window: first day.")
     ] = None,
@@ -38,14 +45,13 @@ def compare(
     region: Region = None,
     service: Service = None,
     account: Account = None,
-    metric: Annotated[
-        str | None, typer.Option("--metric", "-m", help="billed (default), effective or list.")
-    ] = None,
-    top: Annotated[int, typer.Option("--top", "-n", help="Movers shown each way.")] = 5,
+    metric: Metric = None,
+    top: Top = 5,
     output: Annotated[
         str, typer.Option("--format", "-f", help="table, json, csv or markdown.")
     ] = "table",
     offline: Offline = False,
+    wide: Wide = False,
 ) -> None:
     """This period against the previous one: change, top movers, new and vanished groups."""
     from cloudspy import api
@@ -89,7 +95,7 @@ def compare(
     elif output == "markdown":
         typer.echo(compare_markdown(result, top=top), nl=False)
     else:
-        state.stdout().print(compare_table(result))
+        state.print_table(compare_table(result, width=state.width(), wide=wide), wide=wide)
 
 
 def register(app: typer.Typer) -> None:

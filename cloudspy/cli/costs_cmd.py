@@ -12,11 +12,15 @@ from cloudspy.cli.options import (
     By,
     Format,
     Last,
+    Metric,
+    Offline,
     Provider,
     Region,
     Service,
     Since,
+    Top,
     Until,
+    Wide,
     check_format,
 )
 from cloudspy.cli.state import CliState, state_of
@@ -115,18 +119,14 @@ def costs(
     region: Region = None,
     service: Service = None,
     account: Account = None,
-    metric: Annotated[
-        str | None,
-        typer.Option("--metric", "-m", help="billed (default), effective (amortized) or list."),
-    ] = None,
-    top: Annotated[
-        int | None, typer.Option("--top", "-n", help="Show the N largest groups, fold the rest.")
-    ] = None,
+    metric: Metric = None,
+    top: Top = None,
     output: Format = "table",
-    offline: Annotated[bool, typer.Option("--offline", help="Never call a cloud API.")] = False,
+    offline: Offline = False,
     refresh: Annotated[
         bool, typer.Option("--refresh", help="Fetch the window again, final days included.")
     ] = False,
+    wide: Wide = False,
 ) -> None:
     """Actual spend over a window, grouped, with share, change and trend."""
     from cloudspy import api
@@ -161,7 +161,7 @@ def costs(
     elif output == "csv":
         typer.echo(costs_csv(report), nl=False)
     else:
-        state.stdout().print(costs_table(report))
+        state.print_table(costs_table(report, width=state.width(), wide=wide), wide=wide)
 
 
 def provider_costs(

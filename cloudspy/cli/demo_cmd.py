@@ -24,7 +24,13 @@ def demo(ctx: typer.Context) -> None:
     )
     report = api.costs(last="30d", by=["provider", "service"], db=db, settings=state.settings())
     console = state.stdout()
-    console.print(costs_table(report, title="Demo: the last 30 days by provider and service"))
+    console.print(
+        costs_table(
+            report,
+            title="Demo: the last 30 days by provider and service",
+            width=int(console.width),
+        )
+    )
     db_flag = "--demo" if not state.db else f"--db {db}"
     console.print(
         "\nTry next (all answer from the demo store, no cloud account needed):\n"

@@ -47,7 +47,8 @@ def run() -> None:
 
         sys.stdout.write(f"cloudspy {__version__}\n")
         return
-    if args in _HELP_ARGS and os.path.exists(HELP_FILE):
+    completing = "_CLOUDSPY_COMPLETE" in os.environ  # Tab in a shell: Typer answers
+    if args in _HELP_ARGS and os.path.exists(HELP_FILE) and not completing:
         with open(HELP_FILE, encoding="utf-8") as handle:
             sys.stdout.write(handle.read())
         return

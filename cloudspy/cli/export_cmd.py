@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from cloudspy.cli.options import Account, Last, Provider, Region, Service, Since, Until
+from cloudspy.cli.options import (
+    Account,
+    Last,
+    Metric,
+    Provider,
+    Region,
+    Service,
+    Since,
+    Until,
+)
 from cloudspy.cli.state import state_of
 
 
@@ -28,14 +37,12 @@ def export(
     region: Region = None,
     service: Service = None,
     account: Account = None,
-    metric: Annotated[
-        str | None,
-        typer.Option("--metric", "-m", help="prometheus only: billed, effective or list."),
-    ] = None,
+    metric: Metric = None,
 ) -> None:
     """Export cached cost rows, or write Prometheus metrics for node_exporter.
 
-    focus writes FOCUS 1.2 (Parquet when FILE ends in .parquet, else CSV).
+    focus writes FOCUS 1.2 (Parquet when FILE ends in .parquet, else CSV); --metric
+    applies to prometheus, whose gauges carry one metric.
     """
     from cloudspy import api
 

@@ -6,7 +6,18 @@ from typing import Annotated
 
 import typer
 
-from cloudspy.cli.options import Account, By, Provider, Region, Service, check_format
+from cloudspy.cli.options import (
+    Account,
+    By,
+    Format,
+    Metric,
+    Offline,
+    Provider,
+    Region,
+    Service,
+    Wide,
+    check_format,
+)
 from cloudspy.cli.state import state_of
 
 
@@ -23,14 +34,10 @@ def forecast(
     region: Region = None,
     service: Service = None,
     account: Account = None,
-    metric: Annotated[
-        str | None, typer.Option("--metric", "-m", help="billed (default), effective or list.")
-    ] = None,
-    output: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
-    offline: Annotated[
-        bool,
-        typer.Option("--offline", help="Never call a cloud API (no sync, no provider forecast)."),
-    ] = False,
+    metric: Metric = None,
+    output: Format = "table",
+    offline: Offline = False,
+    wide: Wide = False,
 ) -> None:
     """Forecast per group (default: provider) and in total, with the month-end projection."""
     from cloudspy import api
@@ -71,7 +78,7 @@ def forecast(
         typer.echo(forecast_csv(result), nl=False)
     else:
         console = state.stdout()
-        console.print(forecast_table(result))
+        state.print_table(forecast_table(result, width=state.width(), wide=wide), wide=wide)
         providers = provider_table(result)
         if providers is not None:
             console.print(providers)

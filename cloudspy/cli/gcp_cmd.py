@@ -9,10 +9,11 @@ import typer
 
 from cloudspy.cli.costs_cmd import provider_costs
 from cloudspy.cli.inventory_sync import NoCosts, NoResources, check_parts, sync_inventory_cli
-from cloudspy.cli.options import Format, Last, Since, Until, check_format
+from cloudspy.cli.options import By, Format, Last, Metric, Offline, Since, Until, check_format
 from cloudspy.cli.rows import print_rows
 from cloudspy.cli.state import CliState, state_of
 from cloudspy.cli.sync_cmd import sync_costs_cli
+from cloudspy.render.fit import Column
 
 gcp_app = typer.Typer(
     help="GCP: costs from the BigQuery billing export, accounts from the Cloud Billing API, "
@@ -106,7 +107,13 @@ def gcp_accounts(ctx: typer.Context, output: Format = "table") -> None:
     if output == "json":
         typer.echo(json.dumps([a.model_dump(mode="json") for a in accounts], indent=2))
         return
-    columns = ["billing_account", "name", "open", "project", "billing_enabled"]
+    columns = [
+        Column("billing_account", "fixed"),
+        Column("name", "text", drop=2, minimum=12),
+        Column("open", "fixed", drop=3),
+        Column("project", "id", minimum=16),
+        Column("billing_enabled", "fixed", drop=1),
+    ]
     lines: list[list[str]] = []
     for a in accounts:
         base = [a.id, a.display_name or "", "yes" if a.open else "no"]
@@ -188,15 +195,10 @@ def gcp_costs(
     last: Last = None,
     since: Since = None,
     until: Until = None,
-    by: Annotated[
-        list[str] | None, typer.Option("--by", "-b", help="Group by (repeatable).")
-    ] = None,
-    metric: Annotated[
-        str | None,
-        typer.Option("--metric", "-m", help="billed (default), effective (after credits) or list."),
-    ] = None,
-    output: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
-    offline: Annotated[bool, typer.Option("--offline", help="Never call GCP.")] = False,
+    by: By = None,
+    metric: Metric = None,
+    output: Format = "table",
+    offline: Offline = False,
     refresh: Annotated[bool, typer.Option("--refresh", help="Fetch the window again.")] = False,
 ) -> None:
     """GCP costs: syncs from the export when needed, then shows the table."""

@@ -7,15 +7,17 @@ from typing import Annotated
 
 import typer
 
-from cloudspy.cli.options import Format, check_format
+from cloudspy.cli.options import Format, Wide, check_format
 from cloudspy.cli.rows import print_rows
 from cloudspy.cli.state import state_of
+from cloudspy.render.fit import Column
 
 
 def history(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option("--limit", help="How many runs to show.")] = 50,
     output: Format = "table",
+    wide: Wide = False,
 ) -> None:
     """Sync runs: what, when, rows, API calls and their price, errors."""
     from cloudspy import api
@@ -28,16 +30,16 @@ def history(
         typer.echo(json.dumps([r.model_dump(mode="json") for r in runs], indent=2))
         return
     columns = [
-        "started",
-        "provider",
-        "source",
-        "scope",
-        "window",
-        "status",
-        "rows",
-        "api calls",
-        "api price",
-        "error",
+        Column("started", "fixed"),
+        Column("provider", "fixed", drop=5),
+        Column("source", "fixed", drop=6),
+        Column("scope", "id", minimum=18),
+        Column("window", "fixed", drop=3),
+        Column("status", "fixed"),
+        Column("rows", "number", drop=4),
+        Column("api calls", "number", drop=7),
+        Column("api price", "money", drop=2),
+        Column("error", "text", drop=1, minimum=20),
     ]
     lines = []
     for r in runs:
@@ -63,7 +65,7 @@ def history(
         "Sync history (newest first)",
         columns,
         lines,
-        right=("rows", "api calls"),
+        wide=wide,
         empty_warning="no sync or import has run on this cache yet",
     )
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from cloudspy.cli.options import NoProgress
 from cloudspy.cli.state import state_of
 
 
@@ -18,14 +19,27 @@ def import_files(
     file_format: Annotated[
         str, typer.Option("--format", help="auto (detect), focus, cur2 or azure-export.")
     ] = "auto",
+    no_progress: NoProgress = False,
 ) -> None:
     """Import billing export files; importing a file again replaces its rows."""
     from cloudspy import api
+    from cloudspy.cli.live import live_wanted
 
     state = state_of(ctx)
-    for result in api.import_files(
-        files, format=file_format, db=state.db_path(), settings=state.settings()
-    ):
+    settings = state.settings()
+    results = []
+    for path in files:
+        if live_wanted(no_progress):
+            # A 10 M-row file takes seconds: say so while it runs, with the time passing.
+            with state.stderr().status(f"importing {path.name} …", spinner="dots"):
+                results += api.import_files(
+                    [path], format=file_format, db=state.db_path(), settings=settings
+                )
+        else:
+            results += api.import_files(
+                [path], format=file_format, db=state.db_path(), settings=settings
+            )
+    for result in results:
         replaced = f", replacing {result.replaced_rows}" if result.replaced_rows else ""
         days = f"{result.first_day} … {result.last_day}" if result.first_day else "no days"
         typer.echo(

@@ -127,7 +127,7 @@ def build_app(only: str | None = None) -> typer.Typer:
         rich_markup_mode=None,
         pretty_exceptions_enable=False,
         no_args_is_help=True,
-        add_completion=False,
+        add_completion=True,  # --install-completion / --show-completion (README)
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     root_app.callback()(root)

@@ -1,4 +1,5 @@
-"""Option declarations shared by several commands, so their help stays identical."""
+"""Option declarations shared by several commands, each declared once with one help text
+(#15): the same flag means the same thing everywhere, and docs/cli.md shows it so."""
 
 from __future__ import annotations
 
@@ -34,10 +35,44 @@ By = Annotated[
         "--by",
         "-b",
         help="Group by provider, account, billing-account, service, category, region, "
-        "resource, charge, currency or tag:KEY (repeatable).",
+        "resource, resource-group, charge, currency, team or tag:KEY (repeatable).",
     ),
 ]
 Format = Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")]
+Metric = Annotated[
+    str | None,
+    typer.Option(
+        "--metric",
+        "-m",
+        help="billed (BilledCost, the invoice; the default), effective (EffectiveCost: "
+        "amortized, after credits and commitments) or list (ListCost, before discounts).",
+    ),
+]
+Offline = Annotated[
+    bool, typer.Option("--offline", help="Never call a cloud API: answer from the cache alone.")
+]
+NoProgress = Annotated[
+    bool,
+    typer.Option(
+        "--no-progress", help="Plain progress lines, no live display (also when CI is set)."
+    ),
+]
+Top = Annotated[
+    int | None,
+    typer.Option(
+        "--top",
+        "-n",
+        help="How many rows to show, largest first (costs: groups, the rest folded into "
+        "Other; compare: movers each way; waste: findings, 0 for all).",
+    ),
+]
+Wide = Annotated[
+    bool,
+    typer.Option(
+        "--wide",
+        help="Show every column at full width, even wider than the terminal (tables only).",
+    ),
+]
 
 
 def check_format(value: str, allowed: tuple[str, ...]) -> str:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cloudspy.cli.options import Account, Provider, Region, Service, Since, Until
+from cloudspy.cli.options import Account, Metric, Provider, Region, Service, Since, Until
 from cloudspy.cli.state import state_of
 
 
@@ -30,9 +30,7 @@ def report(
     region: Region = None,
     service: Service = None,
     account: Account = None,
-    metric: Annotated[
-        str | None, typer.Option("--metric", "-m", help="billed, effective or list.")
-    ] = None,
+    metric: Metric = None,
     title: Annotated[str | None, typer.Option("--title", help="The report's title.")] = None,
     template: Annotated[
         Path | None,

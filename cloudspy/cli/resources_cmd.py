@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cloudspy.cli.inventory_sync import sync_inventory_if_missing
-from cloudspy.cli.options import Format, Provider, Region, check_format
+from cloudspy.cli.options import Format, Provider, Region, Wide, check_format
 from cloudspy.cli.state import state_of
 
 Kind = Annotated[
@@ -31,6 +31,7 @@ def resources(
     state: State = None,
     tag: Tag = None,
     output: Format = "table",
+    wide: Wide = False,
 ) -> None:
     """Running resources from the last inventory sync, with their monthly cost."""
     from cloudspy import api
@@ -56,7 +57,7 @@ def resources(
     elif output == "csv":
         typer.echo(resources_csv(result), nl=False)
     else:
-        cli.stdout().print(resources_table(result))
+        cli.print_table(resources_table(result, width=cli.width(), wide=wide), wide=wide)
 
 
 def register(app: typer.Typer) -> None:

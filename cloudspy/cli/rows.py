@@ -8,34 +8,35 @@ from typing import Any
 import typer
 
 from cloudspy.cli.state import CliState
+from cloudspy.render.fit import Column
 
 
 def print_rows(
     state: CliState,
     output: str,
     title: str,
-    columns: Sequence[str],
+    columns: Sequence[Column],
     lines: Sequence[Sequence[Any]],
     *,
-    right: Sequence[str] = (),
+    wide: bool = False,
     empty_warning: str | None = None,
 ) -> None:
-    """``lines`` as CSV (formula cells neutralized) or a table; ``right`` columns align right.
+    """``lines`` as CSV (formula cells neutralized) or a table that fits the terminal, one
+    line a row (:func:`~cloudspy.render.fit.fit_table`; ``wide`` shows every column).
 
     ``empty_warning`` goes to stderr when a table has no rows.
     """
+    headers = [c.header for c in columns]
     if output == "csv":
         from cloudspy.render.csv_out import write_csv
 
-        typer.echo(write_csv(columns, lines), nl=False)
+        typer.echo(write_csv(headers, lines), nl=False)
         return
-    from rich.table import Table
+    from cloudspy.render.fit import fit_table
 
-    table = Table(title=title, title_justify="left")
-    for column in columns:
-        table.add_column(column, overflow="fold", justify="right" if column in right else "left")
-    for line in lines:
-        table.add_row(*[str(v) for v in line])
+    rows = [["" if v is None else str(v) for v in line] for line in lines]
     if not lines and empty_warning:
         state.warn(empty_warning)
-    state.stdout().print(table)
+    state.print_table(
+        fit_table(columns, rows, width=state.width(), wide=wide, title=title), wide=wide
+    )

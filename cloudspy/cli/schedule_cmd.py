@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cloudspy.cli.inventory_sync import sync_inventory_if_missing
-from cloudspy.cli.options import Format, Provider, Region, check_format
+from cloudspy.cli.options import Format, Provider, Region, Wide, check_format
 from cloudspy.cli.state import state_of
 
 
@@ -22,6 +22,7 @@ def schedule(
         float, typer.Option("--idle-cpu", help="An hour is idle when CPU never exceeds this %.")
     ] = 5.0,
     output: Format = "table",
+    wide: Wide = False,
 ) -> None:
     """Suggest off-hours for VMs idle at recurring hours, with hours and money saved."""
     from cloudspy import api
@@ -46,7 +47,7 @@ def schedule(
     elif output == "csv":
         typer.echo(schedule_csv(report), nl=False)
     else:
-        cli.stdout().print(schedule_table(report))
+        cli.print_table(schedule_table(report, width=cli.width(), wide=wide), wide=wide)
 
 
 def register(app: typer.Typer) -> None:

@@ -135,6 +135,19 @@ class CliState:
         """A console for data (stdout)."""
         return _console(sys.stdout, self.no_color)
 
+    def print_table(self, table: Any, *, wide: bool = False) -> None:
+        """Print a table on stdout; with ``--wide`` at its full width, even past the terminal's
+        (long lines, as ``kubectl -o wide`` prints them) rather than squeezed into it."""
+        console = self.stdout()
+        needed = getattr(table, "min_width", None)
+        if wide and needed:
+            console.width = max(console.width, needed)
+        console.print(table)
+
+    def width(self) -> int:
+        """The columns tables on stdout are laid out for."""
+        return int(self.stdout().width)
+
     def stderr(self) -> Console:
         """A console for progress, warnings and errors (stderr)."""
         return _console(sys.stderr, self.no_color)
@@ -152,9 +165,9 @@ class CliState:
 def _console(stream: Any, no_color: bool) -> Console:
     from rich.console import Console
 
-    # Piped output gets a wide page (or $COLUMNS) instead of rich's 80 columns,
-    # so tables written to files and CI logs are not folded.
-    width = None if stream.isatty() or os.environ.get("COLUMNS") else 160
+    # Without a terminal (a pipe, a file, CI) tables are laid out for 120 columns unless
+    # $COLUMNS says otherwise (#15), instead of rich's 80.
+    width = None if stream.isatty() or os.environ.get("COLUMNS") else 120
     return Console(
         file=stream,
         width=width,

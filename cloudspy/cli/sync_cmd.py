@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from cloudspy.cli.inventory_sync import NoCosts, NoResources, check_parts, sync_inventory_cli
-from cloudspy.cli.options import Last, Provider, Since, Until
+from cloudspy.cli.options import Last, NoProgress, Provider, Since, Until
 from cloudspy.cli.state import CliState, state_of
 
 
@@ -43,28 +43,42 @@ def sync_costs_cli(
     since: str | None,
     until: str | None,
     refresh: bool,
+    no_progress: bool = False,
 ) -> int:
     """Sync costs from ``sources`` (or the configured ones of ``providers``), 90 days
-    by default; print one line per source and return the exit code."""
-    import sys
+    by default; print one line per source and return the exit code.
 
+    On a terminal a live display keeps one line per source (:mod:`cloudspy.cli.live`);
+    in logs, CI or with ``--no-progress``, one plain line per source.
+    """
     from cloudspy import api
+    from cloudspy.cli.live import LiveSync, live_wanted
 
+    settings = state.settings()
     if sources is None:
         state.announce_detected()
-    results = api.sync(
-        last=last if (last or since) else "90d",
-        since=since,
-        until=until,
-        providers=providers or [],
-        sources=sources,
-        refresh=refresh,
-        db=state.db_path(),
-        settings=state.settings(),
-        progress=state.progress,
-        # Every step on a terminal; in logs and CI one line per source.
-        detail=sys.stderr.isatty(),
-    )
+        sources = api.configured_sources(settings, providers or [], warn=state.warn)
+        if not sources:
+            raise api.no_accounts_error()
+
+    def run(progress: Any, detail: bool) -> list[Any]:
+        return api.sync(
+            last=last if (last or since) else "90d",
+            since=since,
+            until=until,
+            sources=sources,
+            refresh=refresh,
+            db=state.db_path(),
+            settings=settings,
+            progress=progress,
+            detail=detail,
+        )
+
+    if live_wanted(no_progress):
+        with LiveSync(state.stderr(), [s.label for s in sources]) as live:
+            results = run(live, True)
+    else:
+        results = run(state.progress, False)
     return report_results(state, results)
 
 
@@ -77,6 +91,7 @@ def sync(
     refresh: Annotated[bool, typer.Option("--refresh", help="Fetch final days again too.")] = False,
     no_costs: NoCosts = False,
     no_resources: NoResources = False,
+    no_progress: NoProgress = False,
 ) -> None:
     """Sync costs (in parallel), inventory and utilization of every configured provider."""
     state = state_of(ctx)
@@ -84,7 +99,13 @@ def sync(
     code = 0
     if not no_costs:
         code = sync_costs_cli(
-            state, providers=provider or [], last=last, since=since, until=until, refresh=refresh
+            state,
+            providers=provider or [],
+            last=last,
+            since=since,
+            until=until,
+            refresh=refresh,
+            no_progress=no_progress,
         )
     if not no_resources:
         code = max(code, sync_inventory_cli(state, providers=provider or [], required=no_costs))

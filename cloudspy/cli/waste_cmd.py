@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cloudspy.cli.inventory_sync import sync_inventory_if_missing
-from cloudspy.cli.options import Format, Provider, Region, check_format
+from cloudspy.cli.options import Format, Provider, Region, Top, Wide, check_format
 from cloudspy.cli.state import state_of
 
 Rule = Annotated[
@@ -32,18 +32,18 @@ def waste(
         ),
     ] = None,
     output: Format = "table",
-    top: Annotated[
-        int,
-        typer.Option(
-            "--top", "-n", min=0, help="Table rows to show, largest first (0: all; json/csv: all)."
-        ),
-    ] = 50,
+    top: Top = 50,
+    wide: Wide = False,
 ) -> None:
     """Resources that cost money for nothing, each with its reason, evidence and price."""
     from cloudspy import api
     from cloudspy.render.waste_render import waste_csv, waste_json, waste_table
 
     cli = state_of(ctx)
+    if top is not None and top < 0:
+        from cloudspy.errors import UsageError
+
+        raise UsageError("--top must be 0 (all) or more")
     sync_inventory_if_missing(cli, provider or [])
     check_format(output, ("table", "json", "csv"))
     limit = _limit(fail_over) if fail_over is not None else None
@@ -63,7 +63,7 @@ def waste(
     elif output == "csv":
         typer.echo(waste_csv(report), nl=False)
     else:
-        cli.stdout().print(waste_table(report, top or None))
+        cli.print_table(waste_table(report, top or None, width=cli.width(), wide=wide), wide=wide)
     if limit is not None:
         amount, currency = limit
         over = [

@@ -29,36 +29,9 @@ def _row_json(row: CompareRow) -> dict[str, Any]:
 
 
 def compare_json(result: CompareResult) -> str:
-    """The documented JSON of ``cloudspy compare`` (money as decimal strings)."""
-    document = {
-        "period": result.period,
-        "label": result.label,
-        "current": {"start": str(result.current.start), "end": str(result.current.end)},
-        "previous": {"start": str(result.previous.start), "end": str(result.previous.end)},
-        "partial": result.partial,
-        "partial_note": result.partial_note,
-        "metric": result.metric,
-        "group_by": result.group_by,
-        "totals": [
-            {
-                "currency": t.currency,
-                "current": machine(t.current),
-                "previous": machine(t.previous),
-                "change": machine(t.change),
-                "change_pct": _pct(t.change_pct),
-                "unallocated": machine(t.unallocated),
-                "unallocated_pct": _pct(t.unallocated_pct),
-            }
-            for t in result.totals
-        ],
-        "rows": [_row_json(r) for r in result.rows],
-        "movers_up": [_row_json(r) for r in result.movers_up],
-        "movers_down": [_row_json(r) for r in result.movers_down],
-        "new_groups": [_row_json(r) for r in result.new_groups],
-        "vanished_groups": [_row_json(r) for r in result.vanished_groups],
-        "warnings": result.warnings,
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    """The JSON of ``cloudspy compare``: the model's own JSON (``result.model_dump_json``),
+    indented, money and percentages as exact decimal strings (one contract, #13)."""
+    return json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
 def compare_csv(result: CompareResult) -> str:
@@ -138,39 +111,47 @@ def compare_markdown(result: CompareResult, *, top: int | None = None) -> str:
     return "".join(out)
 
 
-def compare_table(result: CompareResult) -> Any:
-    """A rich table of every group, then the totals per currency."""
-    from rich.table import Table
+def compare_table(result: CompareResult, *, width: int = 120, wide: bool = False) -> Any:
+    """Every group, then the totals per currency, fitted to ``width`` (#15)."""
     from rich.text import Text
 
+    from cloudspy.render.fit import Column, fit_table
+
     title = _heading(result) + (f"\nPARTIAL: {result.partial_note}" if result.partial_note else "")
-    table = Table(title=title, title_justify="left")
-    for name in result.group_by or ["scope"]:
-        table.add_column(name.capitalize(), overflow="fold", max_width=56)
-    for name in ("Current", "Previous", "Change", "Change %"):
-        table.add_column(name, justify="right", no_wrap=True)
-    table.add_column("Status")
+    groups = result.group_by or ["scope"]
+    columns = [Column(name.capitalize(), "text", minimum=12) for name in groups]
+    columns += [
+        Column("Current", "money"),
+        Column("Previous", "money", drop=2),
+        Column("Change", "money", drop=3),
+        Column("Change %", "number"),
+        Column("Status", "text", drop=1, minimum=8),
+    ]
+    rows: list[list[Any]] = []
     for row in result.rows:
         change = Text(percent(row.change_pct, signed=True))
         if row.change:
             change.stylize("red" if row.change > 0 else "green")
-        table.add_row(
-            *(list(row.group.values()) or ["all"]),
-            human(row.current, row.currency),
-            human(row.previous, row.currency),
-            human(row.change, row.currency),
-            change,
-            row.status,
+        rows.append(
+            [
+                *(list(row.group.values()) or ["all"]),
+                human(row.current, row.currency),
+                human(row.previous, row.currency),
+                human(row.change, row.currency),
+                change,
+                row.status,
+            ]
         )
-    width = max(len(result.group_by), 1)
-    for total in result.totals:
-        table.add_section()
-        table.add_row(
-            *([f"Total {total.currency}"] + [""] * (width - 1)),
+    totals = [
+        [
+            f"Total {total.currency}",
+            *[""] * (len(groups) - 1),
             Text(human(total.current, total.currency), style="bold"),
             human(total.previous, total.currency),
             human(total.change, total.currency),
             percent(total.change_pct, signed=True),
             "" if total.unallocated is None else f"unallocated {percent(total.unallocated_pct)}",
-        )
-    return table
+        ]
+        for total in result.totals
+    ]
+    return fit_table(columns, rows, width=width, wide=wide, title=title, totals=totals)

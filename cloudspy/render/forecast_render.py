@@ -7,6 +7,7 @@ from typing import Any
 
 from cloudspy.models.insights import ForecastResult, ForecastSeries, ProviderForecast
 from cloudspy.render.csv_out import write_csv
+from cloudspy.render.fit import Column, fit_table
 from cloudspy.render.money import human, machine
 
 SCHEMA_VERSION = 1
@@ -152,44 +153,41 @@ def _provider_cell(result: ForecastResult, s: ForecastSeries) -> str:
     return ""
 
 
-def forecast_table(result: ForecastResult) -> Any:
-    """A rich table: per group and currency, then each currency's total."""
-    from rich.table import Table
-    from rich.text import Text
-
+def forecast_table(result: ForecastResult, *, width: int = 120, wide: bool = False) -> Any:
+    """Per group and currency, then each currency's total; fitted to ``width`` (#15)."""
     title = (
         f"{result.metric} forecast {result.horizon.start} → {result.horizon.end} "
         f"({result.horizon_label}, end exclusive), {result.interval_pct}% intervals; "
         f"history {result.history.start} → {result.history.end}"
     )
-    table = Table(title=title, title_justify="left", caption=result.method, caption_justify="left")
-    table.add_column(" / ".join(result.group_by).capitalize() or "Scope", overflow="fold")
-    table.add_column("Currency")
-    table.add_column("Month to date", justify="right", no_wrap=True)
-    table.add_column(f"Forecast {result.horizon_label}", justify="right", no_wrap=True)
-    table.add_column("Projected month end", justify="right", no_wrap=True)
-    table.add_column("Back-test MAPE", justify="right", no_wrap=True)
+    columns = [
+        Column(" / ".join(result.group_by).capitalize() or "Scope", "text", minimum=14),
+        Column("Currency", "fixed", drop=5),
+        Column("Month to date", "money", drop=3),
+        Column(f"Forecast {result.horizon_label}", "money"),
+        Column("Projected month end", "money", drop=2),
+        Column("Back-test MAPE", "number", drop=4),
+    ]
     with_provider = bool(result.provider_forecasts)
     if with_provider:
-        table.add_column("Provider's own forecast", no_wrap=True)
-    previous_total = False
+        columns.append(Column("Provider's own forecast", "text", drop=6, minimum=16))
+    rows: list[list[str]] = []
+    totals: list[list[str]] = []
     for s in result.series:
-        if s.is_total or previous_total:
-            table.add_section()
-        previous_total = s.is_total
-        style = "bold" if s.is_total else ""
-        cells: list[Any] = [
-            Text(f"Total {s.currency}" if s.is_total else s.name, style=style),
+        cells = [
+            f"Total {s.currency}" if s.is_total else s.name,
             s.currency,
             human(s.actual_to_date, s.currency),
-            Text(_range(s.forecast, s.lower, s.upper, s.currency), style=style),
+            _range(s.forecast, s.lower, s.upper, s.currency),
             _range(s.period_total, s.period_lower, s.period_upper, s.currency),
             "—" if s.mape is None else f"{s.mape}%",
         ]
         if with_provider:
-            cells.append(_provider_cell(result, s))
-        table.add_row(*cells)
-    return table
+            cells.append(str(_provider_cell(result, s)))
+        (totals if s.is_total else rows).append(cells)
+    return fit_table(
+        columns, rows, width=width, wide=wide, title=title, caption=result.method, totals=totals
+    )
 
 
 def provider_table(result: ForecastResult) -> Any | None:

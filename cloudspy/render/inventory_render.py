@@ -7,6 +7,7 @@ from typing import Any
 
 from cloudspy.models.inventory import ResourceList, ResourceRow, Snapshot
 from cloudspy.render.csv_out import write_csv
+from cloudspy.render.fit import Column, fit_table
 from cloudspy.render.money import human
 
 CSV_COLUMNS = [
@@ -62,18 +63,23 @@ def _size(row: ResourceRow) -> str:
     return f"{row.type} {size}" if row.type else size
 
 
-def resources_table(result: ResourceList) -> Any:
-    """A rich Table grouped by provider, account, region and kind."""
-    from rich.table import Table
+RESOURCE_COLUMNS = (
+    Column("Provider", "fixed", drop=1),
+    Column("Account", "id", drop=6, minimum=12),
+    Column("Region", "fixed", drop=3),
+    Column("Kind", "fixed"),
+    Column("Id", "id", minimum=19),  # an EC2 instance id whole
+    Column("Name", "text", drop=2, minimum=10),
+    Column("State", "fixed", drop=4),
+    Column("Type/size", "text", drop=5, minimum=8),
+    Column("Monthly", "money"),
+)
 
-    table = Table(
-        title=f"{result.count} resource(s); {result.snapshot.describe()}", title_justify="left"
-    )
-    for name in ("Provider", "Account", "Region", "Kind", "Id", "Name", "State", "Type/size"):
-        table.add_column(name, overflow="fold", max_width=48)
-    table.add_column("Monthly", justify="right", no_wrap=True)
-    for r in result.rows:
-        table.add_row(
+
+def resources_table(result: ResourceList, *, width: int = 120, wide: bool = False) -> Any:
+    """The resources, one line each, fitted to ``width`` columns (see :mod:`render.fit`)."""
+    rows = [
+        [
             r.provider,
             r.account,
             r.region,
@@ -83,5 +89,13 @@ def resources_table(result: ResourceList) -> Any:
             r.state or "",
             _size(r),
             human(r.monthly_cost, r.currency) if r.monthly_cost is not None and r.currency else "—",
-        )
-    return table
+        ]
+        for r in result.rows
+    ]
+    return fit_table(
+        RESOURCE_COLUMNS,
+        rows,
+        width=width,
+        wide=wide,
+        title=f"{result.count} resource(s); {result.snapshot.describe()}",
+    )

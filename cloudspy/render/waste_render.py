@@ -7,6 +7,7 @@ from typing import Any
 
 from cloudspy.models.waste import ScheduleReport, WasteReport
 from cloudspy.render.csv_out import write_csv
+from cloudspy.render.fit import Column, fit_table
 from cloudspy.render.money import human, machine
 
 WASTE_CSV = [
@@ -65,13 +66,23 @@ def _money(amount: Any, currency: str | None) -> str:
     return human(amount, currency) if amount is not None and currency else "no price"
 
 
-def waste_table(report: WasteReport, top: int | None = None) -> Any:
-    """A rich Table of the ``top`` largest findings, then a total row per currency.
+WASTE_COLUMNS = (
+    Column("Rule", "fixed"),
+    Column("Provider", "fixed", drop=3),
+    Column("Account", "id", drop=5, minimum=12),
+    Column("Region", "fixed", drop=4),
+    Column("Resource", "id", minimum=19),
+    Column("Reason", "text", drop=2, minimum=16),
+    Column("Monthly", "money"),
+)
 
-    The totals always cover every finding; a line says how many are not shown.
+
+def waste_table(
+    report: WasteReport, top: int | None = None, *, width: int = 120, wide: bool = False
+) -> Any:
+    """The ``top`` largest findings, one line each and fitted to ``width``, then a total row
+    per currency. The totals always cover every finding; a line says how many are not shown.
     """
-    from rich.table import Table
-
     shown = report.findings[:top] if top else report.findings
     hidden = len(report.findings) - len(shown)
     caption = (
@@ -79,40 +90,29 @@ def waste_table(report: WasteReport, top: int | None = None) -> Any:
         if hidden
         else None
     )
-    table = Table(
-        title=f"{len(report.findings)} finding(s); {report.snapshot.describe()}",
-        title_justify="left",
-        caption=caption,
-        caption_justify="left",
-    )
-    for name in ("Rule", "Provider", "Account", "Region", "Resource", "Reason"):
-        table.add_column(name, overflow="fold", max_width=60 if name == "Reason" else 40)
-    table.add_column("Monthly", justify="right", no_wrap=True)
+    rows = []
     for f in shown:
         label = (
             f"{f.resource_id} ({f.name})" if f.name and f.name != f.resource_id else f.resource_id
         )
-        table.add_row(
-            f.rule,
-            f.provider,
-            f.account,
-            f.region,
-            label,
-            f.reason,
-            _money(f.monthly_savings, f.currency),
-        )
-    for total in report.totals:
-        table.add_section()
-        table.add_row(
-            f"Total {total.currency}",
-            "",
-            "",
-            "",
-            f"{total.findings} priced finding(s)",
-            "",
-            human(total.monthly_savings, total.currency),
-        )
-    return table
+        rows.append(
+            [f.rule, f.provider, f.account, f.region, label, f.reason,
+             _money(f.monthly_savings, f.currency)]
+        )  # fmt: skip
+    totals = [
+        [f"Total {t.currency}", "", "", "", f"{t.findings} priced finding(s)", "",
+         human(t.monthly_savings, t.currency)]
+        for t in report.totals
+    ]  # fmt: skip
+    return fit_table(
+        WASTE_COLUMNS,
+        rows,
+        width=width,
+        wide=wide,
+        title=f"{len(report.findings)} finding(s); {report.snapshot.describe()}",
+        caption=caption,
+        totals=totals,
+    )
 
 
 SCHEDULE_CSV = [
@@ -149,39 +149,37 @@ def schedule_csv(report: ScheduleReport) -> str:
     return write_csv(SCHEDULE_CSV, lines)
 
 
-def schedule_table(report: ScheduleReport) -> Any:
-    """A rich Table: VM, off/on hours, hours and money saved, the Custodian tag value."""
-    from rich.table import Table
+SCHEDULE_COLUMNS = (
+    Column("Provider", "fixed", drop=2),
+    Column("Resource", "id", minimum=19),
+    Column("Off", "text", minimum=10),
+    Column("On", "fixed"),
+    Column("Hours off/month", "number", drop=3),
+    Column("Monthly", "money"),
+    Column("Custodian offhours tag", "id", drop=1, minimum=24),
+)
 
-    table = Table(
-        title=f"{len(report.suggestions)} schedule(s) for {report.vms_analyzed} VM(s) with "
-        f"hourly CPU, times in {report.timezone}; {report.snapshot.describe()}",
-        title_justify="left",
-    )
-    for name in ("Provider", "Resource", "Off", "On", "Hours off/month"):
-        table.add_column(name, overflow="fold", max_width=40)
-    table.add_column("Monthly", justify="right", no_wrap=True)
-    table.add_column("Custodian offhours tag", no_wrap=True)
+
+def schedule_table(report: ScheduleReport, *, width: int = 120, wide: bool = False) -> Any:
+    """VM, off/on hours, hours and money saved, the Custodian tag value; fitted to ``width``."""
+    rows = []
     for s in report.suggestions:
         days = "Mon–Fri (off all weekend)" if s.pattern == "weeknights-and-weekends" else "daily"
-        table.add_row(
-            s.provider,
-            f"{s.resource_id} ({s.name})" if s.name else s.resource_id,
-            f"{s.off_hour:02d}:00 {days}",
-            f"{s.on_hour:02d}:00",
-            str(s.hours_saved_per_month),
-            _money(s.monthly_savings, s.currency),
-            s.custodian_offhours,
-        )
-    for total in report.totals:
-        table.add_section()
-        table.add_row(
-            f"Total {total.currency}",
-            "",
-            "",
-            "",
-            "",
-            human(total.monthly_savings, total.currency),
-            "",
-        )
-    return table
+        rows.append(
+            [s.provider, f"{s.resource_id} ({s.name})" if s.name else s.resource_id,
+             f"{s.off_hour:02d}:00 {days}", f"{s.on_hour:02d}:00", str(s.hours_saved_per_month),
+             _money(s.monthly_savings, s.currency), s.custodian_offhours]
+        )  # fmt: skip
+    totals = [
+        [f"Total {t.currency}", "", "", "", "", human(t.monthly_savings, t.currency), ""]
+        for t in report.totals
+    ]
+    return fit_table(
+        SCHEDULE_COLUMNS,
+        rows,
+        width=width,
+        wide=wide,
+        title=f"{len(report.suggestions)} schedule(s) for {report.vms_analyzed} VM(s) with "
+        f"hourly CPU, times in {report.timezone}; {report.snapshot.describe()}",
+        totals=totals,
+    )
