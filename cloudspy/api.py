@@ -51,6 +51,7 @@ __all__ = [
     "history",
     "import_files",
     "init_config",
+    "metrics_text",
     "needs_sync",
     "permissions",
     "remember_scopes",
@@ -59,6 +60,7 @@ __all__ = [
     "schedule",
     "secret_delete",
     "secret_set",
+    "serve",
     "sync",
     "sync_resources",
     "waste",
@@ -696,8 +698,6 @@ def export(
         export_rows_file,
     )
     from cloudspy.exporting.selection import RowSelection
-    from cloudspy.reporting.sections import ReportInputs, waste_rows
-    from cloudspy.store.cost_queries import METRIC_COLUMNS
 
     settings = _settings(settings)
     check_format(format)
@@ -707,22 +707,11 @@ def export(
     selection = RowSelection(window, cost_filter(provider, region, service, account))
     timeout = settings.cache.lock_timeout_seconds
     if format == "prometheus":
-        inputs = ReportInputs(
-            db=_db(db),
-            settings=settings,
-            window=window,
-            today=today,
-            metric=chosen_metric,
-            filters={"provider": list(provider)},
-        )
         return export_prometheus_file(
             _db(db),
             Path(out).expanduser(),
             selection,
-            today=today,
-            metric_column=METRIC_COLUMNS[chosen_metric],
-            waste=lambda: waste_rows(inputs),
-            lock_timeout=timeout,
+            **_prometheus_inputs(provider, chosen_metric, _db(db), settings, today, window),
         )
     return export_rows_file(
         _db(db),
@@ -732,6 +721,114 @@ def export(
         metric="BilledCost",
         lock_timeout=timeout,
     )
+
+
+def _prometheus_inputs(
+    provider: Sequence[str],
+    metric: str,
+    db: Path,
+    settings: Settings,
+    today: date,
+    window: Window,
+) -> dict[str, Any]:
+    """What the Prometheus text is made from: the day, the metric, the waste findings."""
+    from cloudspy.reporting.sections import ReportInputs, waste_rows
+    from cloudspy.store.cost_queries import METRIC_COLUMNS
+
+    inputs = ReportInputs(
+        db=db,
+        settings=settings,
+        window=window,
+        today=today,
+        metric=metric,
+        filters={"provider": list(provider)},
+    )
+    return {
+        "today": today,
+        "metric_column": METRIC_COLUMNS[metric],
+        "waste": lambda: waste_rows(inputs),
+        "lock_timeout": settings.cache.lock_timeout_seconds,
+    }
+
+
+def metrics_text(
+    *,
+    provider: Sequence[str] = (),
+    metric: str | None = None,
+    db: Path | str | None = None,
+    settings: Settings | None = None,
+    today: date | None = None,
+) -> str:
+    """The Prometheus exposition text ``export --format prometheus`` writes (for ``serve``)."""
+    from cloudspy.exporting.run import prometheus_text
+    from cloudspy.exporting.selection import RowSelection
+
+    settings = _settings(settings)
+    today = today or utc_today()
+    window = resolve_window(None, None, None, default=settings.default_period, today=today)
+    text, _samples, _note = prometheus_text(
+        _db(db),
+        RowSelection(window, cost_filter(provider)),
+        **_prometheus_inputs(provider, _metric(metric, settings), _db(db), settings, today, window),
+    )
+    return text
+
+
+def serve(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    token: str | None = None,
+    db: Path | str | None = None,
+    settings: Settings | None = None,
+    demo: bool = False,
+    announce: Progress = _quiet,
+    open_browser: bool = False,
+) -> None:
+    """Serve the dashboard, ``/api/v1/*``, ``/metrics`` and ``/healthz`` until interrupted.
+
+    Read-only over the cache at ``db``; the store is opened per request, so cron
+    syncs and imports still get it. A bind other than loopback needs ``token``
+    (``"auto"``: generate one); without one it is a usage error.
+    """
+    from cloudspy.web.security import is_loopback, new_token
+
+    if not is_loopback(host) and not token:
+        raise UsageError(
+            f"serving on {host} needs a token: anyone who can reach the port could read your costs",
+            hint="pass --token TOKEN (or CLOUDSPY_SERVE_TOKEN, or --token auto to generate one),"
+            " or bind 127.0.0.1",
+        )
+    if token == "auto":  # noqa: S105 - the word that asks for a generated token
+        token = new_token()
+    try:
+        import uvicorn
+
+        from cloudspy.web.app import REQUEST_LOCK_WAIT, ServeConfig, create_app
+        from cloudspy.web.security import Guard
+    except ImportError as exc:
+        raise UsageError(
+            f"`cloudspy serve` needs the serve extra ({exc.name} is missing)",
+            hint="pip install 'cloudspy[serve]'",
+        ) from None
+    settings = _settings(settings)
+    # A request meets a writer (a cron sync): wait briefly, then answer 503, never hang.
+    quick = settings.model_copy(
+        update={
+            "cache": settings.cache.model_copy(update={"lock_timeout_seconds": REQUEST_LOCK_WAIT})
+        }
+    )
+    config = ServeConfig(_db(db), quick, Guard(host, port, token), demo=demo)
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown if not is_loopback(host) else '127.0.0.1'}:{port}/"
+    announce(f"serving {config.db} read-only on {url} (Ctrl-C stops)")
+    if token:
+        announce(f"one-time link (sets the token cookie): {url}login?token={token}")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(f"{url}login?token={token}" if token else url)
+    uvicorn.run(create_app(config), host=host, port=port, log_level="warning", access_log=False)
 
 
 def alert(

@@ -22,6 +22,9 @@ HEAVY = (
     "keyring",
     "pyarrow",
     "moto",
+    "starlette",  # the web stack: only `cloudspy serve` loads it (#17)
+    "uvicorn",
+    "playwright",
 )
 PROBE = """
 import sys
@@ -42,6 +45,7 @@ print("HEAVY:" + ",".join(heavy))
         ["aws", "--help"],
         ["aws", "sync", "--help"],
         ["sync", "--help"],
+        ["serve", "--help"],
     ],
 )
 def test_help_imports_no_heavy_library(args):

@@ -54,7 +54,11 @@ def sync_costs_cli(
     from cloudspy import api
     from cloudspy.cli.live import LiveSync, live_wanted
 
+    from cloudspy.periods import resolve_window
+
     settings = state.settings()
+    # A bad period is a usage error before anything else (credentials included).
+    resolve_window(last if (last or since) else "90d", since, until, default="90d")
     if sources is None:
         state.announce_detected()
         sources = api.configured_sources(settings, providers or [], warn=state.warn)

@@ -73,17 +73,17 @@ def export_rows_file(
     )
 
 
-def export_prometheus_file(
+def prometheus_text(
     db: Path,
-    out: Path,
     selection: RowSelection,
     *,
     today: date,
     metric_column: str,
     waste: WasteSource,
     lock_timeout: float,
-) -> ExportResult:
-    """Write the Prometheus metrics to ``out`` (atomically, as the textfile collector needs)."""
+) -> tuple[str, int, str | None]:
+    """The Prometheus exposition text, its number of samples, and why waste is missing
+    (None when it is there): what the textfile export writes and ``serve`` answers."""
     from cloudspy.errors import NoDataError
     from cloudspy.exporting.prometheus import render
     from cloudspy.store.connection import connect
@@ -103,6 +103,28 @@ def export_prometheus_file(
             waste=findings,
             waste_note=note,
         )
+    return text, samples, note
+
+
+def export_prometheus_file(
+    db: Path,
+    out: Path,
+    selection: RowSelection,
+    *,
+    today: date,
+    metric_column: str,
+    waste: WasteSource,
+    lock_timeout: float,
+) -> ExportResult:
+    """Write the Prometheus metrics to ``out`` (atomically, as the textfile collector needs)."""
+    text, samples, note = prometheus_text(
+        db,
+        selection,
+        today=today,
+        metric_column=metric_column,
+        waste=waste,
+        lock_timeout=lock_timeout,
+    )
     size = write_atomic(out, text)
     return ExportResult(
         path=str(out),

@@ -11,8 +11,13 @@ them as fields: pydantic validates and serializes dataclasses natively.
 
 from __future__ import annotations
 
+from dataclasses import fields, is_dataclass
+from datetime import date
+from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Any, Self
+
+from cloudspy.render.money import exact_text
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -30,11 +35,6 @@ def _adapter(cls: type) -> TypeAdapter[Any]:
 def json_ready(value: Any) -> Any:
     """``value`` with Decimal as exact text (:func:`~cloudspy.render.money.exact_text`)
     and dates as ISO text, the way every CloudSpy model writes JSON."""
-    from datetime import date
-    from decimal import Decimal
-
-    from cloudspy.render.money import exact_text
-
     if isinstance(value, Decimal):
         return exact_text(value)
     if isinstance(value, date):
@@ -43,6 +43,9 @@ def json_ready(value: Any) -> Any:
         return {k: json_ready(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [json_ready(v) for v in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        # Field by field, not dataclasses.asdict (which deep-copies every value first).
+        return {f.name: json_ready(getattr(value, f.name)) for f in fields(value)}
     return value
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from typing import Any
 
 from cloudspy.models.costs import CostReport
@@ -16,9 +15,14 @@ def costs_json(report: CostReport) -> str:
     """The JSON of ``cloudspy costs``: exactly the model's own JSON (``report.model_dump_json``),
     indented, with money as exact decimal strings (docs/costs.md). Built without pydantic,
     which this command does not load."""
+    return json.dumps(costs_document(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def costs_document(report: CostReport) -> dict[str, Any]:
+    """The JSON value of :func:`costs_json` (``serve`` writes it compactly)."""
     from cloudspy.models.plain import json_ready
 
-    return json.dumps(json_ready(asdict(report)), indent=2, ensure_ascii=False) + "\n"
+    return json_ready(report)
 
 
 def costs_csv(report: CostReport) -> str:

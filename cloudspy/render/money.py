@@ -10,8 +10,10 @@ _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 def exact_text(amount: Decimal) -> str:
     """``amount`` exactly, as fixed-point text without trailing zeros (``298.77619``,
     ``100``, ``0``): how JSON and CSV carry money (#13). Never rounded."""
-    text = format(amount.normalize(), "f")
-    return "0" if text == "-0" else text
+    text = format(amount, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def machine(amount: Decimal | None) -> str | None:

@@ -49,7 +49,7 @@ def warm_costs_in_a_fresh_process(db: Path, env: dict[str, str]) -> tuple[int, s
         " '--format', 'json']\n"
         "from cloudspy.cli.main import run\n"
         "code = 0\ntry:\n    run()\nexcept SystemExit as exc:\n    code = exc.code or 0\n"
-        "heavy = {'boto3', 'botocore', 'pydantic', 'google', 'azure'}\n"
+        "heavy = {'boto3', 'botocore', 'pydantic', 'google', 'azure', 'starlette', 'uvicorn'}\n"
         "print('LOADED:' + ','.join(sorted({m.split('.')[0] for m in sys.modules} & heavy)))\n"
         "print('EXIT:' + str(code))"
     )
