@@ -53,7 +53,6 @@ def sync_costs_cli(
     """
     from cloudspy import api
     from cloudspy.cli.live import LiveSync, live_wanted
-
     from cloudspy.periods import resolve_window
 
     settings = state.settings()
