@@ -59,3 +59,19 @@ def test_machine_formats_carry_the_exact_amount(cli, tmp_path, output):
     if output == "json":
         total = json.loads(result.stdout)["totals"][0]["cost"]
         assert Decimal(total) == Decimal("0.0049990000001234")
+
+
+@pytest.mark.parametrize(
+    ("command", "call"),
+    [
+        (["compare", "--offline"], lambda db: api.compare(db=db)),
+        (["forecast", "--offline"], lambda db: api.forecast(db=db, provider_forecasts=False)),
+        (["check", "--offline", "--budget", "1000 USD"],
+         lambda db: api.check(db=db, budget="1000 USD")),
+    ],
+    ids=["compare", "forecast", "check"],
+)  # fmt: skip
+def test_insight_cli_json_is_the_models_json(cli, demo_db, command, call):
+    result = cli("--db", demo_db, *command, "--format", "json")
+    assert result.exit_code in (0, 1), result.stderr  # check exits 1 on a breach
+    assert json.loads(result.stdout) == json.loads(call(demo_db).model_dump_json())

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, computed_field
+from pydantic import BaseModel, Field, computed_field, model_serializer
 
 from cloudspy.models.costs import WindowModel
 from cloudspy.models.exact import Exact
@@ -134,6 +134,15 @@ class ForecastResult(BaseModel):
     month: WindowModel | None = None
     group_by: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+
+    @model_serializer(mode="wrap")
+    def _documented(self, handler: Any, info: Any) -> Any:
+        """JSON in the documented forecast schema (one contract with the CLI, #13)."""
+        if info.mode == "json":
+            from cloudspy.models.forecast_document import forecast_document
+
+            return forecast_document(self)
+        return handler(self)
 
 
 class CheckItem(BaseModel):

@@ -5,102 +5,22 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cloudspy.models.insights import ForecastResult, ForecastSeries, ProviderForecast
+from cloudspy.models.insights import ForecastResult, ForecastSeries
 from cloudspy.render.csv_out import write_csv
 from cloudspy.render.fit import Column, fit_table
 from cloudspy.render.money import human, machine
-
-SCHEMA_VERSION = 1
-
-
-def _window(window: Any) -> dict[str, str] | None:
-    return None if window is None else {"start": str(window.start), "end": str(window.end)}
 
 
 def _pct(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _series_json(s: ForecastSeries) -> dict[str, Any]:
-    return {
-        "name": s.name,
-        "group": s.group,
-        "labels": s.labels,
-        "is_total": s.is_total,
-        "currency": s.currency,
-        "month_to_date": machine(s.actual_to_date),
-        "forecast": {
-            "mean": machine(s.forecast),
-            "lower": machine(s.lower),
-            "upper": machine(s.upper),
-        },
-        "month_end": {
-            "mean": machine(s.period_total),
-            "lower": machine(s.period_lower),
-            "upper": machine(s.period_upper),
-        },
-        "history": _window(s.history),
-        "backtest": {
-            "mape_pct": _pct(s.mape),
-            "origins": s.backtest_origins,
-            "days": s.backtest_days,
-        },
-        "provider_scope": s.provider_scope,
-        "points": [
-            {
-                "day": str(p.day),
-                "mean": machine(p.mean),
-                "lower": machine(p.lower),
-                "upper": machine(p.upper),
-            }
-            for p in s.points
-        ],
-    }
-
-
-def _provider_json(f: ProviderForecast) -> dict[str, Any]:
-    return {
-        "provider": f.provider,
-        "scope": f.scope,
-        "source": f.source,
-        "currency": f.currency,
-        "window": _window(f.window),
-        "forecast": {
-            "mean": machine(f.forecast),
-            "lower": machine(f.lower),
-            "upper": machine(f.upper),
-        },
-        "month_rest": {
-            "mean": machine(f.month_rest),
-            "lower": machine(f.month_rest_lower),
-            "upper": machine(f.month_rest_upper),
-        },
-        "month_end": machine(f.period_total),
-        "interval_pct": f.interval_pct,
-        "api_calls": f.api_calls,
-        "api_cost": machine(f.api_cost),
-        "api_cost_currency": f.api_cost_currency,
-    }
-
-
 def forecast_json(result: ForecastResult) -> str:
-    """The documented JSON of ``cloudspy forecast`` (money as decimal strings)."""
-    document = {
-        "schema_version": SCHEMA_VERSION,
-        "horizon": {**(_window(result.horizon) or {}), "label": result.horizon_label},
-        "history": _window(result.history),
-        "month": _window(result.month),
-        "month_to_date": _window(result.to_date),
-        "metric": result.metric,
-        "method": result.method,
-        "interval_pct": result.interval_pct,
-        "group_by": result.group_by,
-        "series": [_series_json(s) for s in result.series if not s.is_total],
-        "totals": [_series_json(s) for s in result.series if s.is_total],
-        "provider_forecasts": [_provider_json(f) for f in result.provider_forecasts],
-        "warnings": result.warnings,
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    """The JSON of ``cloudspy forecast``: the model's own JSON (schema_version 1,
+    docs/forecast.md), indented."""
+    from cloudspy.models.forecast_document import forecast_document
+
+    return json.dumps(forecast_document(result), indent=2, ensure_ascii=False) + "\n"
 
 
 def forecast_csv(result: ForecastResult) -> str:
