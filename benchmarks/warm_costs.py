@@ -88,6 +88,18 @@ def queue_cost_explorer(moto: str, days: list[date]) -> int:
     return 2
 
 
+def sync_runs(cli: list[str], store: Path, env: dict[str, str]) -> list[dict]:
+    """The store's sync history, as `cloudspy history --format json` gives it."""
+    out = subprocess.run(
+        [*cli, "--db", str(store), "history", "--format", "json"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    return json.loads(out.stdout)
+
+
 def timed(command: list[str], repeat: int, env: dict[str, str]) -> float:
     """Median wall seconds of ``command`` (which must succeed) run ``repeat`` times."""
     runs = []
@@ -150,15 +162,7 @@ def main() -> int:
             env=env,
         )
         cold = time.perf_counter() - started
-        history = json.loads(
-            subprocess.run(
-                [*cli, "--db", str(store), "history", "--format", "json"],
-                check=True,
-                capture_output=True,
-                text=True,
-                env=env,
-            ).stdout
-        )
+        history = sync_runs(cli, store, env)
         calls = sum(int(run["api_calls"] or 0) for run in history)
         lines.append(
             f"cold first run (zero-config, 60 days): {cold:.3f} s, {calls} Cost Explorer "
@@ -209,15 +213,7 @@ def main() -> int:
                 f"{'PASS' if ok else 'FAIL'} (< 0.250 s and ≤ 1.25× --offline)"
             )
             emit(name, value, baseline=offline, target="< 0.250 s and ≤ 1.25× --offline", ok=ok)
-        after = json.loads(
-            subprocess.run(
-                [*cli, "--db", str(store), "history", "--format", "json"],
-                check=True,
-                capture_output=True,
-                text=True,
-                env=env,
-            ).stdout
-        )
+        after = sync_runs(cli, store, env)
         if len(after) != len(history):
             lines.append(f"FAIL: warm runs synced again ({len(after)} runs, was {len(history)})")
             failed = True

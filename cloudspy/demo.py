@@ -20,20 +20,12 @@ from typing import Any
 
 from cloudspy.clock import utc_now
 from cloudspy.periods import utc_today
+from cloudspy.providers.files.focus import DIMENSIONS as FOCUS_DIMENSIONS
 
 DEMO_DAYS = 180
 DEMO_SCOPE = "demo:sample"
 SEED = 20261125
-_ALL_DIMENSIONS = [
-    "provider",
-    "billing_account",
-    "account",
-    "service",
-    "region",
-    "resource",
-    "tag",
-    "charge",
-]
+_ALL_DIMENSIONS = FOCUS_DIMENSIONS  # the demo answers what a FOCUS file answers
 
 
 @dataclass(frozen=True)

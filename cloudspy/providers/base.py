@@ -54,6 +54,13 @@ def may_still_change(day: date, today: date, late_days: int = LATE_DAYS) -> bool
     return day >= month_start(today) or day >= today - timedelta(days=late_days)
 
 
+def fingerprint(*parts: str) -> str:
+    """A short digest naming an identity source without carrying its values (no secret)."""
+    import hashlib
+
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+
+
 @dataclass(frozen=True)
 class Ambient:
     """Credentials a provider's SDK would find on its own (no config file needed, #12).

@@ -21,6 +21,7 @@ import pytest
 from cloudspy import api
 from cloudspy.config import AwsAthenaTable
 from cloudspy.providers.aws.athena import AthenaSource
+from tests.files.cur2_fixture import expected_effective as cur2_expected_effective
 
 TABLE = AwsAthenaTable(database="cur_db", table="cur2", output_location="s3://results/cloudspy/")
 COLUMNS = {
@@ -91,24 +92,9 @@ ITEMS = [
 
 
 def expected_effective(row) -> Decimal:
-    """Amortized cost of one line, written out from the CUR 2.0 column definitions."""
-    d = lambda name: Decimal(str(row[name] or 0))  # noqa: E731
-    kind = row["line_item_line_item_type"]
-    if kind == "SavingsPlanCoveredUsage":
-        return d("savings_plan_savings_plan_effective_cost")
-    if kind == "SavingsPlanRecurringFee":
-        return d("savings_plan_total_commitment_to_date") - d("savings_plan_used_commitment")
-    if kind in ("SavingsPlanNegation", "SavingsPlanUpfrontFee"):
-        return Decimal(0)
-    if kind == "DiscountedUsage":
-        return d("reservation_effective_cost")
-    if kind == "RIFee":
-        return d("reservation_unused_amortized_upfront_fee_for_billing_period") + d(
-            "reservation_unused_recurring_fee"
-        )
-    if kind == "Fee" and row["reservation_reservation_a_r_n"]:
-        return Decimal(0)
-    return d("line_item_unblended_cost")
+    """Amortized cost of one line: the file-import tests' independent rule, on exact values."""
+    exact = {k: Decimal(str(v)) if isinstance(v, float) else v for k, v in row.items()}
+    return cur2_expected_effective(exact)
 
 
 @pytest.fixture

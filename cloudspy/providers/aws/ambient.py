@@ -23,12 +23,11 @@ no STS call (:mod:`cloudspy.store.identities`).
 from __future__ import annotations
 
 import configparser
-import hashlib
 import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from cloudspy.providers.base import Ambient
+from cloudspy.providers.base import Ambient, fingerprint
 
 DMI = Path("/sys/devices/virtual/dmi/id")
 _PROFILE_KEYS = (
@@ -48,10 +47,6 @@ SETUP_HINT = (
     "set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws configure` or "
     "`aws sso login`"
 )
-
-
-def _digest(*parts: str) -> str:
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
 
 
 def _home_file(environ: Mapping[str, str], variable: str, default: str) -> Path:
@@ -102,29 +97,29 @@ def detect(environ: Mapping[str, str] | None = None) -> Ambient | None:
     env = os.environ if environ is None else environ
     key_id = env.get("AWS_ACCESS_KEY_ID", "").strip()
     if key_id and env.get("AWS_SECRET_ACCESS_KEY", "").strip():
-        return Ambient("aws", f"aws:env:{_digest(key_id)}", "AWS keys from AWS_ACCESS_KEY_ID")
+        return Ambient("aws", f"aws:env:{fingerprint(key_id)}", "AWS keys from AWS_ACCESS_KEY_ID")
     profile = (env.get("AWS_PROFILE") or env.get("AWS_DEFAULT_PROFILE") or "").strip()
     settings = _profile_settings(env, profile or "default")
     if settings:
         name = profile or "default"
         described = ", ".join(sorted(k for k in settings if k != "aws_access_key_id"))
         what = f"AWS profile {name!r}" + (f" ({described})" if described else "")
-        fingerprint = _digest(name, *(f"{k}={v}" for k, v in sorted(settings.items())))
-        return Ambient("aws", f"aws:profile:{fingerprint}", what)
+        digest = fingerprint(name, *(f"{k}={v}" for k, v in sorted(settings.items())))
+        return Ambient("aws", f"aws:profile:{digest}", what)
     if profile:
         # A named profile that does not exist: boto3 would refuse it; say so on use.
-        return Ambient("aws", f"aws:profile:{_digest(profile)}", f"AWS profile {profile!r}")
+        return Ambient("aws", f"aws:profile:{fingerprint(profile)}", f"AWS profile {profile!r}")
     token_file = env.get("AWS_WEB_IDENTITY_TOKEN_FILE", "").strip()
     role = env.get("AWS_ROLE_ARN", "").strip()
     if token_file and role:
-        return Ambient("aws", f"aws:web-identity:{_digest(role)}", f"AWS web identity {role}")
+        return Ambient("aws", f"aws:web-identity:{fingerprint(role)}", f"AWS web identity {role}")
     for variable in (
         "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
         "AWS_CONTAINER_CREDENTIALS_FULL_URI",
     ):
         uri = env.get(variable, "").strip()
         if uri:
-            return Ambient("aws", f"aws:container:{_digest(uri)}", "the AWS container role")
+            return Ambient("aws", f"aws:container:{fingerprint(uri)}", "the AWS container role")
     if env.get("AWS_EC2_METADATA_DISABLED", "").strip().lower() != "true" and on_ec2():
         return Ambient("aws", "aws:instance", "the EC2 instance role")
     return None

@@ -10,13 +10,12 @@ VM's managed identity only where the firmware says the machine is an Azure VM.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from cloudspy.providers.base import Ambient
+from cloudspy.providers.base import Ambient, fingerprint
 
 DMI = Path("/sys/devices/virtual/dmi/id")
 AZURE_ASSET_TAG = "7783-7084-3265-9085-8269-3286-77"  # every Azure VM's chassis asset tag
@@ -25,10 +24,6 @@ SETUP_HINT = (
     "run `az login`, or set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET "
     "(or a federated token or certificate)"
 )
-
-
-def _digest(*parts: str) -> str:
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
 
 
 def cli_profile(environ: Mapping[str, str]) -> Path:
@@ -77,23 +72,25 @@ def detect(environ: Mapping[str, str] | None = None) -> Ambient | None:
     if client and tenant and secret_kinds:
         return Ambient(
             "azure",
-            f"azure:env:{_digest(client, tenant)}",
+            f"azure:env:{fingerprint(client, tenant)}",
             f"Azure service principal {client} (AZURE_CLIENT_ID)",
         )
     for variable in ("IDENTITY_ENDPOINT", "MSI_ENDPOINT"):
         endpoint = env.get(variable, "").strip()
         if endpoint:
             return Ambient(
-                "azure", f"azure:msi:{_digest(endpoint, client)}", "the Azure managed identity"
+                "azure", f"azure:msi:{fingerprint(endpoint, client)}", "the Azure managed identity"
             )
     login = cli_login(env)
     if login is not None:
         user, tenant_id = login
         return Ambient(
-            "azure", f"azure:cli:{_digest(user, tenant_id)}", f"Azure CLI login {user}".strip()
+            "azure", f"azure:cli:{fingerprint(user, tenant_id)}", f"Azure CLI login {user}".strip()
         )
     if on_azure_vm():
-        return Ambient("azure", f"azure:vm:{_digest(client)}", "the Azure VM's managed identity")
+        return Ambient(
+            "azure", f"azure:vm:{fingerprint(client)}", "the Azure VM's managed identity"
+        )
     return None
 
 

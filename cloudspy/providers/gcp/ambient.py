@@ -10,13 +10,12 @@ on a machine whose firmware says it is a Compute Engine VM, so nothing waits for
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from cloudspy.providers.base import Ambient
+from cloudspy.providers.base import Ambient, fingerprint
 
 DMI = Path("/sys/devices/virtual/dmi/id")
 
@@ -24,10 +23,6 @@ SETUP_HINT = (
     "run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS "
     "to a service-account key file"
 )
-
-
-def _digest(*parts: str) -> str:
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
 
 
 def adc_file(environ: Mapping[str, str]) -> Path:
@@ -73,13 +68,13 @@ def detect(environ: Mapping[str, str] | None = None) -> Ambient | None:
         if who is not None:
             return Ambient(
                 "gcp",
-                f"gcp:file:{_digest(who)}",
+                f"gcp:file:{fingerprint(who)}",
                 f"GCP credentials {who} (GOOGLE_APPLICATION_CREDENTIALS)",
             )
     who = _identity(adc_file(env))
     if who is not None:
         return Ambient(
-            "gcp", f"gcp:adc:{_digest(who)}", f"GCP application default credentials ({who})"
+            "gcp", f"gcp:adc:{fingerprint(who)}", f"GCP application default credentials ({who})"
         )
     if on_gce():
         return Ambient("gcp", "gcp:metadata", "the Compute Engine service account")
