@@ -52,20 +52,11 @@ def _money(column: str) -> str:
 
 
 def _cur2_effective() -> str:
-    """Amortized cost per line, the same rule as the CUR 2.0 file import (files/cur2.py)."""
-    m = _money
-    return (
-        "CASE line_item_line_item_type"
-        f" WHEN 'SavingsPlanCoveredUsage' THEN {m('savings_plan_savings_plan_effective_cost')}"
-        f" WHEN 'SavingsPlanRecurringFee' THEN {m('savings_plan_total_commitment_to_date')}"
-        f" - {m('savings_plan_used_commitment')}"
-        " WHEN 'SavingsPlanNegation' THEN 0 WHEN 'SavingsPlanUpfrontFee' THEN 0"
-        f" WHEN 'DiscountedUsage' THEN {m('reservation_effective_cost')}"
-        f" WHEN 'RIFee' THEN {m('reservation_unused_amortized_upfront_fee_for_billing_period')}"
-        f" + {m('reservation_unused_recurring_fee')}"
-        " WHEN 'Fee' THEN CASE WHEN coalesce(reservation_reservation_a_r_n, '') <> '' THEN 0"
-        f" ELSE {m('line_item_unblended_cost')} END"
-        f" ELSE {m('line_item_unblended_cost')} END"
+    """Amortized cost per line: the CUR 2.0 file import's rule (one rule, files/cur2.py)."""
+    from cloudspy.providers.files.cur2 import effective_cost_sql
+
+    return effective_cost_sql(
+        _money, "nullif(reservation_reservation_a_r_n, '')", _money("line_item_unblended_cost")
     )
 
 

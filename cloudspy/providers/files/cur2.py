@@ -25,6 +25,7 @@ column per tag) is read by renaming its columns to their CUR 2.0 names first.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from cloudspy.errors import ImportFileError
@@ -163,11 +164,19 @@ def _money(col: str, types: dict[str, str]) -> str:
     return money_sql(quote(col), types.get(col))
 
 
-def _effective(types: dict[str, str]) -> str:
-    def m(col: str) -> str:
-        return f"coalesce({_money(col, types)}, 0)"
+def effective_cost_sql(money: Callable[[str], str], reservation_arn: str, billed: str) -> str:
+    """EffectiveCost (amortized) of one CUR 2.0 line, the one rule the file import and
+    the Athena source both use (#16: two copies had drifted).
 
-    reservation = text_sql("reservation_reservation_a_r_n", types)
+    ``money(column)`` is the column as an exact decimal with NULL as 0, in the SQL
+    dialect at hand; ``reservation_arn`` is the ARN as text with '' as NULL; ``billed``
+    the line's unblended cost as that source reads it (the file import keeps a missing
+    one NULL so validation sees it, Athena's aggregate reads it as 0). Savings
+    Plan lines count their effective cost (the negation cancels the usage's list
+    price), the recurring fee only its unused part; reservation lines count their
+    effective cost and unused fees; an RI's fee line is amortized into usage.
+    """
+    m = money
     return (
         "CASE line_item_line_item_type"
         f" WHEN 'SavingsPlanCoveredUsage' THEN {m('savings_plan_savings_plan_effective_cost')}"
@@ -178,8 +187,16 @@ def _effective(types: dict[str, str]) -> str:
         " WHEN 'RIFee' THEN"
         f" {m('reservation_unused_amortized_upfront_fee_for_billing_period')}"
         f" + {m('reservation_unused_recurring_fee')}"
-        f" ELSE CASE WHEN line_item_line_item_type = 'Fee' AND {reservation} IS NOT NULL"
-        f" THEN 0 ELSE {_money('line_item_unblended_cost', types)} END END"
+        f" WHEN 'Fee' THEN CASE WHEN {reservation_arn} IS NOT NULL THEN 0 ELSE {billed} END"
+        f" ELSE {billed} END"
+    )
+
+
+def _effective(types: dict[str, str]) -> str:
+    return effective_cost_sql(
+        lambda col: f"coalesce({_money(col, types)}, 0)",
+        text_sql("reservation_reservation_a_r_n", types),
+        _money("line_item_unblended_cost", types),
     )
 
 
