@@ -2,7 +2,9 @@
 
 Every estimate carries its basis: the unit price, the quantity, the source page,
 the reference region and the date the price was in effect. Resources whose type
-has no price get none (never a guess).
+has no price get none (never a guess), and neither do resources outside the
+region a price was published for: another region's price is not this region's
+price (#14), so such a resource is "unpriced" with the reason in its basis.
 """
 
 from __future__ import annotations
@@ -51,13 +53,39 @@ def _pick(resource: Resource) -> dict[str, Any] | None:
     return None
 
 
+def _region_priced(source: dict[str, Any], resource: Resource) -> bool:
+    return source["region"] in ("all regions", resource.region)
+
+
+def unpriced_reason(resource: Resource) -> str | None:
+    """Why the table gives ``resource`` no price (None when it gives one)."""
+    entry = _pick(resource)
+    what = resource.type or resource.kind
+    if entry is None:
+        return f"unpriced: the shipped price table has no list price for {what}"
+    table = price_table()
+    source = table["sources"][entry["source"]]
+    if not _region_priced(source, resource):
+        return (
+            f"unpriced: the shipped price table ({source['title']}, as of {source['as_of']}) "
+            f"has {what} in {source['region']} only, and this resource is in "
+            f"{resource.region or 'an unknown region'}"
+        )
+    if entry["unit"] == "GB-month" and resource.size_gb is None:
+        return f"unpriced: {what} is priced per GB-month and its size is unknown"
+    return None
+
+
 def estimate(resource: Resource) -> Estimate | None:
-    """The list-price monthly cost of ``resource``, or None when the table has no price."""
+    """The list-price monthly cost of ``resource``, or None when the table has no price
+    for its type in its region (see :func:`unpriced_reason`)."""
     entry = _pick(resource)
     if entry is None:
         return None
     table = price_table()
     source = table["sources"][entry["source"]]
+    if not _region_priced(source, resource):
+        return None
     price = Decimal(entry["price"])
     hours = Decimal(table["hours_per_month"])
     where = f"{source['title']}, {source['region']}, as of {source['as_of']}, {source['url']}"
@@ -75,13 +103,12 @@ def estimate(resource: Resource) -> Estimate | None:
         how = f"{price} {entry['currency']}/month (tier up to {entry['max_size_gb']} GB)"
     what = resource.type if resource.type and entry["type"] != "*" else resource.kind
     basis = f"list price of {what}: {how} ({where})"
-    if source["region"] not in ("all regions", resource.region):
-        basis += f"; this resource is in {resource.region}, whose price may differ"
     return Estimate(amount, entry["currency"], basis)
 
 
 def apply_estimates(resources: list[Resource]) -> None:
-    """Fill ``monthly_cost`` where the collector left it empty and the table has a price."""
+    """Fill ``monthly_cost`` where the collector left it empty and the table has a price
+    for the resource's type in its region; otherwise say why in ``price_basis``."""
     for resource in resources:
         if resource.monthly_cost is not None:
             continue
@@ -90,3 +117,5 @@ def apply_estimates(resources: list[Resource]) -> None:
             resource.monthly_cost = found.amount
             resource.currency = found.currency
             resource.price_basis = found.basis
+        elif resource.price_basis is None:
+            resource.price_basis = unpriced_reason(resource)

@@ -101,6 +101,12 @@ def _price(
             f"no actual cost and no list price known for {', '.join(missing)} "
             f"(type {finding.resource.type or 'unknown'}): not included"
         )
+        # The table's own reason (e.g. its price is for another region) says what to fix.
+        bases.extend(
+            r.price_basis
+            for r in finding.priced
+            if r.resource_id in missing and r.price_basis and r.price_basis.startswith("unpriced")
+        )
     if not amounts:
         return None, None, "; ".join(bases)
     currency = max(amounts, key=lambda c: amounts[c])

@@ -91,8 +91,15 @@ def test_gcp_sync_no_costs_then_resources_and_waste(
         "c7n-lb-ext-bad-calebsyring-35ba",
     }
     disk = next(f for f in body["findings"] if f["rule"] == "unattached-disk")
-    # 32 GB pd-standard × 0.04 USD/GB-month (the shipped list price)
-    assert (Decimal(disk["monthly_savings"]), disk["currency"]) == (Decimal("1.28"), "USD")
+    # The real disk is in us-east1; the shipped table prices pd-standard in us-central1
+    # only, and another region's price is not this one's (#14): unpriced, saying why.
+    assert (disk["monthly_savings"], disk["currency"]) == (None, None)
+    assert (
+        "pd-standard in us-central1 only, and this resource is in us-east1" in (disk["price_basis"])
+    )
+    address = next(f for f in body["findings"] if f["rule"] == "unassociated-ip")
+    # External IPs have one price in all regions, so they stay priced.
+    assert (Decimal(address["monthly_savings"]), address["currency"]) == (Decimal("7.3"), "USD")
 
 
 def test_gcp_sync_no_costs_without_projects_is_a_usage_error(cli, tmp_path):

@@ -124,6 +124,30 @@ def test_a_resource_without_any_price_says_so(db):
     assert "no actual cost and no list price known for vol-x (type gp9)" in finding.price_basis
 
 
+def test_another_regions_price_is_not_this_regions_price(db):
+    """The table prices gp3 in us-east-1 only: a disk in sa-east-1 is unpriced and says
+    why, instead of showing us-east-1's price with a note (#14)."""
+    _store(
+        db,
+        [
+            Collected("us-east-1", [_disk("vol-home")]),
+            Collected("sa-east-1", [_disk("vol-away", region="sa-east-1")]),
+        ],
+    )
+    found = {f.resource_id: f for f in api.waste(db=db, settings=Settings(), now=NOW).findings}
+    assert found["vol-home"].monthly_savings == Decimal("8.00")
+    away = found["vol-away"]
+    assert away.monthly_savings is None and away.currency is None
+    assert "has gp3 in us-east-1 only, and this resource is in sa-east-1" in away.price_basis
+
+
+def test_a_price_for_all_regions_applies_everywhere():
+    ip = Resource("aws", "1", "ap-south-1", "eipalloc-1", m.IP, type="ip", attached=False)
+    apply_estimates([ip])
+    assert (ip.monthly_cost, ip.currency) == (Decimal("3.650"), "USD")
+    assert "all regions" in ip.price_basis
+
+
 def test_idle_vm_reads_the_daily_rollup_of_hourly_metrics(db):
     vm = Resource("aws", "1", "us-east-1", "i-1", m.VM, power_state=m.RUNNING, type="t3.micro")
     start = NOW.replace(hour=0) - timedelta(days=14)
