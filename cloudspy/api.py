@@ -12,6 +12,7 @@ to ``$CLOUDSPY_DB`` or the user data directory; ``settings`` to the user's
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from cloudspy.models.sync import ImportResult, InitResult, SyncResult, SyncRun
     from cloudspy.models.waste import PermissionsDocument, ScheduleReport, WasteReport
     from cloudspy.providers.base import CostSource, Progress
+    from cloudspy.reporting.sections import ReportData
 
 __all__ = [
     "alert",
@@ -78,7 +80,7 @@ def _db(db: Path | str | None) -> Path:
 
 
 def _settings(settings: Settings | None) -> Settings:
-    from cloudspy.config import load_settings
+    from cloudspy.providers.settings_loader import load_settings
 
     return settings if settings is not None else load_settings()
 
@@ -666,8 +668,21 @@ def report(
         raise UsageError("no output file", hint="pass --out FILE.pdf or FILE.html")
     chosen = Path(template).expanduser() if template else named_template
     return write_report(
-        _db(db), settings, given, target, template=chosen, today=today or utc_today()
+        _db(db),
+        settings,
+        given,
+        target,
+        template=chosen,
+        today=today or utc_today(),
+        data=_report_data(),
     )
+
+
+def _report_data() -> ReportData:
+    """This module's answers, for the report sections (reporting never imports api)."""
+    from cloudspy.reporting.sections import ReportData
+
+    return ReportData(costs=costs, compare=compare, forecast=forecast, waste=waste, history=history)
 
 
 def export(
@@ -736,6 +751,7 @@ def _prometheus_inputs(
     from cloudspy.store.cost_queries import METRIC_COLUMNS
 
     inputs = ReportInputs(
+        data=_report_data(),
         db=db,
         settings=settings,
         window=window,
@@ -818,7 +834,9 @@ def serve(
             "cache": settings.cache.model_copy(update={"lock_timeout_seconds": REQUEST_LOCK_WAIT})
         }
     )
-    config = ServeConfig(_db(db), quick, Guard(host, port, token), demo=demo)
+    config = ServeConfig(
+        _db(db), quick, Guard(host, port, token), answers=sys.modules[__name__], demo=demo
+    )
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown if not is_loopback(host) else '127.0.0.1'}:{port}/"
     announce(f"serving {config.db} read-only on {url} (Ctrl-C stops)")
@@ -959,9 +977,9 @@ def resources(
     now: datetime | None = None,
 ) -> ResourceList:
     """The stored inventory, filtered, with the age of its snapshot (no API calls)."""
-    from cloudspy.inventory.model import KINDS
     from cloudspy.inventory.queries import ResourceFilter
     from cloudspy.inventory.service import parse_tags, provider_names, read_resources
+    from cloudspy.models.resource import KINDS
 
     for k in kind:
         if k not in KINDS:

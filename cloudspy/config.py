@@ -7,7 +7,6 @@ Unknown keys are an error, so a typo never silently disables a setting.
 
 from __future__ import annotations
 
-import importlib
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -15,7 +14,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from cloudspy.errors import ConfigError
-from cloudspy.insights.settings import AlertSettings, CheckSettings, Team
+from cloudspy.models.insight_settings import AlertSettings, CheckSettings, Team
+from cloudspy.models.report_settings import ReportSettings
+from cloudspy.models.waste_settings import InventorySettings, WasteSettings
 from cloudspy.paths import APP_NAME as APP_NAME
 from cloudspy.paths import (
     DEFAULT_LOCK_TIMEOUT_SECONDS,
@@ -26,8 +27,6 @@ from cloudspy.paths import (
 from cloudspy.paths import demo_db_path as demo_db_path
 from cloudspy.paths import user_data_dir as user_data_dir
 from cloudspy.paths import user_db_path as user_db_path
-from cloudspy.reporting.settings import ReportSettings
-from cloudspy.waste_rules.settings import InventorySettings, WasteSettings
 
 # The path functions live in the light cloudspy.paths (no pydantic); the
 # `X as X` imports above keep them importable from here, where callers long found them.
@@ -276,56 +275,29 @@ class Settings(_Section):
         ]
 
 
-def load_settings(
-    path: Path | None = None, *, required: bool = False, detect: bool = True
-) -> Settings:
-    """Read and validate the TOML config; a missing default file means defaults.
+def read_config(path: Path | None = None, *, required: bool = False) -> tuple[dict | None, Path]:
+    """The TOML config as a dict, and its path; None when the default file is absent.
 
     ``required`` is set when the user named the file explicitly: then it must exist.
-    When the config names no cloud account at all (or there is none), the
-    credentials each SDK would find on its own are used instead (``detect``,
-    #12): see :func:`with_detected`. A config that names any account wins.
+    Validation and credential detection are :func:`cloudspy.providers.settings_loader.
+    load_settings`'s (detection needs the provider registry, a layer above this one).
     """
     target = path or user_config_path()
     if not target.exists():
         if required or path is not None:
             raise ConfigError(f"config file {target} does not exist")
-        return with_detected({}) if detect else Settings()
+        return None, target
     try:
-        raw = tomllib.loads(target.read_text(encoding="utf-8"))
+        return tomllib.loads(target.read_text(encoding="utf-8")), target
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config file {target}: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {target} is not valid TOML: {exc}") from exc
-    settings = _validated(raw, target)
-    if detect and not settings.configured_providers():
-        return with_detected(raw, target)
-    return settings
 
 
-def with_detected(raw: dict[str, Any], target: Path | None = None) -> Settings:
-    """Settings from ``raw`` plus a section for each provider whose SDK finds credentials.
-
-    Detection reads environment variables and files only (no SDK, no network):
-    AWS keys or a profile become one Cost Explorer scope, an Azure login every
-    enabled subscription it can see, Google ADC the billing exports it can see.
-    """
-    from cloudspy.providers.registry import PROVIDERS
-
-    completed = dict(raw)
-    found = []
-    for info in PROVIDERS.values():
-        ambient = info.detect()
-        if ambient is None:
-            continue
-        module = importlib.import_module(str(info.ambient).partition(":")[0])
-        section = dict(completed.get(info.name) or {})
-        section.update(module.config_section(ambient))
-        completed[info.name] = section
-        found.append(ambient)
-    settings = _validated(completed, target)
-    settings._detected = tuple(found)
-    return settings
+def validated(raw: dict[str, Any], target: Path | None) -> Settings:
+    """``raw`` as :class:`Settings`; a config error naming the first bad key."""
+    return _validated(raw, target)
 
 
 def _validated(raw: dict[str, Any], target: Path | None) -> Settings:

@@ -16,9 +16,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from cloudspy.inventory import model as m
-from cloudspy.inventory.model import MetricSample, Resource
-from cloudspy.inventory.source import Collected
+from cloudspy.models import resource as m
+from cloudspy.models.resource import MetricSample, Resource
+from cloudspy.providers.inventory_source import Collected
 
 METRIC_DAYS = 30
 SEED = 4242

@@ -62,6 +62,8 @@ BUILTIN: dict[str, Dimension] = {
     "charge": Dimension("charge", "ChargeCategory", coverage_name="charge", rollup=False),
     "currency": Dimension("currency", "BillingCurrency", coverage_name="provider"),
 }
+TEAM = "team"
+UNALLOCATED = "unallocated"
 DIMENSION_HELP = ", ".join([*BUILTIN, "team", "tag:KEY"])
 
 
@@ -71,6 +73,57 @@ def tag_json_path(key: str) -> str:
     return f'$."{escaped}"'
 
 
+def _marks(values: list[Any]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def team_dimension(teams: Mapping[str, Any] | None) -> Dimension:
+    """The ``team`` dimension for the configured teams (a usage error when there are none).
+
+    A team owns accounts (AWS accounts, GCP projects, Azure subscriptions — matched
+    on id or name) and/or tag values. The first team in config order that matches
+    a cost row gets it; rows no team claims are ``unallocated``. The dimension is a
+    SQL ``CASE`` whose every value is a bound parameter, never pasted into SQL.
+    """
+    if not teams:
+        raise UsageError(
+            "--by team needs teams in the config",
+            hint="add [teams.NAME] with accounts = [...] and/or tags = {KEY = [...]} "
+            "to config.toml (see docs/insights.md)",
+        )
+    whens: list[str] = []
+    params: list[Any] = []
+    uses_tags = False
+    for name, team in teams.items():
+        conditions: list[str] = []
+        if team.accounts:
+            accounts = list(team.accounts)
+            conditions.append(
+                f"(SubAccountId IN ({_marks(accounts)}) OR SubAccountName IN ({_marks(accounts)})"
+                f" OR BillingAccountId IN ({_marks(accounts)}))"
+            )
+            params += accounts * 3
+        for key, values in team.tags.items():
+            if not values:
+                continue
+            uses_tags = True
+            conditions.append(f"json_extract_string(Tags, ?) IN ({_marks(values)})")
+            params += [tag_json_path(key), *values]
+        if not conditions:
+            raise UsageError(f"team {name!r} has neither accounts nor tags in config.toml")
+        whens.append(f"WHEN {' OR '.join(conditions)} THEN ?")
+        params.append(name)
+    sql = f"CASE {' '.join(whens)} ELSE ? END"
+    params.append(UNALLOCATED)
+    return Dimension(
+        TEAM,
+        sql,
+        coverage_name="tag" if uses_tags else "account",
+        params=tuple(params),
+        rollup=not uses_tags,
+    )
+
+
 def parse_dimension(text: str, teams: Mapping[str, Any] | None = None) -> Dimension:
     """Resolve a ``--by`` value (``service``, ``tag:team``, ``team`` …) or raise a usage error.
 
@@ -78,8 +131,6 @@ def parse_dimension(text: str, teams: Mapping[str, Any] | None = None) -> Dimens
     """
     value = text.strip()
     if value.lower() == "team":
-        from cloudspy.teams import team_dimension
-
         return team_dimension(teams)
     if value.lower().startswith("tag:"):
         key = value[4:]

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from cloudspy.currencies import amount_text, is_iso_4217, minor_unit
-from cloudspy.render.money import human
+from cloudspy.money import human
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ def history(
 ) -> None:
     """Sync runs: what, when, rows, API calls and their price, errors."""
     from cloudspy import api
-    from cloudspy.render.money import machine
+    from cloudspy.money import machine
 
     state = state_of(ctx)
     check_format(output, ("table", "json", "csv"))

@@ -15,7 +15,7 @@ from cloudspy.cli.state import CliState, state_of
 def report_results(state: CliState, results: Sequence[object]) -> int:
     """Print one line per synced source on stdout; return 3 if any failed."""
     from cloudspy.errors import ExitCode
-    from cloudspy.render.money import machine
+    from cloudspy.money import machine
 
     failed = 0
     for r in results:

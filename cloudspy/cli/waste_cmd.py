@@ -81,7 +81,7 @@ def waste(
 
 def _limit(text: str) -> tuple[object, str | None]:
     from cloudspy.errors import UsageError
-    from cloudspy.insights.settings import parse_amount
+    from cloudspy.models.insight_settings import parse_amount
 
     try:
         amount, currency = parse_amount(text)

@@ -12,7 +12,7 @@ from pathlib import Path
 from cloudspy.dimensions import Dimension
 from cloudspy.errors import CloudSpyError
 from cloudspy.insights import alerts as store
-from cloudspy.insights.settings import AlertSettings
+from cloudspy.models.insight_settings import AlertSettings
 from cloudspy.models.insights import Alert, AlertRun, ChannelOutcome
 from cloudspy.notify.channels import sender
 from cloudspy.notify.secrets import redact

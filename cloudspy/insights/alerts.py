@@ -25,7 +25,7 @@ from cloudspy.insights.data import (
     require_complete,
 )
 from cloudspy.insights.forecast import median
-from cloudspy.insights.settings import AlertSettings
+from cloudspy.models.insight_settings import AlertSettings
 from cloudspy.models.insights import Alert
 from cloudspy.periods import Window
 from cloudspy.store.cost_queries import CostFilter

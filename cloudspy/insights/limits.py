@@ -8,7 +8,7 @@ from decimal import Decimal
 from cloudspy.dimensions import parse_dimension
 from cloudspy.errors import UsageError
 from cloudspy.insights.check import Limit
-from cloudspy.insights.settings import CheckLimit, Team, parse_amount, parse_increase
+from cloudspy.models.insight_settings import CheckLimit, Team, parse_amount, parse_increase
 
 
 def _amount(text: str, option: str) -> tuple[Decimal, str | None]:

@@ -11,7 +11,6 @@ from cloudspy.clock import utc_now
 from cloudspy.config import Settings
 from cloudspy.errors import UsageError
 from cloudspy.insights.schedule import suggest_offhours
-from cloudspy.inventory.model import RUNNING, VM, Resource
 from cloudspy.inventory.queries import (
     ResourceFilter,
     actual_costs,
@@ -20,6 +19,7 @@ from cloudspy.inventory.queries import (
     snapshot_info,
 )
 from cloudspy.inventory.service import no_inventory, provider_names, snapshot_warnings
+from cloudspy.models.resource import RUNNING, VM, Resource
 from cloudspy.models.waste import ScheduleReport, ScheduleSuggestion
 from cloudspy.waste_rules.engine import totals
 

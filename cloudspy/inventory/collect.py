@@ -16,10 +16,15 @@ from pathlib import Path
 
 from cloudspy.clock import utc_now
 from cloudspy.errors import CloudSpyError
-from cloudspy.inventory.source import AccessDenied, Collected, InventorySource, MetricWindow
 from cloudspy.models.inventory import InventorySyncResult, RegionOutcome
 from cloudspy.pricing.table import apply_estimates
 from cloudspy.providers.base import Progress
+from cloudspy.providers.inventory_source import (
+    AccessDenied,
+    Collected,
+    InventorySource,
+    MetricWindow,
+)
 
 DEFAULT_WORKERS = 24
 DEFAULT_METRIC_DAYS = 30

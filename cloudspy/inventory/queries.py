@@ -8,8 +8,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from cloudspy.inventory.model import CPU_PERCENT, NETWORK_BYTES, DailyUsage, Resource
 from cloudspy.models.inventory import ResourceRow, Snapshot
+from cloudspy.models.resource import CPU_PERCENT, NETWORK_BYTES, DailyUsage, Resource
 
 if TYPE_CHECKING:
     import duckdb

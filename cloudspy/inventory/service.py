@@ -13,9 +13,9 @@ from cloudspy.clock import utc_now
 from cloudspy.config import Settings
 from cloudspy.errors import NoDataError, UsageError
 from cloudspy.inventory.queries import ResourceFilter, list_resources, snapshot_info
-from cloudspy.inventory.source import InventorySource
 from cloudspy.models.inventory import InventorySyncResult, ResourceList, Snapshot
 from cloudspy.providers.base import Progress
+from cloudspy.providers.inventory_source import InventorySource
 from cloudspy.providers.registry import PROVIDERS, provider_info
 
 

@@ -11,8 +11,8 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from cloudspy.inventory.model import MetricSample, Resource
-from cloudspy.inventory.source import Collected
+from cloudspy.models.resource import MetricSample, Resource
+from cloudspy.providers.inventory_source import Collected
 
 if TYPE_CHECKING:
     import duckdb

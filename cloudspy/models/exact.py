@@ -15,7 +15,7 @@ from typing import Annotated
 
 from pydantic import PlainSerializer
 
-from cloudspy.render.money import exact_text
+from cloudspy.money import exact_text
 
 Exact = Annotated[Decimal, PlainSerializer(exact_text, return_type=str, when_used="json")]
 

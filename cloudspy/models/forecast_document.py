@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cloudspy.render.money import machine
+from cloudspy.money import machine
 
 if TYPE_CHECKING:
     from cloudspy.models.insights import ForecastResult, ForecastSeries, ProviderForecast

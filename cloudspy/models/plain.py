@@ -17,7 +17,7 @@ from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Any, Self
 
-from cloudspy.render.money import exact_text
+from cloudspy.money import exact_text
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -33,7 +33,7 @@ def _adapter(cls: type) -> TypeAdapter[Any]:
 
 
 def json_ready(value: Any) -> Any:
-    """``value`` with Decimal as exact text (:func:`~cloudspy.render.money.exact_text`)
+    """``value`` with Decimal as exact text (:func:`~cloudspy.money.exact_text`)
     and dates as ISO text, the way every CloudSpy model writes JSON."""
     if isinstance(value, Decimal):
         return exact_text(value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib import import_module
 
-from cloudspy.insights.settings import AlertSettings
+from cloudspy.models.insight_settings import AlertSettings
 from cloudspy.models.insights import Alert
 
 CHANNELS = ("slack", "email", "webhook")

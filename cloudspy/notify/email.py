@@ -11,7 +11,7 @@ import ssl
 import time
 from email.message import EmailMessage
 
-from cloudspy.insights.settings import AlertSettings, EmailChannel
+from cloudspy.models.insight_settings import AlertSettings, EmailChannel
 from cloudspy.models.insights import Alert
 from cloudspy.notify import message
 from cloudspy.notify.http import ChannelError

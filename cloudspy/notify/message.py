@@ -8,7 +8,7 @@ from typing import Any
 
 from cloudspy.clock import utc_now
 from cloudspy.models.insights import Alert
-from cloudspy.render.money import machine
+from cloudspy.money import machine
 
 
 def subject(alerts: list[Alert]) -> str:

@@ -11,17 +11,14 @@ import os
 import re
 
 from cloudspy.errors import CloudSpyError, UsageError
+from cloudspy.redaction import KNOWN_SECRETS as KNOWN
+from cloudspy.redaction import MASK, remember, remembered
+from cloudspy.redaction import secret_env_name as env_name
+
+__all__ = ["KNOWN", "MASK", "env_name", "redact", "remember", "remembered"]
 
 SERVICE = "cloudspy"
-KNOWN = {
-    "slack_webhook_url": "Slack incoming-webhook URL",
-    "smtp_password": "password of [alerts.email] username",
-    "webhook_url": "URL of the generic JSON webhook",
-    "webhook_secret": "HMAC-SHA256 key that signs webhook posts",
-}
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-_SEEN: set[str] = set()
-MASK = "***"
 
 
 class SecretError(CloudSpyError):
@@ -36,26 +33,9 @@ def check_name(name: str) -> str:
     return value
 
 
-def env_name(name: str) -> str:
-    """The environment variable that overrides the keyring: ``CLOUDSPY_SLACK_WEBHOOK_URL``."""
-    return f"CLOUDSPY_{name.upper()}"
-
-
-def remember(value: str) -> str:
-    """Record a secret value so :func:`redact` hides it; returns the value."""
-    if value:
-        _SEEN.add(value)
-    return value
-
-
-def remembered() -> frozenset[str]:
-    """Every secret value seen in this process (for :mod:`cloudspy.redaction`)."""
-    return frozenset(_SEEN)
-
-
 def redact(text: str) -> str:
     """``text`` with every secret value seen in this process replaced by ``***``."""
-    for value in sorted(_SEEN, key=len, reverse=True):
+    for value in sorted(remembered(), key=len, reverse=True):
         text = text.replace(value, MASK)
     return text
 

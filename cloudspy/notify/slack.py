@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cloudspy.insights.settings import AlertSettings
+from cloudspy.models.insight_settings import AlertSettings
 from cloudspy.models.insights import Alert
 from cloudspy.notify import message
 from cloudspy.notify.http import post

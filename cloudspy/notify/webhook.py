@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from cloudspy.insights.settings import AlertSettings
+from cloudspy.models.insight_settings import AlertSettings
 from cloudspy.models.insights import Alert
 from cloudspy.notify import message
 from cloudspy.notify.http import post

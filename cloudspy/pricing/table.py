@@ -16,7 +16,7 @@ from functools import cache
 from importlib import resources as package_files
 from typing import Any
 
-from cloudspy.inventory.model import Resource
+from cloudspy.models.resource import Resource
 
 
 @dataclass(frozen=True)

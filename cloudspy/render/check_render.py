@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from cloudspy.models.insights import CheckResult
+from cloudspy.money import machine
 from cloudspy.render.markdown import markdown_table
-from cloudspy.render.money import machine
 
 
 def check_text(result: CheckResult) -> str:

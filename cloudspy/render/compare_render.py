@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 from cloudspy.models.insights import CompareResult, CompareRow
+from cloudspy.money import human, machine, percent
 from cloudspy.render.csv_out import write_csv
 from cloudspy.render.markdown import markdown_table
-from cloudspy.render.money import human, machine, percent
 
 
 def _pct(value: Any) -> str | None:

@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from cloudspy.models.costs import CostReport
+from cloudspy.money import human, machine, percent
 from cloudspy.render.csv_out import write_csv
-from cloudspy.render.money import human, machine, percent
 from cloudspy.render.sparkline import sparkline
 
 

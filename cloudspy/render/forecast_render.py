@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 from cloudspy.models.insights import ForecastResult, ForecastSeries
+from cloudspy.money import human, machine
 from cloudspy.render.csv_out import write_csv
 from cloudspy.render.fit import Column, fit_table
-from cloudspy.render.money import human, machine
 
 
 def _pct(value: Any) -> str | None:

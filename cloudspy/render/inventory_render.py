@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 from cloudspy.models.inventory import ResourceList, ResourceRow, Snapshot
+from cloudspy.money import human
 from cloudspy.render.csv_out import write_csv
 from cloudspy.render.fit import Column, fit_table
-from cloudspy.render.money import human
 
 CSV_COLUMNS = [
     "provider",

@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 from cloudspy.models.waste import ScheduleReport, WasteReport
+from cloudspy.money import human, machine
 from cloudspy.render.csv_out import write_csv
 from cloudspy.render.fit import Column, fit_table
-from cloudspy.render.money import human, machine
 
 WASTE_CSV = [
     "rule",

@@ -1,7 +1,8 @@
 """Build the :class:`~cloudspy.models.reporting.ReportContext` a template renders.
 
-Every number comes from the API (:func:`cloudspy.api.costs`, ``history`` and
-the insight functions the sections call): aggregates only, never cost rows.
+Every number comes from the :class:`~cloudspy.reporting.sections.ReportData` the
+caller supplies (the API's ``costs``, ``history`` and insight functions):
+aggregates only, never cost rows.
 """
 
 from __future__ import annotations
@@ -16,10 +17,15 @@ from cloudspy.clock import utc_now
 from cloudspy.config import Settings
 from cloudspy.errors import NoDataError
 from cloudspy.models.costs import WindowModel
+from cloudspy.models.report_settings import ReportSection
 from cloudspy.models.reporting import FreshnessRow, ReportContext
 from cloudspy.periods import resolve_window
-from cloudspy.reporting.sections import ReportInputs, build_section, default_sections
-from cloudspy.reporting.settings import ReportSection
+from cloudspy.reporting.sections import (
+    ReportData,
+    ReportInputs,
+    build_section,
+    default_sections,
+)
 
 DEFAULT_TITLE = "Cloud costs"
 
@@ -39,10 +45,8 @@ class ReportRequest:
 
 
 def _freshness(inputs: ReportInputs, sources: list) -> list[FreshnessRow]:
-    from cloudspy import api
-
     latest: dict[tuple[str, str], tuple[datetime | None, str]] = {}
-    for run in api.history(limit=500, db=inputs.db, settings=inputs.settings):
+    for run in inputs.data.history(limit=500, db=inputs.db, settings=inputs.settings):
         latest.setdefault((run.source, run.scope), (run.finished_at or run.started_at, run.status))
     rows = []
     for source in sources:
@@ -63,7 +67,7 @@ def _freshness(inputs: ReportInputs, sources: list) -> list[FreshnessRow]:
 
 
 def build_context(
-    db: Path, settings: Settings, request: ReportRequest, *, today: date
+    db: Path, settings: Settings, request: ReportRequest, *, today: date, data: ReportData
 ) -> ReportContext:
     """Gather the cover, every section in order, and the freshness footer."""
     window = resolve_window(
@@ -73,6 +77,7 @@ def build_context(
         today=today,
     )
     inputs = ReportInputs(
+        data=data,
         db=db,
         settings=settings,
         window=window,

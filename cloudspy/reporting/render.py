@@ -15,7 +15,7 @@ from typing import Any
 
 from cloudspy.errors import CloudSpyError, UsageError
 from cloudspy.models.reporting import Chart, ReportContext, WindowModel
-from cloudspy.render.money import human, percent
+from cloudspy.money import human, percent
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 DEFAULT_TEMPLATE = "report.html.j2"

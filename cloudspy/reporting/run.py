@@ -12,6 +12,7 @@ from cloudspy.models.reporting import ReportResult
 from cloudspy.reporting.atomic import write_atomic
 from cloudspy.reporting.context import ReportRequest, build_context
 from cloudspy.reporting.render import BUILTIN_TEMPLATES, render_html, render_pdf
+from cloudspy.reporting.sections import ReportData
 
 OUTPUT_KINDS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
 
@@ -78,10 +79,11 @@ def write_report(
     *,
     template: Path | None,
     today: date,
+    data: ReportData,
 ) -> ReportResult:
     """Build, render and write the report; the file appears only when complete."""
     kind = output_kind(out)
-    context = build_context(db, settings, request, today=today)
+    context = build_context(db, settings, request, today=today, data=data)
     html = render_html(context, template)
     warnings = list(context.warnings)
     if kind == "pdf":

@@ -4,15 +4,13 @@ A provider either fills its section or raises :class:`~cloudspy.errors.NoDataErr
 :func:`build_section` turns that into ``status="no_data"`` with the reason, so
 a template says "no data: <reason>" instead of dropping the section.
 
-Cost sections read :func:`cloudspy.api.costs`. Movers, forecast and waste read
-``cloudspy.api.compare``, ``cloudspy.api.forecast`` and ``cloudspy.api.waste``
-(see "Wiring" in docs/reports.md): while a build lacks one of those functions,
-or it does not take the arguments below, its section has no data and says so.
+Every number comes from a :class:`ReportData` the caller hands in (``cloudspy.api``
+hands in its own ``costs``, ``compare``, ``forecast``, ``waste`` and ``history``), so
+this package never imports the layer above it (#16; see "Wiring" in docs/reports.md).
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,6 +21,7 @@ from typing import Any
 from cloudspy.config import Settings
 from cloudspy.errors import NoDataError
 from cloudspy.models.costs import CostReport, CurrencyTotal
+from cloudspy.models.report_settings import ReportSection
 from cloudspy.models.reporting import (
     BreakdownRow,
     Chart,
@@ -31,7 +30,6 @@ from cloudspy.models.reporting import (
     WasteRow,
 )
 from cloudspy.periods import Window
-from cloudspy.reporting.settings import ReportSection
 from cloudspy.reporting.svg import stacked_bars, trend_chart
 
 DEFAULT_TOP = 10
@@ -74,10 +72,27 @@ def default_sections(settings: Settings) -> list[ReportSection]:
     ]
 
 
+@dataclass(frozen=True)
+class ReportData:
+    """The answers a report is made of, as functions taking the API's keyword arguments.
+
+    The caller supplies them (``cloudspy.api`` passes its own functions): a report is
+    built from the same answers as ``cloudspy costs``/``compare``/``forecast``/``waste``
+    without the reporting package depending on the API that uses it.
+    """
+
+    costs: Callable[..., CostReport]
+    compare: Callable[..., Any]
+    forecast: Callable[..., Any]
+    waste: Callable[..., Any]
+    history: Callable[..., Any]
+
+
 @dataclass
 class ReportInputs:
-    """What every section provider reads: the store, window, filters and metric."""
+    """What every section provider reads: the answers, store, window, filters and metric."""
 
+    data: ReportData
     db: Path
     settings: Settings
     window: Window
@@ -87,15 +102,13 @@ class ReportInputs:
     _costs: dict[tuple[tuple[str, ...], int | None], CostReport] = field(default_factory=dict)
 
     def costs(self, by: Sequence[str], top: int | None = None) -> CostReport:
-        """``cloudspy.api.costs`` over the report window (each grouping asked once)."""
-        from cloudspy import api
-
+        """``data.costs`` over the report window (each grouping asked once)."""
         key = (tuple(by), top)
         whole = self._costs.get((tuple(by), None))
         if top is not None and whole is not None and len(whole.rows) <= top:
             return whole  # the unfolded answer already fits: no second scan
         if key not in self._costs:
-            self._costs[key] = api.costs(
+            self._costs[key] = self.data.costs(
                 since=self.window.start.isoformat(),
                 until=self.window.end.isoformat(),
                 by=list(by),
@@ -178,28 +191,9 @@ def breakdown(inputs: ReportInputs, spec: ReportSection, result: SectionResult) 
         )
 
 
-def _api_call(name: str, what: str, **kwargs: Any) -> Any:
-    """Call ``cloudspy.api.<name>(**kwargs)``, or explain why the section has no data."""
-    from cloudspy import api
-
-    function: Callable[..., Any] | None = getattr(api, name, None)
-    if function is None:
-        raise NoDataError(f"{what} are not available in this CloudSpy (no cloudspy.api.{name})")
-    try:
-        inspect.signature(function).bind(**kwargs)
-    except TypeError:
-        raise NoDataError(
-            f"{what}: cloudspy.api.{name}() does not take ({', '.join(kwargs)})",
-            hint="see Wiring in docs/reports.md",
-        ) from None
-    return function(**kwargs)
-
-
 def movers(inputs: ReportInputs, spec: ReportSection, result: SectionResult) -> None:
-    """The groups that grew and shrank most against the previous period (``api.compare``)."""
-    compared = _api_call(
-        "compare",
-        "top movers",
+    """The groups that grew and shrank most against the previous period (``data.compare``)."""
+    compared = inputs.data.compare(
         since=inputs.window.start.isoformat(),
         until=inputs.window.end.isoformat(),
         by=spec.by or ["service"],
@@ -227,10 +221,8 @@ def movers(inputs: ReportInputs, spec: ReportSection, result: SectionResult) -> 
 
 
 def forecast(inputs: ReportInputs, spec: ReportSection, result: SectionResult) -> None:
-    """This month's projected total per currency (``api.forecast``), with its interval."""
-    projected = _api_call(
-        "forecast",
-        "forecasts",
+    """This month's projected total per currency (``data.forecast``), with its interval."""
+    projected = inputs.data.forecast(
         db=inputs.db,
         settings=inputs.settings,
         today=inputs.today,
@@ -253,10 +245,8 @@ def forecast(inputs: ReportInputs, spec: ReportSection, result: SectionResult) -
 
 
 def waste_rows(inputs: ReportInputs) -> list[WasteRow]:
-    """Open waste findings (``api.waste``) as report rows, largest savings first."""
-    findings = _api_call(
-        "waste",
-        "waste findings",
+    """Open waste findings (``data.waste``) as report rows, largest savings first."""
+    findings = inputs.data.waste(
         db=inputs.db,
         settings=inputs.settings,
         provider=inputs.filters.get("provider", []),

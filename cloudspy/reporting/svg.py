@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
-from cloudspy.render.money import human
+from cloudspy.money import human
 
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 78, 16, 14, 44

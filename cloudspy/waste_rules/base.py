@@ -2,7 +2,7 @@
 
 A rule is a module with a ``META`` (:class:`RuleMeta`) and a pure
 ``evaluate(resource, ctx) -> Finding | None`` over normalized resources
-(:mod:`cloudspy.inventory.model`). Rules never look at a provider's name or raw
+(:mod:`cloudspy.models.resource`). Rules never look at a provider's name or raw
 payload: the providers' collectors normalize ``attached``, ``power_state``,
 ``target_count`` … and rules read only those.
 """
@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from cloudspy.inventory.model import DailyUsage, Resource
-from cloudspy.waste_rules.settings import WasteSettings
+from cloudspy.models.resource import DailyUsage, Resource
+from cloudspy.models.waste_settings import WasteSettings
 
 SEVERITIES = ("low", "medium", "high")
 

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from cloudspy.inventory.model import DISK, IP, VM, Resource
 from cloudspy.inventory.queries import (
     ActualCost,
     ResourceFilter,
@@ -23,10 +22,11 @@ from cloudspy.inventory.queries import (
     daily_usage,
     load_resources,
 )
+from cloudspy.models.resource import DISK, IP, VM, Resource
 from cloudspy.models.waste import MoneyTotal, ScheduleSuggestion, WasteFinding
+from cloudspy.models.waste_settings import WasteSettings
 from cloudspy.waste_rules.base import Finding, WasteContext
 from cloudspy.waste_rules.registry import Rule
-from cloudspy.waste_rules.settings import WasteSettings
 
 if TYPE_CHECKING:
     import duckdb

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cloudspy.inventory.model import RUNNING, VM, Resource
+from cloudspy.models.resource import RUNNING, VM, Resource
 from cloudspy.waste_rules.base import Finding, RuleMeta, WasteContext
 
 MB = 1_000_000

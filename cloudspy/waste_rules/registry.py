@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from cloudspy.errors import UsageError
-from cloudspy.inventory.model import Resource
+from cloudspy.models.resource import Resource
 from cloudspy.waste_rules.base import Finding, RuleMeta, WasteContext
 
 RULE_MODULES = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cloudspy.inventory.model import IP, Resource
+from cloudspy.models.resource import IP, Resource
 from cloudspy.waste_rules.base import Finding, RuleMeta, WasteContext
 
 META = RuleMeta(

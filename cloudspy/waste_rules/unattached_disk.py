@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cloudspy.inventory.model import DISK, Resource
+from cloudspy.models.resource import DISK, Resource
 from cloudspy.waste_rules.base import Finding, RuleMeta, WasteContext
 
 META = RuleMeta(

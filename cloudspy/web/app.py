@@ -1,6 +1,8 @@
 """The ASGI application: dashboard pages, ``/api/v1/*``, ``/metrics`` and ``/healthz``.
 
-Every answer comes from the same :mod:`cloudspy.api` functions the CLI calls, and
+Every answer comes from the same :mod:`cloudspy.api` functions the CLI calls (handed
+in as :class:`Answers` by ``cloudspy.api.serve``, so this package does not import the
+API that starts it; #16), and
 the JSON API writes exactly the CLI's ``--format json`` (the same renderers), so
 there is one contract. Query parameters are the CLI's option names (``last``,
 ``since``, ``until``, ``by`` repeatable, ``provider``, ``region``, ``service``,
@@ -14,13 +16,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from cloudspy.web.security import COOKIE, SECURITY_HEADERS, Guard
 
 # A request waits this long for a writer (sync, import) to release the store, then
 # answers 503: a dashboard refresh is not worth holding a cron job's lock for.
 REQUEST_LOCK_WAIT = 3.0
+
+
+class Answers(Protocol):
+    """The functions a server answers with: :mod:`cloudspy.api` is one."""
+
+    costs: Callable[..., Any]
+    compare: Callable[..., Any]
+    forecast: Callable[..., Any]
+    resources: Callable[..., Any]
+    waste: Callable[..., Any]
+    history: Callable[..., Any]
+    metrics_text: Callable[..., str]
 
 
 @dataclass(frozen=True)
@@ -30,6 +44,7 @@ class ServeConfig:
     db: Path
     settings: Any
     guard: Guard
+    answers: Answers
     demo: bool = False
 
 
@@ -69,7 +84,7 @@ def api_costs(config: ServeConfig, params: Any) -> str:
     """``/api/v1/costs``: ``cloudspy costs --format json``."""
     import json
 
-    from cloudspy import api
+    api = config.answers
     from cloudspy.render.costs_render import costs_document
 
     report = api.costs(
@@ -90,7 +105,7 @@ def api_costs(config: ServeConfig, params: Any) -> str:
 
 def api_compare(config: ServeConfig, params: Any) -> str:
     """``/api/v1/compare``: ``cloudspy compare --format json``."""
-    from cloudspy import api
+    api = config.answers
     from cloudspy.render.compare_render import compare_json
 
     result = api.compare(
@@ -109,7 +124,7 @@ def api_compare(config: ServeConfig, params: Any) -> str:
 
 def api_forecast(config: ServeConfig, params: Any) -> str:
     """``/api/v1/forecast``: ``cloudspy forecast --offline --format json``."""
-    from cloudspy import api
+    api = config.answers
     from cloudspy.render.forecast_render import forecast_json
 
     result = api.forecast(
@@ -127,7 +142,7 @@ def api_forecast(config: ServeConfig, params: Any) -> str:
 
 def api_resources(config: ServeConfig, params: Any) -> str:
     """``/api/v1/resources``: ``cloudspy resources --format json``."""
-    from cloudspy import api
+    api = config.answers
     from cloudspy.render.inventory_render import resources_json
 
     result = api.resources(
@@ -144,7 +159,7 @@ def api_resources(config: ServeConfig, params: Any) -> str:
 
 def api_waste(config: ServeConfig, params: Any) -> str:
     """``/api/v1/waste``: ``cloudspy waste --format json``."""
-    from cloudspy import api
+    api = config.answers
     from cloudspy.render.waste_render import waste_json
 
     report = api.waste(
@@ -162,8 +177,7 @@ def api_history(config: ServeConfig, params: Any) -> str:
     """``/api/v1/history``: ``cloudspy history --format json``."""
     import json
 
-    from cloudspy import api
-
+    api = config.answers
     runs = api.history(limit=_int(params, "limit") or 50, db=config.db, settings=config.settings)
     return json.dumps([r.model_dump(mode="json") for r in runs], indent=2)
 
@@ -280,11 +294,9 @@ def create_app(config: ServeConfig) -> Any:
     async def metrics_route(request: Request) -> Response:
         from starlette.concurrency import run_in_threadpool
 
-        from cloudspy import api
-
         try:
             text = await run_in_threadpool(
-                api.metrics_text,
+                config.answers.metrics_text,
                 provider=_many(request.query_params, "provider"),
                 db=config.db,
                 settings=config.settings,

@@ -61,13 +61,13 @@ def _one(params: Any, name: str, default: str = "") -> str:
 
 
 def _money(amount: Decimal | None, currency: str | None) -> str:
-    from cloudspy.render.money import human
+    from cloudspy.money import human
 
     return human(amount, currency) if amount is not None and currency else "—"
 
 
 def _pct(value: Decimal | None) -> str:
-    from cloudspy.render.money import percent
+    from cloudspy.money import percent
 
     return percent(value, signed=True)
 
@@ -92,8 +92,7 @@ def _stacked_charts(report: Any, group: str) -> list[str]:
 def overview(config: ServeConfig, params: Any) -> dict[str, Any]:
     """Totals per currency with change, the daily trend by provider, top services and
     accounts, and the freshness of each source."""
-    from cloudspy import api
-
+    api = config.answers
     last = _one(params, "last", "30d")
     common = {"last": last, "db": config.db, "settings": config.settings}
     by_provider = api.costs(by=["provider"], granularity="day", **common)
@@ -138,8 +137,7 @@ def overview(config: ServeConfig, params: Any) -> dict[str, Any]:
 
 def costs(config: ServeConfig, params: Any) -> dict[str, Any]:
     """The costs explorer: period, group-by, filters and metric; table and chart together."""
-    from cloudspy import api
-
+    api = config.answers
     last = _one(params, "last", "30d")
     tag = _one(params, "tag")
     by = f"tag:{tag}" if tag else _one(params, "by", "service")
@@ -225,7 +223,7 @@ def _sorted(rows: list[list[str]], headers: list[str], params: Any) -> list[list
 
 def resources(config: ServeConfig, params: Any) -> dict[str, Any]:
     """The unified inventory, filtered by cloud, region and kind, sortable by any column."""
-    from cloudspy import api
+    api = config.answers
 
     def many(name: str) -> list[str]:
         return [params.get(name)] if params.get(name) else []
@@ -273,7 +271,7 @@ def resources(config: ServeConfig, params: Any) -> dict[str, Any]:
 
 def waste(config: ServeConfig, params: Any) -> dict[str, Any]:
     """Findings with their monthly savings, evidence and the fix."""
-    from cloudspy import api
+    api = config.answers
     from cloudspy.waste_rules.registry import all_rules
 
     report = api.waste(
@@ -321,8 +319,7 @@ def waste(config: ServeConfig, params: Any) -> dict[str, Any]:
 
 def forecast(config: ServeConfig, params: Any) -> dict[str, Any]:
     """Our forecast per provider and in total (no provider API: the server calls none)."""
-    from cloudspy import api
-
+    api = config.answers
     result = api.forecast(
         horizon=_one(params, "horizon", "30d"),
         by=["provider"],
@@ -351,8 +348,7 @@ def forecast(config: ServeConfig, params: Any) -> dict[str, Any]:
 
 def history(config: ServeConfig, params: Any) -> dict[str, Any]:
     """Sync runs and imports, newest first."""
-    from cloudspy import api
-
+    api = config.answers
     runs = api.history(limit=100, db=config.db, settings=config.settings)
     rows = [
         [r.started_at.isoformat(sep=" ", timespec="seconds"), r.provider, r.source, r.scope,

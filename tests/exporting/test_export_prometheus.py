@@ -21,7 +21,9 @@ def _families(path: Path) -> dict[str, list]:
 
 
 def test_metrics_parse_and_match_the_store(hostile_db: Path, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.delattr(api, "waste", raising=False)
+    from tests.reporting.conftest import unavailable
+
+    monkeypatch.setattr(api, "waste", unavailable("waste findings"))
     out = tmp_path / "cloudspy.prom"
     result = api.export("prometheus", out, db=hostile_db, today=TODAY)
     families = _families(out)

@@ -18,7 +18,7 @@ import pytest
 from cloudspy import api
 from cloudspy.config import Settings
 from cloudspy.insights.alerts import detect_new, detect_spikes
-from cloudspy.insights.settings import AlertSettings
+from cloudspy.models.insight_settings import AlertSettings
 from tests.insights.conftest import TODAY, cost_row, daily
 
 START = TODAY - timedelta(days=60)

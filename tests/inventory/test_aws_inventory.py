@@ -8,7 +8,7 @@ import pytest
 
 from cloudspy import api
 from cloudspy.config import AwsAccount, InventorySettings, Settings
-from cloudspy.inventory import model as m
+from cloudspy.models import resource as m
 from cloudspy.providers.aws.inventory import AwsInventorySource
 from cloudspy.providers.aws.permissions import declared, iam_action
 from cloudspy.store.connection import connect

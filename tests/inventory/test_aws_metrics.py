@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from cloudspy.inventory import model as m
-from cloudspy.inventory.source import MetricWindow
+from cloudspy.models import resource as m
 from cloudspy.providers.aws.metrics import MAX_QUERIES, fetch_vm_metrics
+from cloudspy.providers.inventory_source import MetricWindow
 
 T0 = datetime(2026, 11, 24, 10, tzinfo=UTC)
 

@@ -7,13 +7,13 @@ from datetime import datetime
 
 import pytest
 
-from cloudspy.inventory import model as m
-from cloudspy.inventory.source import AccessDenied, MetricWindow
+from cloudspy.models import resource as m
+from cloudspy.models.waste_settings import WasteSettings
 from cloudspy.providers.azure.inventory import AzureInventorySource
+from cloudspy.providers.inventory_source import AccessDenied, MetricWindow
 from cloudspy.waste_rules.base import WasteContext
 from cloudspy.waste_rules.engine import attachments_of, evaluate_rules
 from cloudspy.waste_rules.registry import select_rules
-from cloudspy.waste_rules.settings import WasteSettings
 from tests.inventory_azure.conftest import (
     SUBSCRIPTION,
     cassette,

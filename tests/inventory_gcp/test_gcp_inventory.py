@@ -7,9 +7,9 @@ from datetime import datetime
 
 import pytest
 
-from cloudspy.inventory import model as m
-from cloudspy.inventory.source import AccessDenied, MetricWindow
+from cloudspy.models import resource as m
 from cloudspy.providers.gcp.inventory import GcpInventorySource, region_of
+from cloudspy.providers.inventory_source import AccessDenied, MetricWindow
 from tests.inventory_gcp.conftest import (
     ADDRESSES_FORWARDING,
     ADDRESSES_OLD,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from cloudspy.inventory import model as m
+from cloudspy.models import resource as m
 from cloudspy.providers.gcp import permissions
 from cloudspy.waste_rules.registry import all_rules
 from tests.inventory_gcp.test_gcp_inventory import collect

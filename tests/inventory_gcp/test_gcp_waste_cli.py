@@ -6,12 +6,12 @@ import json
 from datetime import datetime
 from decimal import Decimal
 
-from cloudspy.inventory.source import MetricWindow
+from cloudspy.models.waste_settings import WasteSettings
 from cloudspy.providers.gcp.inventory import GcpInventorySource
+from cloudspy.providers.inventory_source import MetricWindow
 from cloudspy.waste_rules.base import WasteContext
 from cloudspy.waste_rules.engine import attachments_of, evaluate_rules
 from cloudspy.waste_rules.registry import select_rules
-from cloudspy.waste_rules.settings import WasteSettings
 from tests.gcp.conftest import anonymous_adc  # noqa: F401 (fixture)
 from tests.inventory_gcp.conftest import PROJECT
 

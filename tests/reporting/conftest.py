@@ -41,10 +41,20 @@ def with_waste(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(api, "waste", waste, raising=False)
 
 
+def unavailable(what: str):
+    """An API function that has no answer for this store, as a real one says so."""
+    from cloudspy.errors import NoDataError
+
+    def answer(**_):
+        raise NoDataError(f"{what} are not available for this store")
+
+    return answer
+
+
 @pytest.fixture
 def without_insights(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A build without cloudspy.api.waste and cloudspy.api.forecast."""
+    """cloudspy.api.waste and cloudspy.api.forecast have no answer (NoDataError)."""
     from cloudspy import api
 
-    monkeypatch.delattr(api, "waste", raising=False)
-    monkeypatch.delattr(api, "forecast", raising=False)
+    monkeypatch.setattr(api, "waste", unavailable("waste findings"))
+    monkeypatch.setattr(api, "forecast", unavailable("forecasts"))

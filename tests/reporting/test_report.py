@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from cloudspy import api
-from cloudspy.render.money import human
+from cloudspy.money import human
 from tests.exporting.hostile import HOSTILE_NAME, HOSTILE_SERVICE
 from tests.reporting.conftest import WASTE_TITLE
 
@@ -66,10 +66,10 @@ def pdf_report(hostile_db: Path, tmp_path_factory) -> tuple[Path, object]:
     from cloudspy import api as module
 
     patch = pytest.MonkeyPatch()
-    from tests.reporting.conftest import fake_waste
+    from tests.reporting.conftest import fake_waste, unavailable
 
     patch.setattr(module, "waste", lambda **_: fake_waste(), raising=False)
-    patch.delattr(module, "forecast", raising=False)
+    patch.setattr(module, "forecast", unavailable("forecasts"))
     out = tmp_path_factory.mktemp("pdf") / "report.pdf"
     try:
         result = api.report(out, period="last-month", db=hostile_db, today=TODAY)
@@ -107,7 +107,9 @@ def test_first_page_turns_into_png(pdf_report, tmp_path: Path) -> None:
 
 
 def test_html_structure_and_no_data_sections(hostile_db, tmp_path, with_waste, monkeypatch):
-    monkeypatch.delattr(api, "forecast", raising=False)
+    from tests.reporting.conftest import unavailable
+
+    monkeypatch.setattr(api, "forecast", unavailable("forecasts"))
     out = tmp_path / "r.html"
     result = api.report(out, db=hostile_db, today=TODAY)
     outline = Outline()

@@ -6,10 +6,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from cloudspy.inventory import model as m
-from cloudspy.inventory.model import DailyUsage, Resource
+from cloudspy.models import resource as m
+from cloudspy.models.resource import DailyUsage, Resource
+from cloudspy.models.waste_settings import WasteSettings
 from cloudspy.waste_rules.base import WasteContext
-from cloudspy.waste_rules.settings import WasteSettings
 
 NOW = datetime(2026, 11, 25, 12, 0)
 

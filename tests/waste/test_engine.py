@@ -10,11 +10,11 @@ import pytest
 from cloudspy import api
 from cloudspy.config import Settings
 from cloudspy.errors import NoDataError, UsageError
-from cloudspy.inventory import model as m
-from cloudspy.inventory.model import MetricSample, Resource
-from cloudspy.inventory.source import Collected
 from cloudspy.inventory.store import replace_scope
+from cloudspy.models import resource as m
+from cloudspy.models.resource import MetricSample, Resource
 from cloudspy.pricing.table import apply_estimates
+from cloudspy.providers.inventory_source import Collected
 from cloudspy.store.connection import connect
 
 NOW = datetime(2026, 11, 25, 12)

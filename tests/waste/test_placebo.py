@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from cloudspy.inventory import model as m
+from cloudspy.models import resource as m
 from cloudspy.providers.aws.inventory import (
     normalize_addresses,
     normalize_instances,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cloudspy.errors import UsageError
-from cloudspy.inventory.model import KINDS
+from cloudspy.models.resource import KINDS
 from cloudspy.providers.aws.permissions import declared
 from cloudspy.providers.registry import PROVIDERS
 from cloudspy.waste_rules.base import SEVERITIES

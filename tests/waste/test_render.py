@@ -9,11 +9,11 @@ from datetime import datetime
 
 from cloudspy import api
 from cloudspy.config import Settings
-from cloudspy.inventory import model as m
-from cloudspy.inventory.model import Resource
-from cloudspy.inventory.source import Collected
 from cloudspy.inventory.store import replace_scope
+from cloudspy.models import resource as m
+from cloudspy.models.resource import Resource
 from cloudspy.pricing.table import apply_estimates
+from cloudspy.providers.inventory_source import Collected
 from cloudspy.render.inventory_render import resources_csv, resources_json
 from cloudspy.render.waste_render import waste_csv, waste_json
 from cloudspy.store.connection import connect

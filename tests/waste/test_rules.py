@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from cloudspy.inventory import model as m
-from cloudspy.inventory.model import Resource
+from cloudspy.models import resource as m
+from cloudspy.models.resource import Resource
+from cloudspy.models.waste_settings import WasteSettings
 from cloudspy.waste_rules import (
     idle_load_balancer,
     idle_vm,
@@ -15,7 +16,6 @@ from cloudspy.waste_rules import (
     unattached_disk,
 )
 from cloudspy.waste_rules.base import WasteContext
-from cloudspy.waste_rules.settings import WasteSettings
 from tests.waste.conftest import NOW, usage, vm
 
 

@@ -10,6 +10,7 @@ import pytest
 
 
 def make_config(db, *, host="127.0.0.1", port=8765, token=None):
+    from cloudspy import api
     from cloudspy.config import Settings
     from cloudspy.web.app import ServeConfig
     from cloudspy.web.security import Guard
@@ -18,7 +19,7 @@ def make_config(db, *, host="127.0.0.1", port=8765, token=None):
     quick = settings.model_copy(
         update={"cache": settings.cache.model_copy(update={"lock_timeout_seconds": 3.0})}
     )
-    return ServeConfig(db, quick, Guard(host, port, token), demo=True)
+    return ServeConfig(db, quick, Guard(host, port, token), answers=api, demo=True)
 
 
 @pytest.fixture

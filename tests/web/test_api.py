@@ -97,13 +97,16 @@ def test_a_foreign_host_header_is_refused(client):
 def test_no_secret_is_ever_served(demo_db, monkeypatch):
     from starlette.testclient import TestClient
 
-    from cloudspy.config import load_settings
+    from cloudspy import api
+    from cloudspy.providers.settings_loader import load_settings
     from cloudspy.web.app import ServeConfig, create_app
     from cloudspy.web.security import Guard
 
     secret = "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX"
     monkeypatch.setenv("CLOUDSPY_SLACK_WEBHOOK_URL", secret)
-    config = ServeConfig(demo_db, load_settings(), Guard("127.0.0.1", 8765, None), demo=True)
+    config = ServeConfig(
+        demo_db, load_settings(), Guard("127.0.0.1", 8765, None), answers=api, demo=True
+    )
     with TestClient(create_app(config), base_url="http://127.0.0.1:8765") as c:
         for path in ("/", "/costs", "/resources", "/waste", "/forecast", "/history", "/metrics",
                      "/healthz", "/api/v1/openapi.json", "/api/v1/history"):  # fmt: skip

@@ -50,7 +50,7 @@ def page(browser, live_server):
 
 def test_the_overview_shows_the_demo_numbers(page, live_server, demo_db):
     from cloudspy import api
-    from cloudspy.render.money import human
+    from cloudspy.money import human
 
     page.goto(f"{live_server}/")
     report = api.costs(last="30d", by=["provider"], db=demo_db)

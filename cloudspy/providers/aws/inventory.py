@@ -1,7 +1,7 @@
 """AWS inventory: EC2 instances, EBS volumes and snapshots, Elastic IPs, ELBv2 load balancers.
 
 The ``normalize_*`` functions turn parsed boto3 responses into
-:class:`~cloudspy.inventory.model.Resource`; this is the only place that knows
+:class:`~cloudspy.models.resource.Resource`; this is the only place that knows
 what AWS's fields mean (``State == "available"`` is an unattached volume, an
 address without ``AssociationId`` is unassociated, moto's ``InstanceId: ""`` is
 no instance). :class:`AwsInventorySource` reads every enabled region of one
@@ -19,10 +19,10 @@ from typing import Any
 
 from cloudspy.config import AwsAccount
 from cloudspy.errors import ProviderError
-from cloudspy.inventory import model as m
-from cloudspy.inventory.model import Resource
-from cloudspy.inventory.source import AccessDenied, Collected, MetricWindow
+from cloudspy.models import resource as m
+from cloudspy.models.resource import Resource
 from cloudspy.providers.base import Progress, with_retries
+from cloudspy.providers.inventory_source import AccessDenied, Collected, MetricWindow
 
 PROVIDER = "aws"
 DENIED_CODES = frozenset(

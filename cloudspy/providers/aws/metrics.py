@@ -11,8 +11,8 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from cloudspy.inventory.model import CPU_PERCENT, METRIC_UNITS, NETWORK_BYTES, MetricSample
-from cloudspy.inventory.source import MetricWindow
+from cloudspy.models.resource import CPU_PERCENT, METRIC_UNITS, NETWORK_BYTES, MetricSample
+from cloudspy.providers.inventory_source import MetricWindow
 
 MAX_QUERIES = 500
 PERIOD = 3600

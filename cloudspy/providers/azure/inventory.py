@@ -20,11 +20,11 @@ from datetime import datetime
 from typing import Any
 
 from cloudspy.errors import CloudSpyError, ProviderError
-from cloudspy.inventory import model as m
-from cloudspy.inventory.model import Resource
-from cloudspy.inventory.source import AccessDenied, Collected, MetricWindow
+from cloudspy.models import resource as m
+from cloudspy.models.resource import Resource
 from cloudspy.providers.azure.session import Connector
 from cloudspy.providers.base import Progress, with_retries
+from cloudspy.providers.inventory_source import AccessDenied, Collected, MetricWindow
 
 PROVIDER = "azure"
 ACCESS_HINT = "grant the actions in `cloudspy permissions --provider azure` (or Reader)"

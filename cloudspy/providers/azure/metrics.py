@@ -14,14 +14,14 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
-from cloudspy.inventory.model import (
+from cloudspy.models.resource import (
     CPU_PERCENT,
     METRIC_UNITS,
     NETWORK_BYTES,
     MetricSample,
     Resource,
 )
-from cloudspy.inventory.source import MetricWindow
+from cloudspy.providers.inventory_source import MetricWindow
 
 CPU_METRIC = "Percentage CPU"
 NETWORK_METRICS = ("Network In Total", "Network Out Total")

@@ -15,26 +15,21 @@ instances' ``disks[].source`` point to, so attachments link without lookups.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from cloudspy.errors import CloudSpyError, ProviderError
-from cloudspy.inventory import model as m
-from cloudspy.inventory.model import Resource
-from cloudspy.inventory.source import AccessDenied, Collected, MetricWindow
+from cloudspy.models import resource as m
+from cloudspy.models.resource import Resource
 from cloudspy.providers.base import Progress, http_timeout
+from cloudspy.providers.inventory_source import AccessDenied, Collected, MetricWindow
 
 if TYPE_CHECKING:
     from cloudspy.config import GcpSettings
 
 PROVIDER = "gcp"
-ENDPOINT_ENV = {
-    "compute": "CLOUDSPY_GCP_COMPUTE_ENDPOINT",
-    "monitoring": "CLOUDSPY_GCP_MONITORING_ENDPOINT",
-}
 ACCESS_HINT = "grant the permissions in `cloudspy permissions --provider gcp` on the project"
 PAGE_SIZE = 500
 # The scope warning that only says "nothing here"; any other warning-only scope
@@ -184,13 +179,6 @@ def normalize_pages(
                 sweep.resources.setdefault(resource.region, []).append(resource)
 
 
-def endpoint(service: str, settings: GcpSettings | None) -> str | None:
-    """The compute or monitoring endpoint: env, then config, else Google's default."""
-    env = os.environ.get(ENDPOINT_ENV[service])
-    configured = env or (getattr(settings, f"{service}_endpoint", None) if settings else None)
-    return configured.rstrip("/") if configured else None
-
-
 @dataclass
 class ProjectReader:
     """Calls one project's APIs through CloudSpy's retries, counting calls.
@@ -235,6 +223,8 @@ class ProjectReader:
         """The compute client for ``instances``, ``disks`` or ``addresses`` (REST transport)."""
         if key not in self._clients:
             from google.cloud import compute_v1
+
+            from cloudspy.providers.gcp.session import endpoint
 
             api = endpoint("compute", self.settings)
             self._clients[key] = getattr(compute_v1, LISTS[key])(

@@ -19,14 +19,14 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from cloudspy.inventory.model import (
+from cloudspy.models.resource import (
     CPU_PERCENT,
     METRIC_UNITS,
     NETWORK_BYTES,
     MetricSample,
     Resource,
 )
-from cloudspy.inventory.source import MetricWindow
+from cloudspy.providers.inventory_source import MetricWindow
 
 DEFAULT_ENDPOINT = "https://monitoring.googleapis.com"
 CPU_METRIC = "compute.googleapis.com/instance/cpu/utilization"
@@ -146,7 +146,7 @@ def fetch_vm_metrics(reader: Any, vms: list[Resource], window: MetricWindow) -> 
     """Hourly CPU percent and network bytes of the project's VMs over the window."""
     from google.auth.transport.requests import AuthorizedSession
 
-    from cloudspy.providers.gcp.inventory import endpoint
+    from cloudspy.providers.gcp.session import endpoint
 
     base = endpoint("monitoring", reader.settings) or DEFAULT_ENDPOINT
     session = AuthorizedSession(reader.credentials)

@@ -29,6 +29,8 @@ IAM_HINT = "grant the roles listed in docs/gcp.md (BigQuery Job User, Data Viewe
 ENDPOINT_ENV = {
     "bigquery": "CLOUDSPY_GCP_BIGQUERY_ENDPOINT",
     "billing": "CLOUDSPY_GCP_BILLING_ENDPOINT",
+    "compute": "CLOUDSPY_GCP_COMPUTE_ENDPOINT",
+    "monitoring": "CLOUDSPY_GCP_MONITORING_ENDPOINT",
 }
 # The permissions each operation needs, for `cloudspy permissions` and docs/gcp.md.
 PERMISSIONS = {
@@ -48,7 +50,8 @@ def pause(seconds: float) -> None:
 
 
 def endpoint(service: str, settings: GcpSettings | None) -> str | None:
-    """The API endpoint for ``service`` (bigquery, billing): env, then config, else Google's."""
+    """The API endpoint for ``service`` (a key of ``ENDPOINT_ENV``): env, then config,
+    else None for Google's default. The one lookup for every GCP client (#16)."""
     env = os.environ.get(ENDPOINT_ENV[service])
     if env:
         return env.rstrip("/")

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Protocol
 
 from cloudspy.errors import ProviderError
-from cloudspy.inventory.model import MetricSample, Resource
+from cloudspy.models.resource import MetricSample, Resource
 from cloudspy.providers.base import Progress
 
 
