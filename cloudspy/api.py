@@ -154,6 +154,8 @@ def configured_sources(
     refused credential) is skipped with a line to ``warn``; the others go on.
     """
     from cloudspy.errors import CloudSpyError, CredentialsError
+    from cloudspy.providers.base import COSTS
+    from cloudspy.providers.registry import configured_with
 
     settings = _settings(settings)
     wanted = {provider_info(p).name for p in providers}
@@ -166,13 +168,9 @@ def configured_sources(
                 hint=info.setup_hint(),
             )
     sources: list[CostSource] = []
-    for info in PROVIDERS.values():
-        if info.entry_point is None or (wanted and info.name not in wanted):
-            continue
-        if info.name not in configured:
-            continue
+    for info, provider in configured_with(COSTS, settings, wanted):
         try:
-            sources.extend(info.load().cost_sources(settings))
+            sources.extend(provider.cost_sources(settings))
         except CloudSpyError as exc:
             if not settings.detected or info.name in wanted:
                 raise

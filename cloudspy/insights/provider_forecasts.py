@@ -16,7 +16,8 @@ from cloudspy.config import Settings
 from cloudspy.errors import CloudSpyError, UsageError
 from cloudspy.models.insights import ForecastResult, ProviderForecast
 from cloudspy.periods import Window
-from cloudspy.providers.registry import PROVIDERS, provider_info
+from cloudspy.providers.base import FORECAST
+from cloudspy.providers.registry import configured_with, provider_info
 
 
 def fetch_provider_forecasts(
@@ -29,16 +30,9 @@ def fetch_provider_forecasts(
     wanted = {provider_info(p).name for p in providers}
     found: list[ProviderForecast] = []
     warnings: list[str] = []
-    for info in PROVIDERS.values():
-        if info.entry_point is None or (wanted and info.name not in wanted):
-            continue
-        if info.name not in settings.configured_providers():
-            continue
-        entry = info.load()
-        if not hasattr(entry, "cost_forecast"):
-            continue
+    for info, provider in configured_with(FORECAST, settings, wanted):
         try:
-            found.extend(entry.cost_forecast(settings, window, metric))
+            found.extend(provider.cost_forecast(settings, window, metric))
         except CloudSpyError as exc:
             warnings.append(f"{info.title}'s own forecast is not shown: {exc.one_line()}")
     return found, warnings

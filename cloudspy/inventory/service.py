@@ -14,9 +14,9 @@ from cloudspy.config import Settings
 from cloudspy.errors import NoDataError, UsageError
 from cloudspy.inventory.queries import ResourceFilter, list_resources, snapshot_info
 from cloudspy.models.inventory import InventorySyncResult, ResourceList, Snapshot
-from cloudspy.providers.base import Progress
+from cloudspy.providers.base import INVENTORY, Progress
 from cloudspy.providers.inventory_source import InventorySource
-from cloudspy.providers.registry import PROVIDERS, provider_info
+from cloudspy.providers.registry import configured_with, provider_info
 
 
 def provider_names(providers: Sequence[str]) -> list[str]:
@@ -41,14 +41,8 @@ def configured_inventory_sources(
     """One inventory source per configured scope of every provider that has inventory."""
     wanted = set(provider_names(providers))
     sources: list[InventorySource] = []
-    for info in PROVIDERS.values():
-        if info.entry_point is None or (wanted and info.name not in wanted):
-            continue
-        if info.name not in settings.configured_providers():
-            continue
-        provider = info.load()
-        if hasattr(provider, "inventory_sources"):
-            sources.extend(provider.inventory_sources(settings))
+    for _, provider in configured_with(INVENTORY, settings, wanted):
+        sources.extend(provider.inventory_sources(settings))
     return sources
 
 

@@ -193,3 +193,41 @@ def with_retries(
             pause = sleep or time.sleep  # looked up late so tests can replace it
             pause(delay + random.uniform(0, delay / 4))  # noqa: S311 - jitter, not crypto
     raise AssertionError("unreachable")
+
+
+# What a provider's connector can do beyond costs (declared, not probed with hasattr).
+COSTS = "costs"
+INVENTORY = "inventory"
+FORECAST = "forecast"
+
+
+class Provider(Protocol):
+    """A cloud's connector, as the registry returns it (``ProviderInfo.load()``).
+
+    ``capabilities`` declares which of the optional methods exist: ``inventory``
+    (``inventory_sources``), ``forecast`` (``cost_forecast``). Shared code asks the
+    registry for "configured providers with capability X" instead of probing.
+    """
+
+    name: str
+    capabilities: frozenset[str]
+
+    def cost_sources(self, settings: Any) -> list[CostSource]:
+        """One cost source per configured scope."""
+        ...
+
+    def config_snippet(self, ambient: Any) -> str:
+        """The config.toml section that pins what ``ambient`` found (``cloudspy init``)."""
+        ...
+
+    def source_from_options(self, *args: Any, **kwargs: Any) -> CostSource:
+        """A cost source from a provider command's own options (``aws sync --profile`` …)."""
+        ...
+
+    def inventory_sources(self, settings: Any) -> list[Any]:
+        """With ``inventory``: one inventory source per configured scope."""
+        ...
+
+    def cost_forecast(self, settings: Any, window: Any, metric: str) -> list[Any]:
+        """With ``forecast``: the provider's own forecast for ``window``."""
+        ...

@@ -10,12 +10,13 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cloudspy.errors import UsageError
 
 if TYPE_CHECKING:
-    from cloudspy.providers.base import Ambient
+    from cloudspy.config import Settings
+    from cloudspy.providers.base import Ambient, Provider
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,8 @@ class ProviderInfo:
         if not self.provider_name:
             object.__setattr__(self, "provider_name", self.title)
 
-    def load(self) -> Any:
-        """Import and return the provider's entry point (module:attribute)."""
+    def load(self) -> Provider:
+        """Import and return the provider's connector (its entry point, module:attribute)."""
         if self.entry_point is None:
             raise UsageError(f"{self.title} has no API connector; import its files instead")
         module, _, attr = self.entry_point.partition(":")
@@ -83,6 +84,25 @@ PROVIDERS: dict[str, ProviderInfo] = {
         "oracle", "Oracle Cloud", ("oracle", "oracle cloud infrastructure"), provider_name="Oracle"
     ),
 }
+
+
+def configured_with(
+    capability: str, settings: Settings, wanted: set[str] | None = None
+) -> list[tuple[ProviderInfo, Provider]]:
+    """The configured providers (limited to ``wanted`` CLI names, if any) that declare
+    ``capability``, loaded, in registry order. The one loop over the registry that
+    sync, inventory and forecasts share (#16)."""
+    configured = settings.configured_providers()
+    out = []
+    for info in PROVIDERS.values():
+        if info.entry_point is None or (wanted and info.name not in wanted):
+            continue
+        if info.name not in configured:
+            continue
+        provider = info.load()
+        if capability in provider.capabilities:
+            out.append((info, provider))
+    return out
 
 
 def detect_all(names: list[str] | None = None) -> list[Ambient]:

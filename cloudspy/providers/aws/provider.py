@@ -7,7 +7,7 @@ from typing import Any
 
 from cloudspy.config import AwsAccount, Settings
 from cloudspy.periods import Window
-from cloudspy.providers.base import FetchedCosts, Progress
+from cloudspy.providers.base import COSTS, FORECAST, INVENTORY, FetchedCosts, Progress
 
 API_PRIORITY = 10
 
@@ -82,9 +82,10 @@ class CostExplorerSource:
 
 
 class AwsProvider:
-    """Entry point named in the provider registry."""
+    """Entry point named in the provider registry (a :class:`~cloudspy.providers.base.Provider`)."""
 
     name = "aws"
+    capabilities = frozenset({COSTS, FORECAST, INVENTORY})
 
     @staticmethod
     def cost_sources(settings: Settings) -> list[Any]:

@@ -9,7 +9,7 @@ from cloudspy.config import AzureSettings, Settings
 from cloudspy.periods import Window, utc_today
 from cloudspy.providers.azure.query import QueryGate
 from cloudspy.providers.azure.session import Connector, resolve_endpoints
-from cloudspy.providers.base import FetchedCosts, Progress
+from cloudspy.providers.base import COSTS, INVENTORY, FetchedCosts, Progress
 
 API_PRIORITY = 10
 
@@ -75,9 +75,10 @@ def connector_for(azure: AzureSettings) -> Connector:
 
 
 class AzureProvider:
-    """Entry point named in the provider registry."""
+    """Entry point named in the provider registry (a :class:`~cloudspy.providers.base.Provider`)."""
 
     name = "azure"
+    capabilities = frozenset({COSTS, INVENTORY})
     # Tests replace this to inject a fake credential and an authentication policy.
     make_connector = staticmethod(connector_for)
 

@@ -8,7 +8,7 @@ from typing import Any
 from cloudspy.config import GcpBillingTable, GcpSettings, Settings
 from cloudspy.errors import CloudSpyError, UsageError
 from cloudspy.periods import Window
-from cloudspy.providers.base import FetchedCosts, Progress
+from cloudspy.providers.base import COSTS, INVENTORY, FetchedCosts, Progress
 
 # Above Cost Explorer (10), below imported files (30). Google writes a billing account's
 # standard and detailed exports side by side, holding the same spend; when both are
@@ -100,9 +100,10 @@ class BigQueryExportSource:
 
 
 class GcpProvider:
-    """Entry point named in the provider registry."""
+    """Entry point named in the provider registry (a :class:`~cloudspy.providers.base.Provider`)."""
 
     name = "gcp"
+    capabilities = frozenset({COSTS, INVENTORY})
 
     @staticmethod
     def cost_sources(settings: Settings, credentials: Any = None) -> list[BigQueryExportSource]:
