@@ -106,6 +106,37 @@ def estimate(resource: Resource) -> Estimate | None:
     return Estimate(amount, entry["currency"], basis)
 
 
+@dataclass(frozen=True)
+class UnitPrice:
+    """One priced unit of the table (an IOPS-month of gp3 above its free 3000 …)."""
+
+    price: Decimal
+    currency: str
+    unit: str
+    above: Decimal  # the quantity included in the base price, not charged
+    where: str  # source, region and date, for a price basis
+
+
+def unit_price(provider: str, kind: str, type_: str, region: str) -> UnitPrice | None:
+    """The table's price of one unit of ``kind`` for ``type_`` in ``region``; None when
+    the table has none, or has it for another region only (never that region's price)."""
+    table = price_table()
+    for entry in table["prices"]:
+        if (entry["provider"], entry["kind"], entry["type"]) != (provider, kind, type_):
+            continue
+        src = table["sources"][entry["source"]]
+        if src["region"] not in ("all regions", region):
+            return None
+        return UnitPrice(
+            price=Decimal(entry["price"]),
+            currency=entry["currency"],
+            unit=entry["unit"],
+            above=Decimal(entry.get("above", "0")),
+            where=f"{src['title']}, {src['region']}, as of {src['as_of']}, {src['url']}",
+        )
+    return None
+
+
 def apply_estimates(resources: list[Resource]) -> None:
     """Fill ``monthly_cost`` where the collector left it empty and the table has a price
     for the resource's type in its region; otherwise say why in ``price_basis``."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from cloudspy.models.resource import DailyUsage, Resource
@@ -35,12 +36,26 @@ class RuleMeta:
     reference: str | None = None
 
 
+@dataclass(frozen=True)
+class Savings:
+    """A monthly saving a rule computed itself (a cheaper equivalent, not a deletion).
+
+    ``amount`` and ``currency`` are None when a price the difference needs is unknown;
+    ``basis`` then says which.
+    """
+
+    amount: Decimal | None
+    currency: str | None
+    basis: str
+
+
 @dataclass
 class Finding:
     """One resource that wastes money, why, and the evidence.
 
     ``priced`` are the resources whose monthly cost the fix saves (the resource
-    itself, or a stopped VM's disks and addresses).
+    itself, or a stopped VM's disks and addresses). A rule whose fix keeps the
+    resource but makes it cheaper sets ``savings`` (the difference) instead.
     """
 
     rule: str
@@ -48,6 +63,7 @@ class Finding:
     reason: str
     evidence: dict[str, Any]
     priced: list[Resource] = field(default_factory=list)
+    savings: Savings | None = None
 
 
 @dataclass

@@ -69,6 +69,8 @@ def attachments_of(resources: list[Resource]) -> dict[str, list[Resource]]:
 def _price(
     finding: Finding, actual: dict[str, ActualCost]
 ) -> tuple[Decimal | None, str | None, str]:
+    if finding.savings is not None:  # the rule priced its own difference
+        return finding.savings.amount, finding.savings.currency, finding.savings.basis
     if len(finding.priced) == 1:
         only = finding.priced[0]
         known = actual.get(only.resource_id)

@@ -18,6 +18,7 @@ RULE_MODULES = (
     "unassociated_ip",
     "old_snapshot",
     "idle_load_balancer",
+    "gp2_to_gp3",
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -61,9 +62,14 @@ def test_inventory_of_every_region_lands_in_the_store(db, moto_account):
     assert ("idle-load-balancer", moto_account.lb_empty) in found
     assert ("unassociated-ip", moto_account.used_eip) not in found
     assert ("idle-load-balancer", moto_account.lb_used) not in found
-    # moto gives each instance an 8 GiB root volume that is in use: never a finding.
+    # moto gives each instance an 8 GiB gp2 root volume that is in use: the only rule
+    # that applies is gp2-to-gp3 (0.80 gp2 − 0.76 gp3 with 128 MiB/s = 0.04 a month).
     roots = [r for r in listing.rows if r.kind == m.DISK and r.attached_to]
-    assert roots and not {r.resource_id for r in roots} & {f[1] for f in found}
+    assert roots and {r.type for r in roots} == {"gp2"}
+    on_roots = [f for f in report.findings if f.resource_id in {r.resource_id for r in roots}]
+    assert {f.rule for f in on_roots} == {"gp2-to-gp3"} and len(on_roots) == len(roots)
+    home = [f for f in on_roots if f.region == "us-east-1"]
+    assert home and all(f.monthly_savings == Decimal("0.04") for f in home)
     stopped = [f for f in report.findings if f.rule == "stopped-vm"]
     assert [f.resource_id for f in stopped] == [moto_account.stopped]
 

@@ -1,0 +1,110 @@
+"""An in-use gp2 volume costs more than a gp3 volume that performs at least as well."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from cloudspy.models.resource import DISK, Resource
+from cloudspy.pricing.table import estimate, unit_price
+from cloudspy.waste_rules.base import Finding, RuleMeta, Savings, WasteContext
+
+# gp2 performance follows size (Amazon EBS volume types): 3 IOPS per GiB, at least
+# 100 and at most 16,000; throughput up to 128 MiB/s at 170 GiB or less and up to
+# 250 MiB/s above (between 170 and 334 GiB only while bursting; the gp3 volume is
+# sized for the ceiling, so nothing gets slower).
+GP2_IOPS_PER_GIB = 3
+GP2_MIN_IOPS = 100
+GP2_MAX_IOPS = 16_000
+GP2_SMALL_GIB = 170
+GP2_SMALL_MIBPS = 128
+GP2_LARGE_MIBPS = 250
+
+META = RuleMeta(
+    id="gp2-to-gp3",
+    title="gp2 volume that gp3 would serve for less",
+    providers=("aws",),
+    kind=DISK,
+    severity="low",
+    why="gp3 costs 20 % less per GB than gp2 and includes 3,000 IOPS and 125 MiB/s "
+    "whatever its size; a gp2 volume's performance grows with its size instead. The "
+    "saving is priced against a gp3 volume of the same size provisioned with at least "
+    "the gp2 volume's baseline IOPS and maximum throughput, so nothing gets slower. "
+    "Unattached volumes are left to `unattached-disk` (deleting saves more).",
+    fix="Modify the volume to gp3 in place (`aws ec2 modify-volume --volume-type gp3 "
+    "--iops N --throughput N`); no detach or downtime is needed.",
+    permissions={"aws": ("ec2:DescribeVolumes",)},
+    reads=("resource.type", "resource.size_gb", "resource.attached", "resource.region"),
+    reference="Amazon EBS volume types (gp2 and gp3 performance): "
+    "https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html; "
+    "Amazon EBS pricing: https://aws.amazon.com/ebs/pricing/",
+)
+
+
+def gp2_performance(size_gib: Decimal) -> tuple[int, int]:
+    """A gp2 volume's baseline IOPS and maximum throughput (MiB/s) at ``size_gib``."""
+    iops = min(max(int(size_gib * GP2_IOPS_PER_GIB), GP2_MIN_IOPS), GP2_MAX_IOPS)
+    mibps = GP2_SMALL_MIBPS if size_gib <= GP2_SMALL_GIB else GP2_LARGE_MIBPS
+    return iops, mibps
+
+
+def _gp3_equivalent(resource: Resource, iops: int, mibps: int) -> Savings | str:
+    """The gp3 volume's monthly list price and how it was made, or why it has none."""
+    gp3 = replace(resource, type="gp3", monthly_cost=None)
+    base = estimate(gp3)
+    if base is None:
+        return f"no list price of gp3 in {resource.region}"
+    amount, parts = base.amount, [base.basis]
+    for kind, wanted in (("disk-iops", iops), ("disk-throughput", mibps)):
+        price = unit_price(resource.provider, kind, "gp3", resource.region)
+        if price is None:
+            return f"no list price of gp3 {kind.removeprefix('disk-')} in {resource.region}"
+        extra = max(Decimal(wanted) - price.above, Decimal(0))
+        if extra:
+            amount += extra * price.price
+            parts.append(
+                f"{extra.normalize():f} {price.unit.split('-')[0]} above the included "
+                f"{price.above.normalize():f} × {price.price} {price.currency}/{price.unit} "
+                f"({price.where})"
+            )
+    return Savings(amount, base.currency, "; ".join(parts))
+
+
+def evaluate(resource: Resource, ctx: WasteContext) -> Finding | None:
+    """A finding for an attached gp2 volume whose gp3 equivalent lists for less."""
+    if resource.kind != DISK or resource.type != "gp2" or resource.attached is not True:
+        return None
+    if resource.size_gb is None:
+        return None
+    size = Decimal(str(resource.size_gb))
+    iops, mibps = gp2_performance(size)
+    evidence = {
+        "size_gb": resource.size_gb,
+        "gp2_baseline_iops": iops,
+        "gp2_max_throughput_mibps": mibps,
+        "gp3_iops": max(iops, 3000),
+        "gp3_throughput_mibps": max(mibps, 125),
+    }
+    reason = (
+        f"gp2 volume of {size.normalize():f} GiB ({iops} IOPS, up to {mibps} MiB/s); "
+        f"gp3 gives the same for less"
+    )
+    finding = Finding(rule=META.id, resource=resource, reason=reason, evidence=evidence)
+    gp2 = estimate(resource)
+    gp3 = _gp3_equivalent(resource, iops, mibps)
+    if gp2 is None:
+        why = resource.price_basis or f"unpriced: no list price of gp2 in {resource.region}"
+        finding.savings = Savings(None, None, why)
+        return finding
+    if isinstance(gp3, str):
+        finding.savings = Savings(None, None, f"unpriced: {gp3}")
+        return finding
+    if gp3.currency != gp2.currency or gp3.amount >= gp2.amount:
+        return None  # not cheaper (or not comparable): no waste to report
+    finding.savings = Savings(
+        gp2.amount - gp3.amount,
+        gp2.currency,
+        f"list: gp2 {gp2.amount:.2f} − gp3 {gp3.amount:.2f} {gp2.currency} per month; "
+        f"gp2: {gp2.basis}; gp3: {gp3.basis}",
+    )
+    return finding
