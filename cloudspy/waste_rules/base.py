@@ -49,6 +49,21 @@ class Savings:
     basis: str
 
 
+def difference(current: tuple[str, Any], cheaper: tuple[str, Any]) -> Savings | None:
+    """What moving from ``current`` to ``cheaper`` saves a month, each a (name, priced)
+    pair whose priced has ``amount``, ``currency`` and ``basis``; None when it saves
+    nothing or the two are in different currencies (never compared)."""
+    (old, was), (new, will) = current, cheaper
+    if was.currency != will.currency or will.amount >= was.amount:
+        return None
+    return Savings(
+        was.amount - will.amount,
+        was.currency,
+        f"list: {old} {was.amount:.2f} − {new} {will.amount:.2f} {was.currency} per month; "
+        f"{old}: {was.basis}; {new}: {will.basis}",
+    )
+
+
 @dataclass
 class Finding:
     """One resource that wastes money, why, and the evidence.

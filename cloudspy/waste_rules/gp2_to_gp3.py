@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from cloudspy.models.resource import DISK, Resource
 from cloudspy.pricing.table import estimate, unit_price
-from cloudspy.waste_rules.base import Finding, RuleMeta, Savings, WasteContext
+from cloudspy.waste_rules.base import Finding, RuleMeta, Savings, WasteContext, difference
 
 # gp2 performance follows size (Amazon EBS volume types): 3 IOPS per GiB, at least
 # 100 and at most 16,000; throughput up to 128 MiB/s at 170 GiB or less and up to
@@ -99,12 +99,5 @@ def evaluate(resource: Resource, ctx: WasteContext) -> Finding | None:
     if isinstance(gp3, str):
         finding.savings = Savings(None, None, f"unpriced: {gp3}")
         return finding
-    if gp3.currency != gp2.currency or gp3.amount >= gp2.amount:
-        return None  # not cheaper (or not comparable): no waste to report
-    finding.savings = Savings(
-        gp2.amount - gp3.amount,
-        gp2.currency,
-        f"list: gp2 {gp2.amount:.2f} − gp3 {gp3.amount:.2f} {gp2.currency} per month; "
-        f"gp2: {gp2.basis}; gp3: {gp3.basis}",
-    )
-    return finding
+    finding.savings = difference(("gp2", gp2), ("gp3", gp3))
+    return finding if finding.savings is not None else None

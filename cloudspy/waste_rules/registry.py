@@ -19,6 +19,7 @@ RULE_MODULES = (
     "old_snapshot",
     "idle_load_balancer",
     "gp2_to_gp3",
+    "previous_generation",
 )
 
 
