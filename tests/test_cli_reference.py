@@ -68,3 +68,35 @@ def test_shell_completion_completes_commands_and_options():
         env={**os.environ, "SHELL": "/bin/bash"},
     )
     assert "_cloudspy_completion" in script.stdout
+
+
+def test_provider_commands_take_the_root_commands_shared_options():
+    """`aws|gcp|azure sync` and `costs` offer what `sync` and `costs` do (#16 item 4:
+    only `gcp costs` had `--metric`, no provider `sync` had `--no-progress`)."""
+    import typer
+
+    from cloudspy.cli.main import full_app
+
+    root = typer.main.get_command(full_app())
+
+    def options(command) -> set[str]:
+        return {p.opts[0] for p in command.params if p.param_type_name == "option"}
+
+    shared = {
+        "sync": {
+            "--last",
+            "--since",
+            "--until",
+            "--refresh",
+            "--no-costs",
+            "--no-resources",
+            "--no-progress",
+        },
+        "costs": {"--last", "--since", "--until", "--by", "--metric", "--format", "--offline"},
+    }
+    for command, wanted in shared.items():
+        assert wanted <= options(root.commands[command])
+        for provider in ("aws", "gcp", "azure"):
+            sub = root.commands[provider].commands[command]
+            missing = wanted - options(sub)
+            assert not missing, f"cloudspy {provider} {command} lacks {sorted(missing)}"

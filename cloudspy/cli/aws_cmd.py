@@ -8,7 +8,7 @@ import typer
 
 from cloudspy.cli.costs_cmd import provider_costs
 from cloudspy.cli.inventory_sync import NoCosts, NoResources, check_parts, sync_inventory_cli
-from cloudspy.cli.options import By, Format, Last, Metric, Offline, Since, Until
+from cloudspy.cli.options import By, Format, Last, Metric, NoProgress, Offline, Since, Until
 from cloudspy.cli.state import state_of
 from cloudspy.cli.sync_cmd import sync_costs_cli
 
@@ -41,6 +41,7 @@ def aws_sync(
     refresh: Annotated[bool, typer.Option("--refresh", help="Fetch final days again too.")] = False,
     no_costs: NoCosts = False,
     no_resources: NoResources = False,
+    no_progress: NoProgress = False,
 ) -> None:
     """Sync AWS costs, inventory and utilization with the given credentials."""
     from cloudspy.providers.registry import provider_info
@@ -61,6 +62,7 @@ def aws_sync(
             since=since,
             until=until,
             refresh=refresh,
+            no_progress=no_progress,
         )
     if not no_resources:
         inventory = aws.inventory_source_from_options(

@@ -9,7 +9,17 @@ import typer
 
 from cloudspy.cli.costs_cmd import provider_costs
 from cloudspy.cli.inventory_sync import NoCosts, NoResources, check_parts, sync_inventory_cli
-from cloudspy.cli.options import By, Format, Last, Metric, Offline, Since, Until, check_format
+from cloudspy.cli.options import (
+    By,
+    Format,
+    Last,
+    Metric,
+    NoProgress,
+    Offline,
+    Since,
+    Until,
+    check_format,
+)
 from cloudspy.cli.rows import print_rows
 from cloudspy.cli.state import CliState, state_of
 from cloudspy.cli.sync_cmd import sync_costs_cli
@@ -93,6 +103,7 @@ def azure_sync(
     refresh: Annotated[bool, typer.Option("--refresh", help="Fetch final days again too.")] = False,
     no_costs: NoCosts = False,
     no_resources: NoResources = False,
+    no_progress: NoProgress = False,
 ) -> None:
     """Sync Azure costs, inventory and utilization (default: the subscriptions in config)."""
     from cloudspy.errors import UsageError
@@ -109,6 +120,7 @@ def azure_sync(
             since=since,
             until=until,
             refresh=refresh,
+            no_progress=no_progress,
         )
     if not no_resources:
         inventory = (

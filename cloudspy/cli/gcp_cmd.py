@@ -9,7 +9,17 @@ import typer
 
 from cloudspy.cli.costs_cmd import provider_costs
 from cloudspy.cli.inventory_sync import NoCosts, NoResources, check_parts, sync_inventory_cli
-from cloudspy.cli.options import By, Format, Last, Metric, Offline, Since, Until, check_format
+from cloudspy.cli.options import (
+    By,
+    Format,
+    Last,
+    Metric,
+    NoProgress,
+    Offline,
+    Since,
+    Until,
+    check_format,
+)
 from cloudspy.cli.rows import print_rows
 from cloudspy.cli.state import CliState, state_of
 from cloudspy.cli.sync_cmd import sync_costs_cli
@@ -147,6 +157,7 @@ def gcp_sync(
     inventory_project: InventoryProject = None,
     no_costs: NoCosts = False,
     no_resources: NoResources = False,
+    no_progress: NoProgress = False,
 ) -> None:
     """Sync GCP costs from the billing export, and inventory and utilization of projects."""
     from cloudspy.errors import UsageError
@@ -167,6 +178,7 @@ def gcp_sync(
             since=since,
             until=until,
             refresh=refresh,
+            no_progress=no_progress,
         )
     if not no_resources and projects:
         inventory = (
