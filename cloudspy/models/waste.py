@@ -41,6 +41,9 @@ class WasteFinding(BaseModel):
     monthly_savings: Exact | None = None
     currency: str | None = None
     price_basis: str
+    # "actual" (billed cost in the cache), "list" (a list price), "actual+list", or
+    # None when unpriced: what a dashboard filters on without parsing price_basis (#14).
+    price_source: str | None = None
 
 
 class WasteReport(BaseModel):

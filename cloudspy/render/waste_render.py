@@ -23,6 +23,7 @@ WASTE_CSV = [
     "currency",
     "reason",
     "price_basis",
+    "price_source",
     "evidence",
 ]
 

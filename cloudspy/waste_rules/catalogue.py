@@ -34,10 +34,13 @@ cloudspy waste --fail-over "400 EUR"             # only the EUR total is compare
 "skipped_regions"}, "rules": [...], "totals": [{"currency", "monthly_savings",
 "count"}], "findings": [{"rule", "title", "severity", "provider", "account",
 "region", "kind", "resource_id", "name", "reason", "evidence": {...},
-"monthly_savings", "currency", "price_basis"}], "warnings": [...]}`: the same JSON as
-`cloudspy.waste().model_dump_json()` (one contract). Money is the exact decimal
-string beside its currency (`null` when no price is known, and the basis says
-why); totals are per currency, never added across currencies.
+"monthly_savings", "currency", "price_basis", "price_source"}], "warnings": [...]}`:
+the same JSON as `cloudspy.waste().model_dump_json()` (one contract). Money is the
+exact decimal string beside its currency (`null` when no price is known, and the
+basis says why); `price_source` is `actual` (the resource's billed cost in the
+cache, scaled to a month), `list` (a list price, named with its date in the basis),
+`actual+list` (a finding over several resources, some of each) or `null`; totals
+are per currency, never added across currencies.
 
 | Rule | Title | Providers | Kind | Severity |
 |---|---|---|---|---|

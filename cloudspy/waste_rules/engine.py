@@ -68,18 +68,29 @@ def attachments_of(resources: list[Resource]) -> dict[str, list[Resource]]:
 
 def _price(
     finding: Finding, actual: dict[str, ActualCost]
-) -> tuple[Decimal | None, str | None, str]:
+) -> tuple[Decimal | None, str | None, str, str | None]:
+    """The finding's monthly saving, currency, basis, and price source: ``actual`` (the
+    resource's billed cost in the cache), ``list`` (a list price), ``actual+list``
+    (some of each), or None when unpriced."""
     if finding.savings is not None:  # the rule priced its own difference
-        return finding.savings.amount, finding.savings.currency, finding.savings.basis
+        saved = finding.savings
+        return (
+            saved.amount,
+            saved.currency,
+            saved.basis,
+            "list" if saved.amount is not None else None,
+        )
     if len(finding.priced) == 1:
         only = finding.priced[0]
         known = actual.get(only.resource_id)
         has_actual = known is not None and known.monthly is not None
         if not has_actual and only.monthly_cost is not None and only.currency:
-            return only.monthly_cost, only.currency, f"list: {only.price_basis or ''}".strip()
+            basis = f"list: {only.price_basis or ''}".strip()
+            return only.monthly_cost, only.currency, basis, "list"
     amounts: dict[str, Decimal] = defaultdict(Decimal)
     bases: list[str] = []
     missing: list[str] = []
+    sources: set[str] = set()
     for resource in finding.priced:
         cost = actual.get(resource.resource_id)
         monthly = cost.monthly if cost is not None else None
@@ -87,6 +98,7 @@ def _price(
             # Scaled to a month from the days the cache covers (#13): two cached days of
             # a disk are not its monthly cost.
             amounts[cost.currency] += monthly
+            sources.add("actual")
             bases.append(
                 f"{resource.resource_id}: actual: billed {cost.amount:.4f} {cost.currency} "
                 f"over the {cost.covered_days} day(s) the cache covers since "
@@ -95,6 +107,7 @@ def _price(
             )
         elif resource.monthly_cost is not None and resource.currency:
             amounts[resource.currency] += resource.monthly_cost
+            sources.add("list")
             bases.append(f"{resource.resource_id}: list: {resource.price_basis}")
         else:
             missing.append(resource.resource_id)
@@ -110,12 +123,12 @@ def _price(
             if r.resource_id in missing and r.price_basis and r.price_basis.startswith("unpriced")
         )
     if not amounts:
-        return None, None, "; ".join(bases)
+        return None, None, "; ".join(bases), None
     currency = max(amounts, key=lambda c: amounts[c])
     if len(amounts) > 1:
         others = ", ".join(f"{v:.2f} {c}" for c, v in amounts.items() if c != currency)
         bases.append(f"also {others} in another currency, not added")
-    return amounts[currency], currency, "; ".join(bases)
+    return amounts[currency], currency, "; ".join(bases), "+".join(sorted(sources))
 
 
 def find_waste(
@@ -166,7 +179,7 @@ def _find_waste(
     actual = actual_costs(conn, ids, today - timedelta(days=ACTUAL_DAYS), today)
     out = []
     for rule, finding in pairs:
-        amount, currency, basis = _price(finding, actual)
+        amount, currency, basis, source = _price(finding, actual)
         res = finding.resource
         out.append(
             WasteFinding(
@@ -184,6 +197,7 @@ def _find_waste(
                 monthly_savings=amount,
                 currency=currency,
                 price_basis=basis,
+                price_source=source,
             )
         )
     out.sort(key=lambda f: (-(f.monthly_savings or Decimal(0)), f.rule, f.resource_id))

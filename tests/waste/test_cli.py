@@ -34,6 +34,8 @@ def test_waste_json_is_sorted_by_saving_with_totals_per_currency(cli, demo_db):
         assert Decimal(total["monthly_savings"]) == sum(mine)
     for finding in doc["findings"]:
         assert finding["reason"] and finding["price_basis"]
+        assert finding["price_source"] in ("actual", "list", "actual+list", None)
+        assert (finding["price_source"] is None) == (finding["monthly_savings"] is None)
     # The demo's Azure estate is in northeurope; the shipped table prices eastus only,
     # so those findings are unpriced and say why rather than take eastus's price (#14).
     azure = [

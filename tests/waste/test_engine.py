@@ -96,6 +96,7 @@ def test_actual_cost_from_the_store_wins_over_the_list_price(db):
     month = Decimal("15.2188")  # 0.5 a day × 30.4375 days
     assert by_id["vol-a"].monthly_savings == month
     assert by_id["vol-a"].price_basis.startswith("vol-a: actual: billed 15.0000 USD")
+    assert by_id["vol-a"].price_source == "actual"
     assert "over the 30 day(s) the cache covers" in by_id["vol-a"].price_basis
     assert by_id["vol-eur"].currency == "EUR"
     assert {t.currency: t.monthly_savings for t in report.totals} == {"EUR": month, "USD": month}
@@ -114,6 +115,7 @@ def test_a_list_price_says_it_is_one(db):
     _store(db, [Collected("us-east-1", [_disk("vol-a")])])
     (finding,) = api.waste(db=db, settings=Settings(), now=NOW).findings
     assert finding.price_basis.startswith("list: ")
+    assert finding.price_source == "list"
 
 
 def test_a_resource_without_any_price_says_so(db):
@@ -122,6 +124,7 @@ def test_a_resource_without_any_price_says_so(db):
     (finding,) = api.waste(db=db, settings=Settings(), now=NOW).findings
     assert finding.monthly_savings is None and finding.currency is None
     assert "no actual cost and no list price known for vol-x (type gp9)" in finding.price_basis
+    assert finding.price_source is None
 
 
 def test_another_regions_price_is_not_this_regions_price(db):

@@ -80,7 +80,8 @@ def test_through_the_engine_with_another_regions_volume_unpriced(tmp_path):
     found = {f.resource_id: f for f in report.findings}
     assert found["vol-home"].monthly_savings == Decimal("20.00")
     assert found["vol-home"].price_basis.startswith("list: gp2 200.00 − gp3 180.00 USD")
+    assert found["vol-home"].price_source == "list"
     away = found["vol-away"]
-    assert (away.monthly_savings, away.currency) == (None, None)
+    assert (away.monthly_savings, away.currency, away.price_source) == (None, None, None)
     assert "gp2 in us-east-1 only, and this resource is in sa-east-1" in away.price_basis
     assert [(t.currency, t.monthly_savings) for t in report.totals] == [("USD", Decimal("20.00"))]
