@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from core import timed
 from results import emit
 
 HERE = Path(__file__).resolve().parent
@@ -34,16 +33,6 @@ def cloudspy_command() -> list[str]:
     """The installed console script next to this Python, else ``python -m cloudspy``."""
     script = Path(sys.executable).with_name("cloudspy")
     return [str(script)] if script.exists() else [sys.executable, "-m", "cloudspy"]
-
-
-def timed(command: list[str], repeat: int, env: dict[str, str]) -> float:
-    """Median wall seconds of ``command`` run ``repeat`` times."""
-    runs = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=env)
-        runs.append(time.perf_counter() - started)
-    return statistics.median(runs)
 
 
 def build_store(rows: int, env: dict[str, str]) -> Path:

@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,7 +33,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 sys.path.insert(0, str(HERE))
-from core import cloudspy_command, compile_package  # noqa: E402
+from core import cloudspy_command, compile_package, timed  # noqa: E402
 from results import emit  # noqa: E402
 
 TODAY = date(2026, 11, 25)
@@ -98,16 +97,6 @@ def sync_runs(cli: list[str], store: Path, env: dict[str, str]) -> list[dict]:
         env=env,
     )
     return json.loads(out.stdout)
-
-
-def timed(command: list[str], repeat: int, env: dict[str, str]) -> float:
-    """Median wall seconds of ``command`` (which must succeed) run ``repeat`` times."""
-    runs = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=env)
-        runs.append(time.perf_counter() - started)
-    return statistics.median(runs)
 
 
 def main() -> int:
