@@ -53,45 +53,30 @@ def _pick(resource: Resource) -> dict[str, Any] | None:
     return None
 
 
-def _region_priced(source: dict[str, Any], resource: Resource) -> bool:
-    return source["region"] in ("all regions", resource.region)
+def _where(source: dict[str, Any]) -> str:
+    return f"{source['title']}, {source['region']}, as of {source['as_of']}, {source['url']}"
 
 
-def unpriced_reason(resource: Resource) -> str | None:
-    """Why the table gives ``resource`` no price (None when it gives one)."""
+def priced(resource: Resource) -> Estimate | str:
+    """The list-price monthly cost of ``resource``, or why the table gives none: no
+    entry for its type, an entry for another region only, or no size for a per-GB price."""
     entry = _pick(resource)
     what = resource.type or resource.kind
     if entry is None:
         return f"unpriced: the shipped price table has no list price for {what}"
     table = price_table()
     source = table["sources"][entry["source"]]
-    if not _region_priced(source, resource):
+    if source["region"] not in ("all regions", resource.region):
         return (
             f"unpriced: the shipped price table ({source['title']}, as of {source['as_of']}) "
             f"has {what} in {source['region']} only, and this resource is in "
             f"{resource.region or 'an unknown region'}"
         )
-    if entry["unit"] == "GB-month" and resource.size_gb is None:
-        return f"unpriced: {what} is priced per GB-month and its size is unknown"
-    return None
-
-
-def estimate(resource: Resource) -> Estimate | None:
-    """The list-price monthly cost of ``resource``, or None when the table has no price
-    for its type in its region (see :func:`unpriced_reason`)."""
-    entry = _pick(resource)
-    if entry is None:
-        return None
-    table = price_table()
-    source = table["sources"][entry["source"]]
-    if not _region_priced(source, resource):
-        return None
     price = Decimal(entry["price"])
     hours = Decimal(table["hours_per_month"])
-    where = f"{source['title']}, {source['region']}, as of {source['as_of']}, {source['url']}"
     if entry["unit"] == "GB-month":
         if resource.size_gb is None:
-            return None
+            return f"unpriced: {what} is priced per GB-month and its size is unknown"
         size = Decimal(str(resource.size_gb))
         amount = price * size
         how = f"{price} {entry['currency']}/GB-month × {size.normalize():f} GB"
@@ -102,8 +87,14 @@ def estimate(resource: Resource) -> Estimate | None:
         amount = price
         how = f"{price} {entry['currency']}/month (tier up to {entry['max_size_gb']} GB)"
     what = resource.type if resource.type and entry["type"] != "*" else resource.kind
-    basis = f"list price of {what}: {how} ({where})"
-    return Estimate(amount, entry["currency"], basis)
+    return Estimate(amount, entry["currency"], f"list price of {what}: {how} ({_where(source)})")
+
+
+def estimate(resource: Resource) -> Estimate | None:
+    """The list-price monthly cost of ``resource``, or None when the table has no price
+    for its type in its region (:func:`priced` says why)."""
+    found = priced(resource)
+    return found if isinstance(found, Estimate) else None
 
 
 @dataclass(frozen=True)
@@ -132,7 +123,7 @@ def unit_price(provider: str, kind: str, type_: str, region: str) -> UnitPrice |
             currency=entry["currency"],
             unit=entry["unit"],
             above=Decimal(entry.get("above", "0")),
-            where=f"{src['title']}, {src['region']}, as of {src['as_of']}, {src['url']}",
+            where=_where(src),
         )
     return None
 
@@ -143,10 +134,10 @@ def apply_estimates(resources: list[Resource]) -> None:
     for resource in resources:
         if resource.monthly_cost is not None:
             continue
-        found = estimate(resource)
-        if found is not None:
+        found = priced(resource)
+        if isinstance(found, Estimate):
             resource.monthly_cost = found.amount
             resource.currency = found.currency
             resource.price_basis = found.basis
         elif resource.price_basis is None:
-            resource.price_basis = unpriced_reason(resource)
+            resource.price_basis = found
