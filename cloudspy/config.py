@@ -297,10 +297,6 @@ def read_config(path: Path | None = None, *, required: bool = False) -> tuple[di
 
 def validated(raw: dict[str, Any], target: Path | None) -> Settings:
     """``raw`` as :class:`Settings`; a config error naming the first bad key."""
-    return _validated(raw, target)
-
-
-def _validated(raw: dict[str, Any], target: Path | None) -> Settings:
     try:
         return Settings.model_validate(raw)
     except ValidationError as exc:
