@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,30 +10,12 @@ import pytest
 from cloudspy import api
 from cloudspy.config import Settings
 from cloudspy.errors import NoDataError, UsageError
-from cloudspy.inventory.store import replace_scope
 from cloudspy.models import resource as m
 from cloudspy.models.resource import MetricSample, Resource
 from cloudspy.pricing.table import apply_estimates
 from cloudspy.providers.inventory_source import Collected
 from cloudspy.store.connection import connect
-
-NOW = datetime(2026, 11, 25, 12)
-
-
-def _store(db, parts, scope="aws:inventory:1", denied=None, at=NOW):
-    for part in parts:
-        apply_estimates(part.resources)
-    with connect(db, read_only=False) as conn:
-        replace_scope(
-            conn,
-            scope=scope,
-            provider="aws",
-            account="1",
-            collected=parts,
-            denied=denied or {},
-            snapshot_at=at,
-            run_id="r1",
-        )
+from tests.waste.estate import NOW, store_collected
 
 
 def _disk(rid, region="us-east-1", attached=False, size=100):
@@ -41,14 +23,14 @@ def _disk(rid, region="us-east-1", attached=False, size=100):
 
 
 def test_a_region_snapshot_replaces_only_that_region(db):
-    _store(
+    store_collected(
         db,
         [
             Collected("us-east-1", [_disk("vol-a")]),
             Collected("eu-west-1", [_disk("vol-b", region="eu-west-1")]),
         ],
     )
-    _store(db, [Collected("us-east-1", [_disk("vol-c")])], denied={"eu-west-1": "denied"})
+    store_collected(db, [Collected("us-east-1", [_disk("vol-c")])], denied={"eu-west-1": "denied"})
     with connect(db) as conn:
         rows = conn.execute("SELECT region, resource_id FROM resource ORDER BY 1").fetchall()
         status = conn.execute("SELECT region, status FROM inventory_coverage ORDER BY 1").fetchall()
@@ -59,7 +41,9 @@ def test_a_region_snapshot_replaces_only_that_region(db):
 
 
 def test_list_prices_name_their_source_and_totals_stay_per_currency(db):
-    _store(db, [Collected("us-east-1", [_disk("vol-a", size=100), _disk("vol-b", size=10)])])
+    store_collected(
+        db, [Collected("us-east-1", [_disk("vol-a", size=100), _disk("vol-b", size=10)])]
+    )
     report = api.waste(db=db, settings=Settings(), now=NOW)
     assert [f.resource_id for f in report.findings] == ["vol-a", "vol-b"]
     first = report.findings[0]
@@ -89,7 +73,7 @@ def _charge_daily(db, days: int, rows: list[tuple[str, str, str]]) -> None:
 
 
 def test_actual_cost_from_the_store_wins_over_the_list_price(db):
-    _store(db, [Collected("us-east-1", [_disk("vol-a"), _disk("vol-eur")])])
+    store_collected(db, [Collected("us-east-1", [_disk("vol-a"), _disk("vol-eur")])])
     _charge_daily(db, 30, [("vol-a", "USD", "0.5"), ("vol-eur", "EUR", "0.5")])
     report = api.waste(db=db, settings=Settings(), now=NOW)
     by_id = {f.resource_id: f for f in report.findings}
@@ -104,7 +88,7 @@ def test_actual_cost_from_the_store_wins_over_the_list_price(db):
 
 def test_two_cached_days_are_scaled_to_a_month_not_summed(db):
     """#13 item 2: a 100 GB gp3 disk with two cached days showed $0.53 a month, not ~$8."""
-    _store(db, [Collected("us-east-1", [_disk("vol-a")])])
+    store_collected(db, [Collected("us-east-1", [_disk("vol-a")])])
     _charge_daily(db, 2, [("vol-a", "USD", "0.2630")])
     (finding,) = api.waste(db=db, settings=Settings(), now=NOW).findings
     assert finding.monthly_savings == Decimal("8.0051")  # 0.2630 × 30.4375 = 8.00506
@@ -112,7 +96,7 @@ def test_two_cached_days_are_scaled_to_a_month_not_summed(db):
 
 
 def test_a_list_price_says_it_is_one(db):
-    _store(db, [Collected("us-east-1", [_disk("vol-a")])])
+    store_collected(db, [Collected("us-east-1", [_disk("vol-a")])])
     (finding,) = api.waste(db=db, settings=Settings(), now=NOW).findings
     assert finding.price_basis.startswith("list: ")
     assert finding.price_source == "list"
@@ -120,7 +104,7 @@ def test_a_list_price_says_it_is_one(db):
 
 def test_a_resource_without_any_price_says_so(db):
     odd = Resource("aws", "1", "us-east-1", "vol-x", m.DISK, type="gp9", size_gb=5, attached=False)
-    _store(db, [Collected("us-east-1", [odd])])
+    store_collected(db, [Collected("us-east-1", [odd])])
     (finding,) = api.waste(db=db, settings=Settings(), now=NOW).findings
     assert finding.monthly_savings is None and finding.currency is None
     assert "no actual cost and no list price known for vol-x (type gp9)" in finding.price_basis
@@ -130,7 +114,7 @@ def test_a_resource_without_any_price_says_so(db):
 def test_another_regions_price_is_not_this_regions_price(db):
     """The table prices gp3 in us-east-1 only: a disk in sa-east-1 is unpriced and says
     why, instead of showing us-east-1's price with a note (#14)."""
-    _store(
+    store_collected(
         db,
         [
             Collected("us-east-1", [_disk("vol-home")]),
@@ -162,20 +146,22 @@ def test_idle_vm_reads_the_daily_rollup_of_hourly_metrics(db):
             (m.NETWORK_BYTES, 1e5, "Bytes"),
         )
     ]
-    _store(db, [Collected("us-east-1", [vm], samples, metrics_since=start)])
+    store_collected(db, [Collected("us-east-1", [vm], samples, metrics_since=start)])
     (finding,) = api.waste(db=db, settings=Settings(), now=NOW, rule=["idle-vm"]).findings
     assert finding.evidence["days_with_data"] == 14
     assert finding.evidence["daily_network_mb"][0] == pytest.approx(2.4)
     assert finding.monthly_savings == Decimal("0.0104") * 730
     # A new sync of the window replaces the samples instead of adding to them.
-    _store(db, [Collected("us-east-1", [vm], samples, metrics_since=start)])
+    store_collected(db, [Collected("us-east-1", [vm], samples, metrics_since=start)])
     with connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM metric").fetchall()[0][0] == len(samples)
         assert conn.execute("SELECT max(samples) FROM metric_daily").fetchall()[0][0] == 24
 
 
 def test_min_monthly_savings_and_bad_inputs(db):
-    _store(db, [Collected("us-east-1", [_disk("vol-a", size=100), _disk("vol-b", size=10)])])
+    store_collected(
+        db, [Collected("us-east-1", [_disk("vol-a", size=100), _disk("vol-b", size=10)])]
+    )
     report = api.waste(db=db, settings=Settings(), now=NOW, min_monthly_savings="5")
     assert [f.resource_id for f in report.findings] == ["vol-a"]
     with pytest.raises(UsageError, match="not a number"):

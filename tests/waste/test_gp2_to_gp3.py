@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 
 import pytest
 
 from cloudspy import api
 from cloudspy.config import Settings
-from cloudspy.inventory.store import replace_scope
 from cloudspy.models import resource as m
 from cloudspy.models.resource import Resource
-from cloudspy.pricing.table import apply_estimates
 from cloudspy.providers.inventory_source import Collected
-from cloudspy.store.connection import connect
 from cloudspy.waste_rules.gp2_to_gp3 import evaluate, gp2_performance
-
-NOW = datetime(2026, 11, 25, 12)
+from tests.waste.estate import NOW, store_collected
 
 
 def _volume(rid, size, *, region="us-east-1", attached=True, type_="gp2"):
@@ -55,27 +50,15 @@ def test_gp3_unattached_or_unsized_volumes_are_not_this_rules():
     assert evaluate(_volume("vol-d", None), None) is None
 
 
-def _store(db, volumes):
-    apply_estimates(volumes)
-    by_region = {}
-    for v in volumes:
-        by_region.setdefault(v.region, []).append(v)
-    with connect(db, read_only=False) as conn:
-        replace_scope(
-            conn,
-            scope="aws:inventory:1",
-            provider="aws",
-            account="1",
-            collected=[Collected(region, items) for region, items in by_region.items()],
-            denied={},
-            snapshot_at=NOW,
-            run_id="r1",
-        )
-
-
 def test_through_the_engine_with_another_regions_volume_unpriced(tmp_path):
     db = tmp_path / "cache.duckdb"
-    _store(db, [_volume("vol-home", 2000), _volume("vol-away", 2000, region="sa-east-1")])
+    store_collected(
+        db,
+        [
+            Collected("us-east-1", [_volume("vol-home", 2000)]),
+            Collected("sa-east-1", [_volume("vol-away", 2000, region="sa-east-1")]),
+        ],
+    )
     report = api.waste(db=db, settings=Settings(), rule=["gp2-to-gp3"], now=NOW)
     found = {f.resource_id: f for f in report.findings}
     assert found["vol-home"].monthly_savings == Decimal("20.00")

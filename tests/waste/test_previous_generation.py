@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
 from cloudspy import api
 from cloudspy.config import Settings
-from cloudspy.inventory.store import replace_scope
 from cloudspy.models import resource as m
 from cloudspy.models.resource import DailyUsage, MetricSample, Resource
 from cloudspy.models.waste_settings import WasteSettings
-from cloudspy.pricing.table import apply_estimates
 from cloudspy.providers.inventory_source import Collected
-from cloudspy.store.connection import connect
 from cloudspy.waste_rules.base import WasteContext
 from cloudspy.waste_rules.previous_generation import current_type, evaluate
-
-NOW = datetime(2026, 11, 25, 12)
+from tests.waste.estate import NOW, store_collected
 
 
 def _vm(rid, type_, *, region="us-east-1", power=m.RUNNING):
@@ -94,19 +90,7 @@ def test_through_the_engine_an_idle_m4_has_one_finding(tmp_path):
             (m.NETWORK_BYTES, 1e5, "Bytes"),
         )
     ]
-    vms = [idle, busy]
-    apply_estimates(vms)
-    with connect(db, read_only=False) as conn:
-        replace_scope(
-            conn,
-            scope="aws:inventory:1",
-            provider="aws",
-            account="1",
-            collected=[Collected("us-east-1", vms, samples, metrics_since=start)],
-            denied={},
-            snapshot_at=NOW,
-            run_id="r1",
-        )
+    store_collected(db, [Collected("us-east-1", [idle, busy], samples, metrics_since=start)])
     report = api.waste(db=db, settings=Settings(), now=NOW)
     found = sorted((f.rule, f.resource_id, f.monthly_savings) for f in report.findings)
     assert found == [
