@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -55,7 +55,9 @@ def write_store(path: Path, rows: list[dict[str, Any]], start: date, end: date) 
     from cloudspy.store.cost_writes import replace_costs, staged_rows
 
     providers = sorted({r["ProviderName"] for r in rows}) or ["AWS"]
-    now = datetime.now(UTC).replace(tzinfo=None)
+    from cloudspy.clock import utc_now
+
+    now = utc_now()  # CloudSpy's (pinned) clock, as a sync stamps fetched_at
     coverage = [
         {
             "x_scope": SCOPE,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 
 from cloudspy import api
+from cloudspy.clock import utc_now
 from cloudspy.config import AwsAccount, InventorySettings, Settings
 from cloudspy.models import resource as m
 from cloudspy.providers.aws.inventory import AwsInventorySource
@@ -162,7 +162,7 @@ def test_snapshot_age_is_reported(db, moto_account):
     api.sync_resources(sources=[_source()], db=db, settings=_settings())
     listing = api.resources(db=db, settings=Settings())
     assert listing.snapshot.age_hours is not None and listing.snapshot.age_hours < 1
-    assert listing.snapshot.oldest <= datetime.now(UTC).replace(tzinfo=None)
+    assert listing.snapshot.oldest <= utc_now()  # stamped by CloudSpy's (pinned) clock
 
 
 def test_waste_with_no_config_reads_the_inventory_first_then_answers_from_the_cache(
