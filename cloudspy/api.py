@@ -13,7 +13,8 @@ to ``$CLOUDSPY_DB`` or the user data directory; ``settings`` to the user's
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -216,6 +217,27 @@ def init_config(
     if not dry_run:
         write_config(target, text, force=force)
     return InitResult(path=str(target), text=text, written=not dry_run, providers=found)
+
+
+@contextmanager
+def one_store_open(db: Path | str | None = None) -> Iterator[None]:
+    """Within the block, reads of the cache share one open of the file.
+
+    For a command that reads the cache more than once with no fetch between
+    (a warm ``costs``: is it fresh? then the answer). Call :func:`release_store`
+    before anything that may call a cloud API.
+    """
+    from cloudspy.store.connection import keep_reads_open
+
+    with keep_reads_open(_db(db)):
+        yield
+
+
+def release_store(db: Path | str | None = None) -> None:
+    """End :func:`one_store_open` early: the next read opens the file for itself."""
+    from cloudspy.store.connection import stop_keeping
+
+    stop_keeping(_db(db))
 
 
 def cache_is_fresh(

@@ -15,6 +15,7 @@ HEAVY = (
     "boto3",
     "botocore",
     "duckdb",
+    "_duckdb",  # DuckDB's compiled engine, which the store opens through (#12)
     "google",
     "azure",
     "weasyprint",

@@ -104,3 +104,28 @@ def test_an_import_is_exported_with_its_source_and_run(db, tmp_path):
             " GROUP BY ALL"
         ).fetchall()
     assert [(source, sync_id) for source, sync_id, _ in got] == [("focus-file", run)]
+
+
+def test_reads_in_one_store_open_share_a_connection_and_a_write_still_gets_in(db):
+    import subprocess
+    import sys
+
+    api.import_files([FOCUS_SAMPLE], db=db)
+    with api.one_store_open(db):
+        with connect(db) as first:
+            count = first.execute("SELECT count(*) FROM cost").fetchall()[0][0]
+        with connect(db) as second:
+            assert second is first  # one open of the file, not two
+            assert second.execute("SELECT count(*) FROM cost").fetchall()[0][0] == count
+        # A write in the block closes the shared reader first (DuckDB refuses both).
+        with connect(db, read_only=False) as writer:
+            writer.execute("CREATE TABLE scratch(x INTEGER)")
+        with connect(db) as third:
+            assert third is not first
+            assert third.execute("SELECT count(*) FROM scratch").fetchall() == [(0,)]
+        api.release_store(db)
+        with connect(db) as fourth, connect(db) as fifth:
+            assert fourth is not fifth  # released: each read opens for itself again
+    # After the block nothing holds the file: another process may write at once.
+    code = f"import duckdb; duckdb.connect({str(db)!r}).execute('DROP TABLE scratch')"
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -68,6 +68,8 @@ def refresh_if_stale(
             # The key holds the config file's digest: these bytes were validated before.
             state.config_known_valid = True
             return
+    # What follows may call cloud APIs: never while holding the cache open.
+    api.release_store(state.db_path())
     settings = state.settings()
     sources: list[Any] = []
     try:
@@ -137,23 +139,25 @@ def costs(
     check_format(output, ("table", "json", "csv"))
     if offline and refresh:
         raise UsageError("--offline and --refresh contradict each other")
-    if not offline and not state.demo:
-        refresh_if_stale(state, provider or [], last, since, until, refresh=refresh)
-    report = api.costs(
-        last=last,
-        since=since,
-        until=until,
-        by=by or ["service"],
-        provider=provider or [],
-        region=region or [],
-        service=service or [],
-        account=account or [],
-        metric=metric,
-        granularity=granularity,
-        top=top,
-        db=state.db_path(),
-        settings=state.query_settings(),
-    )
+    # A warm run reads the cache twice (fresh? then the answer): one open serves both.
+    with api.one_store_open(state.db_path()):
+        if not offline and not state.demo:
+            refresh_if_stale(state, provider or [], last, since, until, refresh=refresh)
+        report = api.costs(
+            last=last,
+            since=since,
+            until=until,
+            by=by or ["service"],
+            provider=provider or [],
+            region=region or [],
+            service=service or [],
+            account=account or [],
+            metric=metric,
+            granularity=granularity,
+            top=top,
+            db=state.db_path(),
+            settings=state.query_settings(),
+        )
     for warning in report.warnings:
         state.warn(warning)
     if output == "json":

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from cloudspy.models.inventory import ResourceRow, Snapshot
 from cloudspy.models.resource import CPU_PERCENT, NETWORK_BYTES, DailyUsage, Resource
+from cloudspy.store.engine import register_arrow
 
 if TYPE_CHECKING:
     import duckdb
@@ -138,7 +139,7 @@ def hourly_cpu(
     """Hourly CPU samples of the given VMs (for schedule suggestions)."""
     import pyarrow as pa
 
-    conn.register("wanted_ids", pa.table({"resource_id": pa.array(ids, pa.string())}))
+    register_arrow(conn, "wanted_ids", pa.table({"resource_id": pa.array(ids, pa.string())}))
     try:
         rows = conn.execute(
             "SELECT resource_id, list(ts ORDER BY ts), list(value ORDER BY ts) FROM metric"
@@ -186,7 +187,7 @@ def actual_costs(
         return {}
     import pyarrow as pa
 
-    conn.register("priced_ids", pa.table({"resource_id": pa.array(ids, pa.string())}))
+    register_arrow(conn, "priced_ids", pa.table({"resource_id": pa.array(ids, pa.string())}))
     try:
         rows = conn.execute(
             "WITH charged AS (SELECT ResourceId, BillingCurrency, x_scope, sum(BilledCost) AS amt,"

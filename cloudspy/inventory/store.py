@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from cloudspy.models.resource import MetricSample, Resource
 from cloudspy.providers.inventory_source import Collected
+from cloudspy.store.engine import register_arrow
 
 if TYPE_CHECKING:
     import duckdb
@@ -133,7 +134,7 @@ def _write_region(
 ) -> int:
     # The partition's region is authoritative: it is what the next sync replaces.
     region = collected.region
-    conn.register("incoming_resource_arrow", resource_arrow(collected.resources))
+    register_arrow(conn, "incoming_resource_arrow", resource_arrow(collected.resources))
     try:
         conn.execute("DELETE FROM resource WHERE scope = ? AND region = ?", [scope, region])
         conn.execute(
@@ -156,7 +157,7 @@ def _write_region(
             [scope, region, collected.metrics_since],
         )
     if collected.metrics:
-        conn.register("incoming_metric_arrow", metric_arrow(collected.metrics))
+        register_arrow(conn, "incoming_metric_arrow", metric_arrow(collected.metrics))
         try:
             conn.execute(
                 "INSERT INTO metric BY NAME SELECT *, ? AS provider, ? AS scope, ? AS region"

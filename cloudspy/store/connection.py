@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cloudspy.errors import NoDataError, StoreError, StoreLockedError
+from cloudspy.store.engine import engine
 
 if TYPE_CHECKING:
     import duckdb
@@ -29,6 +30,10 @@ _PROCESS_LOCK = threading.RLock()
 # queued behind that one name the same holder when their wait runs out.
 _waiting_on: str | None = None
 _PID = re.compile(r"PID (\d+)")
+# Files whose read-only opens share one connection (see keep_reads_open), and that
+# connection once opened. Guarded by _PROCESS_LOCK.
+_keeping: set[Path] = set()
+_kept: dict[Path, duckdb.DuckDBPyConnection] = {}
 
 
 def _lock_holder(message: str) -> str:
@@ -54,8 +59,7 @@ def _is_lock_error(exc: Exception) -> bool:
 def _open(
     path: Path, read_only: bool, timeout: float, since: float | None = None
 ) -> duckdb.DuckDBPyConnection:
-    import duckdb
-
+    duckdb = engine()
     # The wait is bounded from ``since`` (when the caller began waiting), not per attempt.
     deadline = (time.monotonic() if since is None else since) + timeout
     delay = 0.05
@@ -152,12 +156,24 @@ def connect(
             hint="try again when it finishes, or raise [cache] lock_timeout_seconds",
         )
     try:
+        kept = _kept.get(path)
+        if kept is not None and read_only:
+            yield kept
+            return
+        if kept is not None:
+            # DuckDB refuses a write open beside a read-only one in the same process.
+            del _kept[path]
+            kept.close()
         conn = _open(path, read_only, timeout, since=started)
         try:
             conn = _prepare(conn, path, read_only, timeout)
         except BaseException:
             conn.close()
             raise
+        if read_only and path in _keeping:
+            _kept[path] = conn
+            yield conn
+            return
         try:
             yield conn
         finally:
@@ -166,12 +182,40 @@ def connect(
         _PROCESS_LOCK.release()
 
 
+@contextmanager
+def keep_reads_open(path: Path) -> Iterator[None]:
+    """Within the block, read-only opens of ``path`` share one connection.
+
+    A warm ``cloudspy costs`` reads the store twice (is it fresh? then the
+    answer); opening the file once saves a sizeable part of its budget (#12).
+    A write open in between closes the shared connection first. Call
+    :func:`stop_keeping` before any cloud API call: the shared connection is a
+    read lock that would keep another process's sync from writing.
+    """
+    path = Path(path)
+    with _PROCESS_LOCK:
+        _keeping.add(path)
+    try:
+        yield
+    finally:
+        stop_keeping(path)
+
+
+def stop_keeping(path: Path) -> None:
+    """Close the shared read connection to ``path`` and open per use again."""
+    path = Path(path)
+    with _PROCESS_LOCK:
+        _keeping.discard(path)
+        kept = _kept.pop(path, None)
+        if kept is not None:
+            kept.close()
+
+
 def _prepare(
     conn: duckdb.DuckDBPyConnection, path: Path, read_only: bool, timeout: float
 ) -> duckdb.DuckDBPyConnection:
     """Check the file is ours and bring its schema up to date; return the usable connection."""
-    import duckdb
-
+    duckdb = engine()
     from cloudspy.store.migrations import all_versions, applied_versions, apply_migrations
 
     try:

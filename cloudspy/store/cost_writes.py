@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from cloudspy.store import rollup
+from cloudspy.store.engine import register_arrow
 
 if TYPE_CHECKING:
     import duckdb
@@ -161,8 +162,8 @@ def staged_rows(
         "timestamp": pa.timestamp("us"),
     }
     cover_schema = pa.schema([(name, types[kind]) for name, kind in _COVERAGE_COLUMNS])
-    conn.register("incoming_arrow", cost_arrow(rows))
-    conn.register("incoming_coverage", pa.Table.from_pylist(coverage, schema=cover_schema))
+    register_arrow(conn, "incoming_arrow", cost_arrow(rows))
+    register_arrow(conn, "incoming_coverage", pa.Table.from_pylist(coverage, schema=cover_schema))
     conn.execute(
         "CREATE OR REPLACE TEMP VIEW incoming_cost AS SELECT * REPLACE ("
         " CAST(BilledCost AS DECIMAL(38, 16)) AS BilledCost,"

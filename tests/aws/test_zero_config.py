@@ -42,23 +42,35 @@ def runs(db: Path) -> int:
 
 def warm_costs_in_a_fresh_process(db: Path, env: dict[str, str]) -> tuple[int, str, set[str]]:
     """`cloudspy costs --last 3d` (no --offline) in a new interpreter: exit, stdout, and
-    which heavy packages it imported."""
+    which heavy packages it imported.
+
+    The `duckdb` package counts as heavy: the store opens through DuckDB's compiled
+    engine alone (60 ms less, #12). The store file must be opened once, not once
+    for the freshness check and again for the answer.
+    """
     probe = (
         "import sys\n"
+        "import cloudspy.store.connection as connection\n"
+        "opens = []\n"
+        "real_open = connection._open\n"
+        "connection._open = lambda *a, **k: opens.append(a) or real_open(*a, **k)\n"
         f"sys.argv = ['cloudspy', '--db', {str(db)!r}, 'costs', '--last', '3d',"
         " '--format', 'json']\n"
         "from cloudspy.cli.main import run\n"
         "code = 0\ntry:\n    run()\nexcept SystemExit as exc:\n    code = exc.code or 0\n"
-        "heavy = {'boto3', 'botocore', 'pydantic', 'google', 'azure', 'starlette', 'uvicorn'}\n"
+        "heavy = {'boto3', 'botocore', 'pydantic', 'google', 'azure', 'starlette', 'uvicorn',"
+        " 'duckdb'}\n"
         "print('LOADED:' + ','.join(sorted({m.split('.')[0] for m in sys.modules} & heavy)))\n"
+        "print('OPENS:' + str(len(opens)))\n"
         "print('EXIT:' + str(code))"
     )
     out = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, env=env
     )
     lines = out.stdout.strip().splitlines()
-    loaded = {m for m in lines[-2].removeprefix("LOADED:").split(",") if m}
-    return int(lines[-1].removeprefix("EXIT:")), "\n".join(lines[:-2]), loaded
+    loaded = {m for m in lines[-3].removeprefix("LOADED:").split(",") if m}
+    assert lines[-2] == "OPENS:1", f"a warm costs opened the store {lines[-2]} time(s)"
+    return int(lines[-1].removeprefix("EXIT:")), "\n".join(lines[:-3]), loaded
 
 
 def test_env_keys_and_no_config_sync_first_then_answer_warm_without_the_sdk(
