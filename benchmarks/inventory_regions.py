@@ -7,6 +7,10 @@ same calls: DescribeInstances, DescribeVolumes, DescribeSnapshots,
 DescribeAddresses, DescribeLoadBalancers and GetMetricData. Target: syncing
 17 regions takes at most 2x the time of one (regions run in parallel).
 
+Each sync also prices what it found from a local Price List API (the tests'
+server, same delay per request): one request per (type, region) product, in
+parallel, counted in the sync's `prices` run (#14).
+
 Run: python benchmarks/inventory_regions.py [--delay 0.2] [--regions 17]
 """
 
@@ -22,7 +26,10 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from results import emit
+
+from tests.pricing.price_servers import AwsPriceServer
 
 os.environ.update(
     {
@@ -76,8 +83,25 @@ def seed(regions: list[str]) -> None:
         ec2.allocate_address(Domain="vpc")
 
 
-def timed_sync(regions: list[str]) -> tuple[float, int]:
-    """Seconds and API calls of one inventory sync of ``regions`` into a fresh store."""
+def price_server(regions: list[str], delay: float) -> AwsPriceServer:
+    """A local Price List API with what :func:`seed` creates, in every region."""
+    server = AwsPriceServer()
+    server.delay = delay
+    for region in regions:
+        server.instance("t3.micro", region, "0.0104")
+        server.volume("gp3", region, [("GB-Mo", "0", "0.08")])
+    return server.start()
+
+
+def price_requests(db: Path) -> int:
+    """The price-list requests the sync recorded in its `prices` run."""
+    from cloudspy import api
+
+    return sum(r.api_calls or 0 for r in api.history(db=db) if r.source == "prices")
+
+
+def timed_sync(regions: list[str]) -> tuple[float, int, int]:
+    """Seconds, API calls and price requests of one inventory sync of ``regions``."""
     from cloudspy import api
     from cloudspy.config import AwsAccount, InventorySettings, Settings
     from cloudspy.providers.aws.inventory import AwsInventorySource
@@ -90,9 +114,10 @@ def timed_sync(regions: list[str]) -> tuple[float, int]:
             sources=[source], db=Path(tmp) / "bench.duckdb", settings=settings
         )
         elapsed = time.perf_counter() - started
+        asked = price_requests(Path(tmp) / "bench.duckdb")
     if result.status != "ok":
         raise SystemExit(f"sync failed: {result}")
-    return elapsed, result.api_calls
+    return elapsed, result.api_calls, asked
 
 
 def main() -> None:
@@ -111,13 +136,20 @@ def main() -> None:
     )
     regions = (["us-east-1"] + [r for r in enabled if r != "us-east-1"])[: args.regions]
     seed(regions)
+    prices = price_server(regions, args.delay)
+    os.environ["AWS_ENDPOINT_URL_PRICING"] = prices.url
     wrapper.on = True
-    one, one_calls = timed_sync(regions[:1])
-    many, many_calls = timed_sync(regions)
+    one, one_calls, one_prices = timed_sync(regions[:1])
+    many, many_calls, many_prices = timed_sync(regions)
     server.shutdown()
+    prices.stop()
     ratio = many / one
-    print(f"1 region:   {one:.2f} s, {one_calls} API calls ({args.delay * 1000:.0f} ms each)")
-    print(f"{len(regions)} regions: {many:.2f} s, {many_calls} API calls")
+    print(
+        f"1 region:   {one:.2f} s, {one_calls} API calls ({args.delay * 1000:.0f} ms each),"
+        f" {one_prices} price request(s)"
+    )
+    count = len(regions)
+    print(f"{count} regions: {many:.2f} s, {many_calls} API calls, {many_prices} price requests")
     print(f"ratio {ratio:.2f} (target <= {TARGET}): {'OK' if ratio <= TARGET else 'MISSED'}")
     emit(
         f"AWS inventory, {len(regions)} regions vs 1 ({args.delay * 1000:.0f} ms/call)",

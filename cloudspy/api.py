@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from cloudspy.models.costs import CostReport
     from cloudspy.models.insights import AlertRun, CheckResult, CompareResult, ForecastResult
     from cloudspy.models.inventory import InventorySyncResult, ResourceList
+    from cloudspy.models.price_listing import PriceListing
     from cloudspy.models.reporting import ExportResult, ReportResult
     from cloudspy.models.sync import ImportResult, InitResult, SyncResult, SyncRun
     from cloudspy.models.waste import PermissionsDocument, ScheduleReport, WasteReport
@@ -57,6 +58,7 @@ __all__ = [
     "metrics_text",
     "needs_sync",
     "permissions",
+    "prices",
     "remember_scopes",
     "report",
     "resources",
@@ -1013,6 +1015,26 @@ def resources(
     )
     settings = _settings(settings)
     return read_resources(_db(db), settings, filters, now)
+
+
+def prices(
+    *,
+    provider: Sequence[str] = (),
+    refresh: bool = False,
+    db: Path | str | None = None,
+    settings: Settings | None = None,
+    progress: Progress = _quiet,
+) -> PriceListing:
+    """The cached list prices (no API call), or with ``refresh`` fetched again from
+    the providers' price lists, the stored inventory repriced with them."""
+    from cloudspy.inventory.price_refresh import cached_price_listing, refresh_prices
+    from cloudspy.inventory.service import provider_names
+
+    settings = _settings(settings)
+    names = provider_names(provider)
+    if refresh:
+        return refresh_prices(_db(db), settings, names, progress)
+    return cached_price_listing(_db(db), settings, names)
 
 
 def waste(

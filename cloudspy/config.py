@@ -241,6 +241,8 @@ class CacheSettings(_Section):
     # Estimated (still-changing) days older than this are fetched again by `costs`.
     max_age_hours: float = 6.0
     lock_timeout_seconds: float = DEFAULT_LOCK_TIMEOUT_SECONDS
+    # List prices fetched from the providers' price lists are asked again after this.
+    price_max_age_days: float = Field(default=7.0, gt=0)
 
 
 class Settings(_Section):

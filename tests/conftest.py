@@ -17,6 +17,9 @@ _LOOPBACK_ENV = {
     "NO_COLOR": "1",
     "COLUMNS": "200",
     "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
+    # One Windows AMI (moto's defaults are off): instances launched from it report
+    # Platform=windows, which pricing reads (#14).
+    "MOTO_AMIS_PATH": os.path.join(os.path.dirname(__file__), "fixtures", "aws", "moto-amis.json"),
 }
 os.environ.update(_LOOPBACK_ENV)
 for _name in (
@@ -58,6 +61,31 @@ def _isolated_home(
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("AWS_CONFIG_FILE", str(home / "aws-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / "aws-credentials"))
+
+
+@pytest.fixture(scope="session")
+def price_servers():
+    """Empty local price lists (AWS Price List Query API, Azure Retail Prices API), #14.
+
+    Every inventory sync asks the providers' price lists; pointed here, no test
+    asks the real ones. An empty list answers "no such product", so resources
+    fall back to the shipped table exactly as before the lists existed; tests of
+    the price lists start servers of their own with a catalogue.
+    """
+    from tests.pricing.price_servers import AwsPriceServer, AzurePriceServer
+
+    aws, azure = AwsPriceServer().start(), AzurePriceServer().start()
+    yield aws, azure
+    aws.stop()
+    azure.stop()
+
+
+@pytest.fixture(autouse=True)
+def _local_price_lists(price_servers, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point both price lists at the session's empty local servers."""
+    aws, azure = price_servers
+    monkeypatch.setenv("AWS_ENDPOINT_URL_PRICING", aws.url)
+    monkeypatch.setenv("CLOUDSPY_AZURE_PRICES_ENDPOINT", azure.url)
 
 
 @pytest.fixture(autouse=True)

@@ -73,6 +73,7 @@ COMMANDS: dict[str, str] = {
     "waste": "waste_cmd",
     "schedule": "schedule_cmd",
     "permissions": "permissions_cmd",
+    "prices": "prices_cmd",
     "serve": "serve_cmd",
 }
 

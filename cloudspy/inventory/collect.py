@@ -17,7 +17,6 @@ from pathlib import Path
 from cloudspy.clock import utc_now
 from cloudspy.errors import CloudSpyError
 from cloudspy.models.inventory import InventorySyncResult, RegionOutcome
-from cloudspy.pricing.table import apply_estimates
 from cloudspy.providers.base import Progress
 from cloudspy.providers.inventory_source import (
     AccessDenied,
@@ -70,7 +69,6 @@ def collect_source(
                 )
                 continue
             for part in parts:
-                apply_estimates(part.resources)
                 collected.append(part)
                 outcomes.append(
                     RegionOutcome(
@@ -98,13 +96,17 @@ def sync_inventory(
     progress: Progress = _silent,
     lock_timeout: float = 15.0,
     now: datetime | None = None,
+    price_max_age: timedelta | None = None,
 ) -> list[InventorySyncResult]:
-    """Collect and store the inventory and utilization of every source.
+    """Collect, price and store the inventory and utilization of every source.
 
-    A source that fails as a whole (credentials, no region readable) comes back
-    with ``status="failed"`` after the others were stored.
+    Resources are priced from the source's price list (cached in the store,
+    fetched when older than ``price_max_age``) before they are stored. A source
+    that fails as a whole (credentials, no region readable) comes back with
+    ``status="failed"`` after the others were stored.
     """
     from cloudspy.inventory.store import replace_scope
+    from cloudspy.pricing.price_lists import DEFAULT_MAX_AGE, price_resources
     from cloudspy.store.connection import connect
     from cloudspy.store.sync_log import finish_run, new_run_id, start_run
 
@@ -156,6 +158,15 @@ def sync_inventory(
                 )
             )
             continue
+        price_list = source.price_list()
+        price_resources(
+            db,
+            [resource for part in collected for resource in part.resources],
+            {price_list.provider: price_list} if price_list is not None else {},
+            max_age=price_max_age or DEFAULT_MAX_AGE,
+            lock_timeout=lock_timeout,
+            progress=progress,
+        )
         skipped = {o.region: o.error or o.status for o in outcomes if o.status != "ok"}
         snapshot_at = utc_now()
         calls = sum(part.api_calls for part in collected)

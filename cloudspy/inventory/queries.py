@@ -103,16 +103,24 @@ _MODEL_COLUMNS = (
 )
 
 
-def load_resources(conn: duckdb.DuckDBPyConnection, filters: ResourceFilter) -> list[Resource]:
-    """Normalized resources (without raw payloads or tags) for rules and schedules."""
+def load_resources(
+    conn: duckdb.DuckDBPyConnection, filters: ResourceFilter, *, with_raw: bool = False
+) -> list[Resource]:
+    """Normalized resources (without tags, and without raw payloads unless
+    ``with_raw``: pricing reads a VM's platform and a volume's IOPS there)."""
     where, params = filters.sql()
+    raw = ", CAST(raw AS VARCHAR)" if with_raw else ""
     rows = conn.execute(
-        f"SELECT {_MODEL_COLUMNS}, monthly_cost, currency, price_basis FROM resource WHERE {where}",
+        f"SELECT {_MODEL_COLUMNS}, monthly_cost, currency, price_basis{raw}"
+        f" FROM resource WHERE {where}",
         params,
     ).fetchall()
     out = []
     for r in rows:
-        out.append(Resource(*r[:16], monthly_cost=r[16], currency=r[17], price_basis=r[18]))
+        payload = json.loads(r[19]) if with_raw and r[19] else None
+        out.append(
+            Resource(*r[:16], monthly_cost=r[16], currency=r[17], price_basis=r[18], raw=payload)
+        )
     return out
 
 

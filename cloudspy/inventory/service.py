@@ -54,6 +54,8 @@ def sync_inventory_sources(
     now: datetime | None = None,
 ) -> list[InventorySyncResult]:
     """Collect and store inventory and utilization for ``sources``."""
+    from datetime import timedelta
+
     from cloudspy.inventory.collect import sync_inventory
 
     return sync_inventory(
@@ -64,6 +66,7 @@ def sync_inventory_sources(
         progress=progress,
         lock_timeout=settings.cache.lock_timeout_seconds,
         now=now,
+        price_max_age=timedelta(days=settings.cache.price_max_age_days),
     )
 
 

@@ -204,3 +204,45 @@ def replace_scope(
         conn.execute("ROLLBACK")
         raise
     return written
+
+
+def update_prices(conn: duckdb.DuckDBPyConnection, resources: list[Resource]) -> int:
+    """Write the monthly cost, currency and price basis of ``resources`` (by scope row
+    id) after a price refresh; return the rows changed."""
+    import pyarrow as pa
+
+    if not resources:
+        return 0
+    table = pa.table(
+        {
+            "provider": [r.provider for r in resources],
+            "account": [r.account for r in resources],
+            "resource_id": [r.resource_id for r in resources],
+            "monthly_cost": [
+                None if r.monthly_cost is None else str(r.monthly_cost) for r in resources
+            ],
+            "currency": [r.currency for r in resources],
+            "price_basis": [r.price_basis for r in resources],
+        },
+        schema=pa.schema(
+            [
+                ("provider", pa.string()),
+                ("account", pa.string()),
+                ("resource_id", pa.string()),
+                ("monthly_cost", pa.string()),
+                ("currency", pa.string()),
+                ("price_basis", pa.string()),
+            ]
+        ),
+    )
+    register_arrow(conn, "repriced", table)
+    try:
+        changed = conn.execute(
+            "UPDATE resource SET monthly_cost = CAST(p.monthly_cost AS DECIMAL(38, 16)),"
+            " currency = p.currency, price_basis = p.price_basis FROM repriced AS p"
+            " WHERE resource.provider = p.provider AND resource.account = p.account"
+            " AND resource.resource_id = p.resource_id"
+        ).fetchall()
+    finally:
+        conn.unregister("repriced")
+    return int(changed[0][0]) if changed else 0

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from cloudspy.errors import ProviderError
 from cloudspy.models.resource import MetricSample, Resource
 from cloudspy.providers.base import Progress
+
+if TYPE_CHECKING:
+    from cloudspy.models.prices import FetchedPrices, PriceKey
 
 
 class AccessDenied(ProviderError):
@@ -67,4 +70,24 @@ class InventorySource(Protocol):
 
     def collect(self, partition: str, window: MetricWindow, progress: Progress) -> list[Collected]:
         """Read one partition; raise :class:`AccessDenied` when it refuses the read."""
+        ...
+
+    def price_list(self) -> PriceList | None:
+        """The provider's price list reached with this source's credentials (None: the
+        provider has none yet, and the shipped table answers for its own region)."""
+        ...
+
+
+class PriceList(Protocol):
+    """A provider's price list: which product a resource is, and that product's prices."""
+
+    provider: str
+    source: str
+
+    def key_for(self, resource: Resource) -> PriceKey | str:
+        """The product ``resource`` is billed as, or why this list cannot price it."""
+        ...
+
+    def fetch(self, keys: list[PriceKey], progress: Progress) -> FetchedPrices:
+        """The prices of ``keys`` (a ``none`` price for a key the list does not have)."""
         ...

@@ -160,6 +160,28 @@ WHERE x_source IN ('focus-file', 'cur2-file', 'athena', 'bigquery', 'demo')
 AND NOT list_contains(dimensions, 'charge');
 """
 
+# List prices fetched from the providers' price lists (#14), one row per billed unit
+# (and tier) of a product in a region; a product the list does not have is one row
+# with unit 'none' and no price, so it is not asked for again until the row is old.
+_PRICE_LIST = f"""
+CREATE TABLE price_list (
+    provider    VARCHAR NOT NULL,
+    kind        VARCHAR NOT NULL,
+    region      VARCHAR NOT NULL,
+    sku         VARCHAR NOT NULL,
+    variant     VARCHAR NOT NULL,
+    unit        VARCHAR NOT NULL,
+    tier_start  {MONEY} NOT NULL,
+    price       {MONEY},
+    currency    VARCHAR NOT NULL,
+    source      VARCHAR NOT NULL,
+    effective   DATE,
+    fetched_at  TIMESTAMP NOT NULL,
+    detail      VARCHAR,
+    PRIMARY KEY (provider, kind, region, sku, variant, unit, tier_start)
+);
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "cost, cost_coverage and sync_run tables", _COST_TABLE),
     Migration(2, "resource, inventory_coverage, metric and metric_daily", INVENTORY_TABLES),
@@ -172,6 +194,7 @@ MIGRATIONS: list[Migration] = [
     Migration(6, "cost provenance kept per scope and day only", _PROVENANCE_PER_DAY),
     Migration(7, "source_scope: the scopes each identity covers", _SOURCE_SCOPES),
     Migration(8, "charge is a dimension only sources reading the charge type claim", _CHARGE),
+    Migration(9, "price_list: list prices fetched from the providers", _PRICE_LIST),
 ]
 
 

@@ -21,6 +21,7 @@ from cloudspy.config import AwsAccount
 from cloudspy.errors import ProviderError
 from cloudspy.models import resource as m
 from cloudspy.models.resource import Resource
+from cloudspy.providers.aws.price_list import AwsPriceList
 from cloudspy.providers.base import Progress, with_retries
 from cloudspy.providers.inventory_source import AccessDenied, Collected, MetricWindow
 
@@ -362,6 +363,10 @@ class AwsInventorySource:
         if self.regions_wanted:
             return [r for r in enabled if r in set(self.regions_wanted)]
         return enabled
+
+    def price_list(self) -> AwsPriceList:
+        """The Price List Query API, called with this account's credentials."""
+        return AwsPriceList(self._client)
 
     def collect(self, partition: str, window: MetricWindow, progress: Progress) -> list[Collected]:
         """One region's resources and the hourly utilization of its VMs."""

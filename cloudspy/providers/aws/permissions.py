@@ -21,6 +21,7 @@ INVENTORY_PERMISSIONS = {
     "elasticloadbalancing:DescribeTargetGroups": "inventory: which load balancer has targets",
     "elasticloadbalancing:DescribeTargetHealth": "inventory: registered targets per group",
     "cloudwatch:GetMetricData": "utilization: hourly CPU and network of EC2 instances",
+    "pricing:GetProducts": "list prices of the instance and volume types the inventory holds",
 }
 # botocore signing names whose IAM action prefix differs.
 _IAM_PREFIX = {"monitoring": "cloudwatch"}

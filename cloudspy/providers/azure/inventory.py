@@ -22,6 +22,7 @@ from typing import Any
 from cloudspy.errors import CloudSpyError, ProviderError
 from cloudspy.models import resource as m
 from cloudspy.models.resource import Resource
+from cloudspy.providers.azure.retail_prices import AzureRetailPrices
 from cloudspy.providers.azure.session import Connector
 from cloudspy.providers.base import Progress, with_retries
 from cloudspy.providers.inventory_source import AccessDenied, Collected, MetricWindow
@@ -327,6 +328,10 @@ class AzureInventorySource:
     def partitions(self) -> list[str]:
         """One partition: the listings are subscription-wide."""
         return [self.subscription]
+
+    def price_list(self) -> AzureRetailPrices:
+        """The public Retail Prices API (no credentials needed)."""
+        return AzureRetailPrices(sleep=self.sleep)
 
     def collect(self, partition: str, window: MetricWindow, progress: Progress) -> list[Collected]:
         """Every region of the subscription, with the hourly CPU and network of its VMs."""

@@ -304,6 +304,11 @@ class GcpInventorySource:
         """One sweep per project: ``aggregatedList`` covers every zone and region at once."""
         return [self.project]
 
+    def price_list(self) -> None:
+        """None yet: the Cloud Billing Catalog is not fetched, so GCP resources are
+        priced from the shipped table, for its own region only (#14)."""
+        return None
+
     def _credentials(self) -> Any:
         if self.credentials is None:
             from cloudspy.providers.gcp.session import application_default

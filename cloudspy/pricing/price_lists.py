@@ -1,0 +1,260 @@
+"""Price resources from the providers' price lists, cached in the store (#14).
+
+For the resources a sync collected: each provider's price list names the
+product a resource is billed as (:class:`~cloudspy.models.prices.PriceKey`);
+keys the cache lacks, or holds for longer than the configured age, are fetched
+once each (in parallel, no store connection open meanwhile), stored with the
+date they were fetched and the provider's effective date, and counted in
+``history``. A price list that cannot be reached leaves the cached prices in use
+(said in the basis); with none cached, the shipped table answers only for its
+own region and date, and otherwise the resource is unpriced with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from cloudspy.clock import utc_now
+from cloudspy.errors import CloudSpyError
+from cloudspy.models import prices as p
+from cloudspy.models.resource import Resource
+from cloudspy.pricing.table import Estimate, priced
+from cloudspy.providers.inventory_source import PriceList
+
+DEFAULT_MAX_AGE = timedelta(days=7)
+# EBS volumes include this much performance in the GB-month price (AWS docs).
+_INCLUDED_IOPS = {"gp3": Decimal(3000)}
+_INCLUDED_MIBPS = {"gp3": Decimal(125)}
+
+
+@dataclass
+class PricingOutcome:
+    """What pricing a sync's resources took: requests per provider and what failed."""
+
+    requests: dict[str, int] = field(default_factory=dict)
+    fetched: int = 0
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _silent(_: str) -> None:
+    return None
+
+
+def _date(moment: datetime) -> str:
+    return moment.date().isoformat()
+
+
+def _tiered(quantity: Decimal, tiers: Sequence[p.ListPrice]) -> Decimal:
+    """``quantity`` units billed through ``tiers`` (sorted by ``tier_start``)."""
+    total = Decimal(0)
+    for index, tier in enumerate(tiers):
+        end = tiers[index + 1].tier_start if index + 1 < len(tiers) else None
+        upper = quantity if end is None else min(quantity, end)
+        if upper > tier.tier_start and tier.price is not None:
+            total += (upper - tier.tier_start) * tier.price
+    return total
+
+
+def _number(value: object) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else None
+    except ArithmeticError:
+        return None
+
+
+def monthly_from(resource: Resource, prices: Sequence[p.ListPrice]) -> tuple[Decimal, str] | str:
+    """The monthly amount of ``resource`` from its product's prices and how it was
+    computed, or why these prices cannot give one."""
+    by_unit: dict[str, list[p.ListPrice]] = {}
+    for price in prices:
+        by_unit.setdefault(price.unit, []).append(price)
+    if p.NONE in by_unit:
+        return f"unpriced: {by_unit[p.NONE][0].detail}"
+    if p.HOUR in by_unit:
+        hourly = by_unit[p.HOUR][0]
+        assert hourly.price is not None
+        amount = hourly.price * p.HOURS_PER_MONTH
+        return amount, f"{hourly.price.normalize():f} {hourly.currency}/hour × 730 hours"
+    if p.MONTH in by_unit:
+        monthly = by_unit[p.MONTH][0]
+        assert monthly.price is not None
+        return monthly.price, f"{monthly.price.normalize():f} {monthly.currency}/month"
+    if p.GB_MONTH not in by_unit:
+        return "unpriced: the price list gives no unit CloudSpy can bill this resource by"
+    if resource.size_gb is None:
+        return "unpriced: priced per GB-month and the size is unknown"
+    size = Decimal(str(resource.size_gb))
+    per_gb = by_unit[p.GB_MONTH][0]
+    assert per_gb.price is not None
+    amount = per_gb.price * size
+    parts = [f"{per_gb.price.normalize():f} {per_gb.currency}/GB-month × {size.normalize():f} GB"]
+    raw = resource.raw or {}
+    extras = (
+        (p.IOPS_MONTH, _number(raw.get("Iops")), _INCLUDED_IOPS, "IOPS"),
+        (p.MIBPS_MONTH, _number(raw.get("Throughput")), _INCLUDED_MIBPS, "MiB/s"),
+    )
+    for unit, provisioned, included, label in extras:
+        if unit not in by_unit or provisioned is None:
+            continue
+        billed = max(Decimal(0), provisioned - included.get(resource.type or "", Decimal(0)))
+        if billed:
+            extra = _tiered(billed, by_unit[unit])
+            amount += extra
+            parts.append(f"{billed.normalize():f} {label} billed ({extra.normalize():f})")
+    return amount, " + ".join(parts)
+
+
+def estimate_from(
+    resource: Resource, prices: Sequence[p.ListPrice], *, stale_note: str = ""
+) -> Estimate | str:
+    """An :class:`Estimate` of ``resource`` from its cached prices, citing the source and dates."""
+    found = monthly_from(resource, prices)
+    first = prices[0]
+    fetched = f"fetched {_date(first.fetched_at)}"
+    if isinstance(found, str):
+        return f"{found} ({first.source}, {fetched}){stale_note}"
+    amount, how = found
+    effective = f"effective {first.effective.isoformat()}, " if first.effective else ""
+    what = f"{first.key.sku} {first.key.variant}".strip()
+    basis = (
+        f"list price of {what} in {first.key.region}: {how} "
+        f"({first.source}, {effective}{fetched}){stale_note}"
+    )
+    return Estimate(amount, first.currency, basis)
+
+
+def _keys(
+    resources: Sequence[Resource], lists: Mapping[str, PriceList]
+) -> tuple[dict[int, p.PriceKey], dict[int, str]]:
+    keys: dict[int, p.PriceKey] = {}
+    reasons: dict[int, str] = {}
+    for index, resource in enumerate(resources):
+        if resource.monthly_cost is not None:
+            continue  # the collector's own figure (actual cost) stands
+        price_list = lists.get(resource.provider)
+        if price_list is None:
+            continue
+        key = price_list.key_for(resource)
+        if isinstance(key, str):
+            reasons[index] = key
+        else:
+            keys[index] = key
+    return keys, reasons
+
+
+def price_resources(
+    db: Path,
+    resources: Sequence[Resource],
+    lists: Mapping[str, PriceList],
+    *,
+    max_age: timedelta = DEFAULT_MAX_AGE,
+    refresh: bool = False,
+    online: bool = True,
+    lock_timeout: float = 15.0,
+    progress: Callable[[str], None] = _silent,
+) -> PricingOutcome:
+    """Fill ``monthly_cost``/``price_basis`` of ``resources`` from the price lists.
+
+    Resources whose provider has no price list here, or whose product cannot be
+    looked up, fall back to the shipped table (its own region only).
+    """
+    from cloudspy.store.connection import connect
+    from cloudspy.store.price_cache import cached_prices
+
+    outcome = PricingOutcome()
+    keys, reasons = _keys(resources, lists)
+    with connect(db, read_only=False, timeout=lock_timeout) as conn:
+        cache = cached_prices(conn, {key.provider for key in keys.values()})
+    since = (utc_now() - max_age).replace(tzinfo=None)
+    wanted = {
+        key
+        for key in keys.values()
+        if refresh
+        or key not in cache
+        or any(x.fetched_at.replace(tzinfo=None) < since for x in cache[key])
+    }
+    if online and wanted:
+        fetched = _fetch(db, wanted, lists, outcome, lock_timeout=lock_timeout, progress=progress)
+        cache.update(fetched)
+    for index, resource in enumerate(resources):
+        if resource.monthly_cost is not None:
+            continue
+        key = keys.get(index)
+        found: Estimate | str
+        if key is not None and key in cache:
+            stale = key in wanted and key.provider in outcome.errors
+            note = f"; cached, not refreshed: {outcome.errors[key.provider]}" if stale else ""
+            found = estimate_from(resource, cache[key], stale_note=note)
+            if isinstance(found, str):
+                # The list has no such product (or no usable unit): the shipped table,
+                # labelled with its own date, still answers for its own region.
+                table = priced(resource)
+                found = table if isinstance(table, Estimate) else found
+        else:
+            why = reasons.get(index)
+            if key is not None:
+                why = outcome.errors.get(key.provider) or "offline: no cached price list entry"
+            found = priced(resource)
+            if isinstance(found, str) and why:
+                found = f"{found} (price list: {why.removeprefix('unpriced: ')})"
+        if isinstance(found, Estimate):
+            resource.monthly_cost = found.amount
+            resource.currency = found.currency
+            resource.price_basis = found.basis
+        elif resource.price_basis is None:
+            resource.price_basis = found
+    return outcome
+
+
+def _fetch(
+    db: Path,
+    wanted: set[p.PriceKey],
+    lists: Mapping[str, PriceList],
+    outcome: PricingOutcome,
+    *,
+    lock_timeout: float,
+    progress: Callable[[str], None],
+) -> dict[p.PriceKey, list[p.ListPrice]]:
+    """Fetch ``wanted`` from each provider's list, store and record each fetch as a run."""
+    from cloudspy.store.connection import connect
+    from cloudspy.store.price_cache import store_prices
+    from cloudspy.store.sync_log import finish_run, new_run_id, start_run
+
+    out: dict[p.PriceKey, list[p.ListPrice]] = {}
+    for provider in sorted({key.provider for key in wanted}):
+        price_list = lists[provider]
+        keys = sorted(key for key in wanted if key.provider == provider)
+        run_id = new_run_id()
+        with connect(db, read_only=False, timeout=lock_timeout) as conn:
+            start_run(
+                conn,
+                run_id=run_id,
+                provider=provider,
+                source="prices",
+                scope=f"{provider}:prices",
+                what="prices",
+                window=None,
+            )
+        try:
+            fetched = price_list.fetch(keys, progress)
+        except CloudSpyError as exc:
+            outcome.errors[provider] = exc.one_line()
+            progress(f"{price_list.source}: failed, using cached prices ({exc.one_line()})")
+            with connect(db, read_only=False, timeout=lock_timeout) as conn:
+                finish_run(conn, run_id, status="failed", error=exc.one_line())
+            continue
+        outcome.requests[provider] = fetched.requests
+        outcome.fetched += len(fetched.prices)
+        with connect(db, read_only=False, timeout=lock_timeout) as conn:
+            rows = store_prices(conn, fetched.prices)
+            finish_run(conn, run_id, status="ok", rows=rows, api_calls=fetched.requests)
+        for price in fetched.prices:
+            out.setdefault(price.key, []).append(price)
+        progress(f"{price_list.source}: {len(keys)} product(s), {fetched.requests} request(s)")
+    for prices in out.values():
+        prices.sort(key=lambda x: (x.unit, x.tier_start))
+    return out

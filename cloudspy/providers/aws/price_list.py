@@ -1,0 +1,198 @@
+"""AWS list prices from the Price List Query API (``pricing`` GetProducts), #14.
+
+Asked only for what the inventory holds: one paged GetProducts per (instance
+type, region, operating system) and per (volume type, region), with
+``TERM_MATCH`` filters. Through boto3, so ``AWS_ENDPOINT_URL_PRICING`` (or
+``AWS_ENDPOINT_URL``) points it elsewhere. The API is served from us-east-1 (and
+eu-central-1, ap-south-1) whatever region is priced.
+
+``PriceList`` entries are JSON *strings* (decoded a second time); a product's
+OnDemand term holds one price per dimension: an instance's ``Hrs``; a volume's
+``GB-Mo`` and, for gp3/io1/io2, ``IOPS-Mo`` and throughput (``GiBps-mo``), some
+of them tiered by ``beginRange``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from cloudspy.clock import utc_now
+from cloudspy.models import prices as p
+from cloudspy.models import resource as m
+from cloudspy.models.resource import Resource
+
+SOURCE = "AWS Price List Query API"
+PRICING_REGION = "us-east-1"
+# PlatformDetails (DescribeInstances) → the price list's operatingSystem,
+# preInstalledSw and licenseModel. Anything else is refused, not priced as Linux.
+PLATFORMS: dict[str, tuple[str, str, str]] = {
+    "Linux/UNIX": ("Linux", "NA", "No License required"),
+    "Red Hat Enterprise Linux": ("RHEL", "NA", "No License required"),
+    "SUSE Linux": ("SUSE", "NA", "No License required"),
+    "Ubuntu Pro": ("Ubuntu Pro", "NA", "No License required"),
+    "Windows": ("Windows", "NA", "No License required"),
+    "Windows BYOL": ("Windows", "NA", "Bring your own license"),
+    "Windows with SQL Server Standard": ("Windows", "SQL Std", "No License required"),
+    "Windows with SQL Server Enterprise": ("Windows", "SQL Ent", "No License required"),
+    "Windows with SQL Server Web": ("Windows", "SQL Web", "No License required"),
+    "Linux with SQL Server Standard": ("Linux", "SQL Std", "No License required"),
+    "Linux with SQL Server Enterprise": ("Linux", "SQL Ent", "No License required"),
+    "Linux with SQL Server Web": ("Linux", "SQL Web", "No License required"),
+}
+_UNITS = {"Hrs": p.HOUR, "GB-Mo": p.GB_MONTH, "IOPS-Mo": p.IOPS_MONTH}
+# Throughput is published per GiB/s-month; CloudSpy prices MiB/s (what a volume reports).
+_THROUGHPUT_UNITS = {"GiBps-mo": Decimal(1024), "MiBps-mo": Decimal(1)}
+WORKERS = 8
+
+
+def platform_of(raw: dict[str, Any] | None) -> str:
+    """The instance's ``PlatformDetails``; without it (older answers, moto) the
+    documented meaning of ``Platform``: ``windows`` for Windows, else Linux/UNIX."""
+    raw = raw or {}
+    details = raw.get("PlatformDetails")
+    if details:
+        return str(details)
+    return "Windows" if str(raw.get("Platform") or "").lower() == "windows" else "Linux/UNIX"
+
+
+def key_for(resource: Resource) -> p.PriceKey | str:
+    """The product ``resource`` is billed as, or why the price list cannot price it."""
+    if resource.kind == m.VM and resource.type:
+        platform = platform_of(resource.raw)
+        if platform not in PLATFORMS:
+            return f"unpriced: platform {platform!r} is not one CloudSpy maps to a price list entry"
+        return p.PriceKey("aws", m.VM, resource.region, resource.type, platform)
+    if resource.kind == m.DISK and resource.type:
+        return p.PriceKey("aws", m.DISK, resource.region, resource.type)
+    return f"unpriced: no {SOURCE} lookup for {resource.kind} yet"
+
+
+def _filters(key: p.PriceKey) -> list[dict[str, str]]:
+    def term(field: str, value: str) -> dict[str, str]:
+        return {"Type": "TERM_MATCH", "Field": field, "Value": value}
+
+    if key.kind == m.VM:
+        system, software, licence = PLATFORMS[key.variant]
+        return [
+            term("instanceType", key.sku),
+            term("regionCode", key.region),
+            term("operatingSystem", system),
+            term("preInstalledSw", software),
+            term("licenseModel", licence),
+            term("tenancy", "Shared"),
+            term("capacitystatus", "Used"),
+            term("marketoption", "OnDemand"),
+        ]
+    return [term("volumeApiName", key.sku), term("regionCode", key.region)]
+
+
+def _effective(text: str | None) -> date | None:
+    try:
+        return datetime.fromisoformat(str(text).replace("Z", "+00:00")).date() if text else None
+    except ValueError:
+        return None
+
+
+def prices_of(
+    key: p.PriceKey, products: Sequence[dict[str, Any]], fetched_at: datetime
+) -> list[p.ListPrice]:
+    """The OnDemand prices of ``products`` (decoded PriceList entries) for ``key``.
+
+    A key whose answer holds no OnDemand USD price comes back as one ``NONE`` price.
+    """
+    out: list[p.ListPrice] = []
+    for product in products:
+        for term in (product.get("terms") or {}).get("OnDemand", {}).values():
+            effective = _effective(term.get("effectiveDate"))
+            for dimension in (term.get("priceDimensions") or {}).values():
+                raw_unit = str(dimension.get("unit") or "")
+                amount = (dimension.get("pricePerUnit") or {}).get("USD")
+                if amount is None:
+                    continue
+                price = Decimal(str(amount))
+                if raw_unit in _THROUGHPUT_UNITS:
+                    unit, price = p.MIBPS_MONTH, price / _THROUGHPUT_UNITS[raw_unit]
+                elif raw_unit in _UNITS:
+                    unit = _UNITS[raw_unit]
+                else:
+                    continue  # a unit CloudSpy does not bill resources by
+                out.append(
+                    p.ListPrice(
+                        key=key,
+                        unit=unit,
+                        price=price,
+                        currency="USD",
+                        source=SOURCE,
+                        effective=effective,
+                        fetched_at=fetched_at,
+                        detail=str(dimension.get("description") or "")[:300],
+                        tier_start=Decimal(str(dimension.get("beginRange") or "0")),
+                    )
+                )
+    if not out:
+        out.append(
+            p.ListPrice(
+                key=key,
+                unit=p.NONE,
+                price=None,
+                currency="USD",
+                source=SOURCE,
+                effective=None,
+                fetched_at=fetched_at,
+                detail=f"the price list has no on-demand price for {key.describe()}",
+            )
+        )
+    return out
+
+
+class AwsPriceList:
+    """Fetch AWS list prices with one account's credentials (the API needs signed calls)."""
+
+    provider = "aws"
+    source = SOURCE
+
+    def __init__(self, client_factory: Callable[[str, str], Any], *, workers: int = WORKERS):
+        self._client_factory = client_factory
+        self._workers = workers
+
+    key_for = staticmethod(key_for)
+
+    def fetch(self, keys: Sequence[p.PriceKey], progress: Callable[[str], None]) -> p.FetchedPrices:
+        """Every key's prices, in parallel, paging through ``NextToken``."""
+        from cloudspy.providers.aws.inventory import RegionReader
+
+        client = self._client_factory("pricing", PRICING_REGION)
+        readers: list[RegionReader] = []
+
+        def one(key: p.PriceKey) -> list[p.ListPrice]:
+            reader = RegionReader({"pricing": client}, PRICING_REGION)
+            readers.append(reader)
+            pages = reader.pages(
+                "pricing",
+                "get_products",
+                "NextToken",
+                ServiceCode="AmazonEC2",
+                Filters=_filters(key),
+                FormatVersion="aws_v1",
+                MaxResults=100,
+            )
+            # The model marks the entries ``jsonvalue``: botocore decodes them, but a
+            # string still arrives from clients that do not, so both are accepted.
+            products = [
+                item if isinstance(item, dict) else json.loads(item)
+                for page in pages
+                for item in page.get("PriceList") or []
+            ]
+            return prices_of(key, products, utc_now())
+
+        wanted = sorted(set(keys))
+        if wanted:
+            progress(f"AWS prices: asking {SOURCE} for {len(wanted)} product(s)")
+        with ThreadPoolExecutor(max_workers=max(1, min(self._workers, len(wanted) or 1))) as pool:
+            found = [price for batch in pool.map(one, wanted) for price in batch]
+        return p.FetchedPrices(prices=found, requests=sum(r.calls for r in readers))

@@ -1,0 +1,259 @@
+"""Azure list prices from the public Retail Prices API (``prices.azure.com``), #14.
+
+No credentials: one OData ``$filter`` per (VM size, region) and per (disk tier,
+region), ``priceType eq 'Consumption'``, following ``NextPageLink``.
+``CLOUDSPY_AZURE_PRICES_ENDPOINT`` replaces the base URL (tests, proxies).
+
+A VM size has one Linux and one Windows meter (``productName`` ending in
+``Windows``) beside Spot and Low Priority ones, which are left out. A VM under
+Azure Hybrid Benefit (``licenseType`` ``Windows_Server``/``Windows_Client``)
+pays the Linux rate. RHEL and SUSE images add a software meter CloudSpy does not
+fetch yet, so they are refused rather than priced as Linux. A managed disk
+bills a monthly price per size tier (P10, E10, S10 …), per disk.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from cloudspy.clock import utc_now
+from cloudspy.errors import ProviderError
+from cloudspy.models import prices as p
+from cloudspy.models import resource as m
+from cloudspy.models.resource import Resource
+
+SOURCE = "Azure Retail Prices API"
+ENDPOINT_ENV = "CLOUDSPY_AZURE_PRICES_ENDPOINT"
+DEFAULT_ENDPOINT = "https://prices.azure.com"
+API_VERSION = "2023-01-01-preview"
+WORKERS = 8
+_RETRY_STATUS = {429, 500, 502, 503, 504}
+# Managed disk tiers by the largest size (GiB) each covers, per SKU family.
+_TIER_SIZES = (4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767)
+_TIER_NUMBERS = (1, 2, 3, 4, 6, 10, 15, 20, 30, 40, 50, 60, 70, 80)
+_DISK_FAMILIES = {"Premium": "P", "StandardSSD": "E", "Standard": "S"}
+_HYBRID_BENEFIT = {"Windows_Server", "Windows_Client"}
+
+
+def endpoint() -> str:
+    """The Retail Prices API's base URL (http or https only)."""
+    url = os.environ.get(ENDPOINT_ENV, DEFAULT_ENDPOINT).rstrip("/")
+    _check_scheme(url, ENDPOINT_ENV)
+    return url
+
+
+def _check_scheme(url: str, what: str) -> None:
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        raise ProviderError(f"{what} must be an http(s) URL, not {url[:80]!r}")
+
+
+def disk_tier(sku: str, size_gb: float) -> str | None:
+    """``Premium_LRS`` of 100 GiB → ``P10 LRS``; None for SKUs billed otherwise
+    (Premium SSD v2, Ultra: capacity, IOPS and throughput by the hour)."""
+    family, _, redundancy = sku.partition("_")
+    letter = _DISK_FAMILIES.get(family)
+    if letter is None or redundancy not in ("LRS", "ZRS"):
+        return None
+    for limit, number in zip(_TIER_SIZES, _TIER_NUMBERS, strict=True):
+        if size_gb <= limit:
+            # Standard HDD starts at S4: smaller disks bill as S4.
+            number = max(number, 4) if letter == "S" else number
+            return f"{letter}{number} {redundancy}"
+    return None
+
+
+def vm_variant(raw: dict[str, Any] | None) -> str:
+    """``Linux`` or ``Windows`` as billed, or ``RHEL``/``SUSE`` (not priced yet)."""
+    props = (raw or {}).get("properties") or {}
+    storage = props.get("storageProfile") or {}
+    publisher = str((storage.get("imageReference") or {}).get("publisher") or "").lower()
+    os_type = str((storage.get("osDisk") or {}).get("osType") or "").lower()
+    if os_type == "windows":
+        return "Linux" if props.get("licenseType") in _HYBRID_BENEFIT else "Windows"
+    if publisher == "redhat" and props.get("licenseType") != "RHEL_BYOS":
+        return "RHEL"
+    if publisher == "suse" and props.get("licenseType") != "SLES_BYOS":
+        return "SUSE"
+    return "Linux"
+
+
+def key_for(resource: Resource) -> p.PriceKey | str:
+    """The meter ``resource`` is billed by, or why the Retail Prices API cannot price it."""
+    if resource.kind == m.VM and resource.type:
+        variant = vm_variant(resource.raw)
+        if variant in ("RHEL", "SUSE"):
+            return (
+                f"unpriced: {variant} images bill a software meter beside the VM's,"
+                " which CloudSpy does not fetch yet"
+            )
+        return p.PriceKey("azure", m.VM, resource.region, resource.type, variant)
+    if resource.kind == m.DISK and resource.type:
+        if resource.size_gb is None:
+            return "unpriced: the disk's size is unknown"
+        tier = disk_tier(resource.type, resource.size_gb)
+        if tier is None:
+            return (
+                f"unpriced: {resource.type} disks bill capacity, IOPS and throughput"
+                " hourly, which CloudSpy does not price yet"
+            )
+        return p.PriceKey("azure", m.DISK, resource.region, tier)
+    return f"unpriced: no {SOURCE} lookup for {resource.kind} yet"
+
+
+def _odata(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def query_filter(key: p.PriceKey) -> str:
+    """The OData ``$filter`` for ``key``."""
+    region = f"armRegionName eq {_odata(key.region)}"
+    if key.kind == m.VM:
+        return (
+            f"serviceName eq 'Virtual Machines' and {region} and armSkuName eq {_odata(key.sku)}"
+            " and priceType eq 'Consumption'"
+        )
+    return (
+        f"serviceName eq 'Storage' and {region} and skuName eq {_odata(key.sku)}"
+        " and priceType eq 'Consumption'"
+    )
+
+
+def _effective(text: str | None) -> date | None:
+    try:
+        return datetime.fromisoformat(str(text).replace("Z", "+00:00")).date() if text else None
+    except ValueError:
+        return None
+
+
+def _wanted(key: p.PriceKey, item: dict[str, Any]) -> bool:
+    if item.get("type") not in (None, "Consumption"):
+        return False
+    meter = str(item.get("meterName") or "")
+    if key.kind == m.DISK:
+        return meter == f"{key.sku} Disk"
+    if "Spot" in meter or "Low Priority" in meter:
+        return False
+    windows = str(item.get("productName") or "").endswith("Windows")
+    return windows == (key.variant == "Windows")
+
+
+def prices_of(
+    key: p.PriceKey, items: Sequence[dict[str, Any]], fetched_at: datetime
+) -> list[p.ListPrice]:
+    """The price of ``key`` among the API's ``Items`` (the primary meter region's,
+    the newest), or one ``NONE`` price when none fits."""
+    candidates = [item for item in items if _wanted(key, item)]
+    candidates.sort(
+        key=lambda i: (bool(i.get("isPrimaryMeterRegion")), str(i.get("effectiveStartDate") or ""))
+    )
+    unit = p.HOUR if key.kind == m.VM else p.MONTH
+    expected = "1 Hour" if key.kind == m.VM else "1/Month"
+    candidates = [i for i in candidates if i.get("unitOfMeasure") == expected]
+    if not candidates:
+        return [
+            p.ListPrice(
+                key=key,
+                unit=p.NONE,
+                price=None,
+                currency="USD",
+                source=SOURCE,
+                effective=None,
+                fetched_at=fetched_at,
+                detail=f"the Retail Prices API lists no consumption price for {key.describe()}",
+            )
+        ]
+    best = candidates[-1]
+    price = Decimal(str(best.get("retailPrice", best.get("unitPrice"))))
+    return [
+        p.ListPrice(
+            key=key,
+            unit=unit,
+            price=price,
+            currency=str(best.get("currencyCode") or "USD"),
+            source=SOURCE,
+            effective=_effective(best.get("effectiveStartDate")),
+            fetched_at=fetched_at,
+            detail=f"{best.get('productName')}: {best.get('meterName')}"[:300],
+        )
+    ]
+
+
+class AzureRetailPrices:
+    """Fetch Azure list prices (a public API: no credentials)."""
+
+    provider = "azure"
+    source = SOURCE
+
+    def __init__(self, *, workers: int = WORKERS, sleep: Callable[[float], None] | None = None):
+        self._workers = workers
+        self._sleep = sleep
+
+    key_for = staticmethod(key_for)
+
+    def _get(self, url: str, counter: list[int]) -> dict[str, Any]:
+        from cloudspy.providers.base import http_timeout, with_retries
+
+        def once() -> dict[str, Any]:
+            counter.append(1)
+            # http(s) only: endpoint() and NextPageLink are checked before they get here.
+            request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
+            with urllib.request.urlopen(request, timeout=http_timeout(60)) as response:  # noqa: S310
+                return json.loads(response.read().decode("utf-8"))
+
+        def retryable(exc: Exception) -> float | None:
+            if isinstance(exc, urllib.error.HTTPError) and exc.code in _RETRY_STATUS:
+                after = exc.headers.get("Retry-After") if exc.headers else None
+                return float(after) if after and after.isdigit() else 0
+            return None
+
+        kwargs = {"sleep": self._sleep} if self._sleep else {}
+        try:
+            return with_retries(once, retryable=retryable, attempts=4, **kwargs)
+        except urllib.error.HTTPError as exc:
+            raise ProviderError(
+                f"the {SOURCE} answered HTTP {exc.code} to {url.split('?')[0]}",
+                hint="run it again later; cached prices are used meanwhile",
+            ) from None
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise ProviderError(
+                f"cannot reach the {SOURCE} at {endpoint()}: {reason}",
+                hint=f"check the network, or set {ENDPOINT_ENV}",
+            ) from None
+
+    def _items(self, key: p.PriceKey, counter: list[int]) -> list[dict[str, Any]]:
+        query = urllib.parse.urlencode(
+            {"api-version": API_VERSION, "$filter": query_filter(key)}, quote_via=urllib.parse.quote
+        )
+        url: str | None = f"{endpoint()}/api/retail/prices?{query}"
+        items: list[dict[str, Any]] = []
+        while url:
+            page = self._get(url, counter)
+            items += page.get("Items") or []
+            url = page.get("NextPageLink") or None
+            if url:
+                _check_scheme(url, "the Retail Prices API's NextPageLink")
+        return items
+
+    def fetch(self, keys: Sequence[p.PriceKey], progress: Callable[[str], None]) -> p.FetchedPrices:
+        """Every key's price, in parallel."""
+        counter: list[int] = []
+        wanted = sorted(set(keys))
+        if wanted:
+            progress(f"Azure prices: asking the {SOURCE} for {len(wanted)} product(s)")
+
+        def one(key: p.PriceKey) -> list[p.ListPrice]:
+            return prices_of(key, self._items(key, counter), utc_now())
+
+        with ThreadPoolExecutor(max_workers=max(1, min(self._workers, len(wanted) or 1))) as pool:
+            found = [price for batch in pool.map(one, wanted) for price in batch]
+        return p.FetchedPrices(prices=found, requests=len(counter))

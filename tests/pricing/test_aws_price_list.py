@@ -1,0 +1,189 @@
+"""AWS list prices through boto3's real `pricing` client against a local Price List API (#14).
+
+The server (tests/pricing/price_servers.py) speaks JSON 1.1 as the pinned
+botocore does and answers in the recorded GetProducts shape. Prices below are
+the fake catalogue's, chosen so every region and operating system differs.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+
+from cloudspy.models import resource as m
+from cloudspy.models.resource import Resource
+from cloudspy.pricing.price_lists import price_resources
+from cloudspy.providers.aws.price_list import AwsPriceList
+from tests.pricing.price_servers import AwsPriceServer
+
+
+@pytest.fixture
+def prices(monkeypatch):
+    server = AwsPriceServer().start()
+    server.instance("m7i.large", "us-east-1", "0.1008")
+    server.instance("m7i.large", "eu-west-1", "0.1124")
+    server.instance("m7i.large", "us-east-1", "0.1928", system="Windows")
+    server.instance("m7i.large", "us-east-1", "0.1608", system="RHEL")
+    server.instance("m7i.large", "us-east-1", "0.6808", system="Windows", software="SQL Std")
+    server.volume("gp3", "eu-west-1", [("GB-Mo", "0", "0.088")])
+    server.volume("gp3", "eu-west-1", [("IOPS-Mo", "0", "0.0055")], family="System Operation")
+    server.volume(
+        "gp3", "eu-west-1", [("GiBps-mo", "0", "45.056")], family="Provisioned Throughput"
+    )
+    server.volume("io2", "us-east-1", [("GB-Mo", "0", "0.125")])
+    server.volume(
+        "io2",
+        "us-east-1",
+        [("IOPS-Mo", "0", "0.065"), ("IOPS-Mo", "32000", "0.0455"), ("IOPS-Mo", "64000", "0.0319")],
+        family="System Operation",
+    )
+    monkeypatch.setenv("AWS_ENDPOINT_URL_PRICING", server.url)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    yield server
+    server.stop()
+
+
+def price_list() -> AwsPriceList:
+    """The production client factory's settings (CloudSpy counts and retries itself)."""
+    import boto3
+
+    from cloudspy.providers.aws.session import client_config
+
+    session = boto3.Session(region_name="us-east-1")
+    return AwsPriceList(
+        lambda service, region: session.client(service, region, config=client_config())
+    )
+
+
+def vm(type_: str, region: str, platform: str | None = None, rid: str = "i-1") -> Resource:
+    raw = {"InstanceId": rid, "PlatformDetails": platform} if platform else {"InstanceId": rid}
+    return Resource("aws", "1", region, rid, m.VM, type=type_, raw=raw)
+
+
+def volume(type_: str, region: str, size: float, iops: int, mibps: int | None = None) -> Resource:
+    raw = {"Iops": iops, "Throughput": mibps} if mibps else {"Iops": iops}
+    return Resource(
+        "aws", "1", region, f"vol-{type_}-{region}", m.DISK, type=type_, size_gb=size, raw=raw
+    )
+
+
+def test_each_region_and_operating_system_gets_its_own_served_price(db, prices):
+    linux, ireland = vm("m7i.large", "us-east-1"), vm("m7i.large", "eu-west-1", rid="i-2")
+    windows = vm("m7i.large", "us-east-1", "Windows", rid="i-3")
+    moto_windows = Resource(
+        "aws", "1", "us-east-1", "i-4", m.VM, type="m7i.large", raw={"Platform": "windows"}
+    )
+    rhel = vm("m7i.large", "us-east-1", "Red Hat Enterprise Linux", rid="i-5")
+    sql = vm("m7i.large", "us-east-1", "Windows with SQL Server Standard", rid="i-6")
+    resources = [linux, ireland, windows, moto_windows, rhel, sql]
+    outcome = price_resources(db, resources, {"aws": price_list()})
+    assert linux.monthly_cost == Decimal("0.1008") * 730
+    assert ireland.monthly_cost == Decimal("0.1124") * 730  # not us-east-1's price
+    assert windows.monthly_cost == moto_windows.monthly_cost == Decimal("0.1928") * 730
+    assert rhel.monthly_cost == Decimal("0.1608") * 730
+    assert sql.monthly_cost == Decimal("0.6808") * 730
+    assert windows.monthly_cost > rhel.monthly_cost > linux.monthly_cost
+    assert linux.price_basis == (
+        "list price of m7i.large Linux/UNIX in us-east-1: 0.1008 USD/hour × 730 hours"
+        " (AWS Price List Query API, effective 2025-06-01, fetched 2026-11-25)"
+    )
+    assert outcome.requests == {"aws": 5}  # one per (type, region, platform): 5 distinct
+    bodies = {
+        tuple(sorted((f["Field"], f["Value"]) for f in body["Filters"])) for body in prices.bodies
+    }
+    sql_filters = next(b for b in bodies if ("preInstalledSw", "SQL Std") in b)
+    assert ("operatingSystem", "Windows") in sql_filters and ("tenancy", "Shared") in sql_filters
+
+
+def test_volumes_are_priced_as_billed_with_performance_above_the_included(db, prices):
+    gp3 = volume("gp3", "eu-west-1", 100, iops=6000, mibps=250)
+    io2 = volume("io2", "us-east-1", 50, iops=40000)
+    price_resources(db, [gp3, io2], {"aws": price_list()})
+    # gp3: 100 GB + (6000 − 3000) IOPS + (250 − 125) MiB/s, throughput per GiB/s ÷ 1024.
+    assert gp3.monthly_cost == Decimal("8.8") + 3000 * Decimal("0.0055") + 125 * Decimal("0.044")
+    # io2: every provisioned IOPS, tiered at 32,000.
+    assert io2.monthly_cost == (
+        50 * Decimal("0.125") + 32000 * Decimal("0.065") + 8000 * Decimal("0.0455")
+    )
+    assert "3000 IOPS billed" in gp3.price_basis and "125 MiB/s billed" in gp3.price_basis
+
+
+def test_a_second_run_asks_nothing_until_the_prices_are_older_than_the_age(db, prices, monkeypatch):
+    first = [vm("m7i.large", "us-east-1"), volume("gp3", "eu-west-1", 10, iops=3000)]
+    price_resources(db, first, {"aws": price_list()})
+    asked = prices.requests
+    again = [vm("m7i.large", "us-east-1"), volume("gp3", "eu-west-1", 10, iops=3000)]
+    outcome = price_resources(db, again, {"aws": price_list()})
+    assert prices.requests == asked and outcome.requests == {}
+    assert [r.monthly_cost for r in again] == [r.monthly_cost for r in first]
+    monkeypatch.setenv("CLOUDSPY_NOW", "2026-12-03T12:00:00")  # 8 days on: older than 7
+    later = [vm("m7i.large", "us-east-1")]
+    assert price_resources(db, later, {"aws": price_list()}).requests == {"aws": 1}
+    assert "fetched 2026-12-03" in later[0].price_basis
+
+
+def test_pages_are_followed_and_throttling_is_retried(db, prices, monkeypatch):
+    monkeypatch.setattr(time, "sleep", lambda _: None)
+    prices.page_size = 1  # the gp3 answer is three products: three pages
+    prices.throttle = 1
+    gp3 = volume("gp3", "eu-west-1", 100, iops=4000, mibps=125)
+    outcome = price_resources(db, [gp3], {"aws": price_list()})
+    assert outcome.requests == {"aws": 4}  # 1 throttled + 3 pages
+    assert gp3.monthly_cost == Decimal("8.8") + 1000 * Decimal("0.0055")
+
+
+def test_an_unknown_type_is_unpriced_with_the_reason_and_not_asked_again(db, prices):
+    unknown = vm("m9z.large", "us-east-1")
+    price_resources(db, [unknown], {"aws": price_list()})
+    assert unknown.monthly_cost is None
+    assert unknown.price_basis.startswith(
+        "unpriced: the price list has no on-demand price for m9z.large Linux/UNIX in us-east-1"
+    )
+    asked = prices.requests
+    price_resources(db, [vm("m9z.large", "us-east-1")], {"aws": price_list()})
+    assert prices.requests == asked
+
+
+def test_an_unmapped_platform_is_refused_not_priced_as_linux(db, prices):
+    odd = vm("m7i.large", "us-east-1", "Some New Platform")
+    price_resources(db, [odd], {"aws": price_list()})
+    assert odd.monthly_cost is None
+    assert "platform 'Some New Platform'" in odd.price_basis
+
+
+def test_unreachable_keeps_cached_prices_and_else_only_the_tables_own_region(
+    db, prices, monkeypatch
+):
+    monkeypatch.setattr(time, "sleep", lambda _: None)
+    cached = [vm("m7i.large", "eu-west-1")]
+    price_resources(db, cached, {"aws": price_list()})
+    prices.stop()  # the API is now unreachable
+    again = [vm("m7i.large", "eu-west-1")]
+    outcome = price_resources(db, again, {"aws": price_list()}, refresh=True)
+    assert "cannot reach AWS" in outcome.errors["aws"]
+    assert again[0].monthly_cost == cached[0].monthly_cost
+    assert "; cached, not refreshed: cannot reach AWS" in again[0].price_basis
+    # Nothing cached: the shipped table answers for its own region and date only.
+    home = vm("m5.large", "us-east-1", rid="i-home")
+    away = vm("m5.large", "sa-east-1", rid="i-away")
+    price_resources(db, [home, away], {"aws": price_list()})
+    assert home.monthly_cost == Decimal("0.096") * 730
+    assert "as of 2024-02-01" in home.price_basis
+    assert away.monthly_cost is None
+    assert "us-east-1 only" in away.price_basis and "cannot reach AWS" in away.price_basis
+
+
+def test_prices_are_kept_in_the_store_with_their_dates(db, prices):
+    from cloudspy.store.connection import connect
+    from cloudspy.store.price_cache import cached_prices
+
+    price_resources(db, [vm("m7i.large", "us-east-1")], {"aws": price_list()})
+    with connect(db) as conn:
+        (price,) = next(iter(cached_prices(conn).values()))
+    assert (price.unit, price.price, price.currency) == ("hour", Decimal("0.1008"), "USD")
+    assert price.effective.isoformat() == "2025-06-01"
+    assert price.fetched_at == datetime(2026, 11, 25, 12, 0)
