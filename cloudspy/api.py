@@ -984,7 +984,15 @@ def sync_resources(
             "no cloud account with inventory is configured",
             hint="add [[aws.accounts]] to config.toml, or use `cloudspy aws sync --profile NAME`",
         )
-    return sync_inventory_sources(_db(db), settings, chosen, progress)  # type: ignore[arg-type]
+    from cloudspy.waste_rules.registry import alternatives_of
+
+    return sync_inventory_sources(
+        _db(db),
+        settings,
+        chosen,  # type: ignore[arg-type]
+        progress,
+        alternatives=alternatives_of,
+    )
 
 
 def resources(
@@ -1033,7 +1041,9 @@ def prices(
     settings = _settings(settings)
     names = provider_names(provider)
     if refresh:
-        return refresh_prices(_db(db), settings, names, progress)
+        from cloudspy.waste_rules.registry import alternatives_of
+
+        return refresh_prices(_db(db), settings, names, progress, alternatives=alternatives_of)
     return cached_price_listing(_db(db), settings, names)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from cloudspy.clock import utc_now
 from cloudspy.errors import CloudSpyError
 from cloudspy.models.inventory import InventorySyncResult, RegionOutcome
+from cloudspy.pricing.price_lists import Alternatives
 from cloudspy.providers.base import Progress
 from cloudspy.providers.inventory_source import (
     AccessDenied,
@@ -97,6 +98,7 @@ def sync_inventory(
     lock_timeout: float = 15.0,
     now: datetime | None = None,
     price_max_age: timedelta | None = None,
+    alternatives: Alternatives | None = None,
 ) -> list[InventorySyncResult]:
     """Collect, price and store the inventory and utilization of every source.
 
@@ -159,10 +161,12 @@ def sync_inventory(
             )
             continue
         price_list = source.price_list()
+        found = [resource for part in collected for resource in part.resources]
         price_resources(
             db,
-            [resource for part in collected for resource in part.resources],
+            found,
             {price_list.provider: price_list} if price_list is not None else {},
+            extra=[alt for r in found for alt in alternatives(r)] if alternatives else (),
             max_age=price_max_age or DEFAULT_MAX_AGE,
             lock_timeout=lock_timeout,
             progress=progress,

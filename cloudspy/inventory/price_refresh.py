@@ -9,6 +9,7 @@ from pathlib import Path
 
 from cloudspy.config import Settings
 from cloudspy.models.price_listing import CachedPrice, PriceListing
+from cloudspy.pricing.price_lists import Alternatives
 from cloudspy.providers.base import Progress
 
 
@@ -47,7 +48,11 @@ def cached_price_listing(db: Path, settings: Settings, providers: Sequence[str])
 
 
 def refresh_prices(
-    db: Path, settings: Settings, providers: Sequence[str], progress: Progress
+    db: Path,
+    settings: Settings,
+    providers: Sequence[str],
+    progress: Progress,
+    alternatives: Alternatives | None = None,
 ) -> PriceListing:
     """Fetch every price the stored inventory needs again, reprice it, and list the cache.
 
@@ -77,6 +82,7 @@ def refresh_prices(
         db,
         resources,
         lists,
+        extra=[alt for r in resources for alt in alternatives(r)] if alternatives else (),
         max_age=timedelta(days=settings.cache.price_max_age_days),
         refresh=True,
         lock_timeout=timeout,

@@ -99,7 +99,8 @@ def list_resources(conn: duckdb.DuckDBPyConnection, filters: ResourceFilter) -> 
 
 _MODEL_COLUMNS = (
     "provider, account, region, resource_id, kind, name, zone, state, power_state, type,"
-    " size_gb, created_at, state_since, attached_to, attached, target_count"
+    " size_gb, created_at, state_since, attached_to, attached, target_count,"
+    " platform, iops, throughput_mibps"
 )
 
 
@@ -117,9 +118,18 @@ def load_resources(
     ).fetchall()
     out = []
     for r in rows:
-        payload = json.loads(r[19]) if with_raw and r[19] else None
+        payload = json.loads(r[22]) if with_raw and r[22] else None
         out.append(
-            Resource(*r[:16], monthly_cost=r[16], currency=r[17], price_basis=r[18], raw=payload)
+            Resource(
+                *r[:16],
+                platform=r[16],
+                iops=r[17],
+                throughput_mibps=r[18],
+                monthly_cost=r[19],
+                currency=r[20],
+                price_basis=r[21],
+                raw=payload,
+            )
         )
     return out
 

@@ -14,6 +14,7 @@ from cloudspy.config import Settings
 from cloudspy.errors import NoDataError, UsageError
 from cloudspy.inventory.queries import ResourceFilter, list_resources, snapshot_info
 from cloudspy.models.inventory import InventorySyncResult, ResourceList, Snapshot
+from cloudspy.pricing.price_lists import Alternatives
 from cloudspy.providers.base import INVENTORY, Progress
 from cloudspy.providers.inventory_source import InventorySource
 from cloudspy.providers.registry import configured_with, provider_info
@@ -52,8 +53,13 @@ def sync_inventory_sources(
     sources: Sequence[InventorySource],
     progress: Progress,
     now: datetime | None = None,
+    alternatives: Alternatives | None = None,
 ) -> list[InventorySyncResult]:
-    """Collect and store inventory and utilization for ``sources``."""
+    """Collect, price and store inventory and utilization for ``sources``.
+
+    ``alternatives`` names the products waste rules will compare each resource
+    against; their list prices are fetched with the resources' own.
+    """
     from datetime import timedelta
 
     from cloudspy.inventory.collect import sync_inventory
@@ -67,6 +73,7 @@ def sync_inventory_sources(
         lock_timeout=settings.cache.lock_timeout_seconds,
         now=now,
         price_max_age=timedelta(days=settings.cache.price_max_age_days),
+        alternatives=alternatives,
     )
 
 

@@ -40,6 +40,9 @@ _RESOURCE_COLUMNS = [
     ("currency", "string"),
     ("price_basis", "string"),
     ("raw", "string"),
+    ("platform", "string"),
+    ("iops", "int"),
+    ("throughput_mibps", "int"),
 ]
 
 
@@ -86,6 +89,9 @@ def resource_arrow(resources: list[Resource]) -> Any:
         columns["currency"].append(r.currency)
         columns["price_basis"].append(r.price_basis)
         columns["raw"].append(json.dumps(r.raw, default=str) if r.raw is not None else None)
+        columns["platform"].append(r.platform)
+        columns["iops"].append(r.iops)
+        columns["throughput_mibps"].append(r.throughput_mibps)
     schema = pa.schema([(name, types[kind]) for name, kind in _RESOURCE_COLUMNS])
     return pa.Table.from_pydict(columns, schema=schema)
 

@@ -46,7 +46,11 @@ class Resource:
     not applicable. ``target_count`` is the number of registered backends of a
     load balancer. ``state`` keeps the provider's own word; ``power_state`` is
     one of :data:`POWER_STATES` for VMs. ``monthly_cost`` comes with its
-    ``currency`` and the ``price_basis`` that explains it.
+    ``currency`` and the ``price_basis`` that explains it. ``platform`` is the
+    operating system and licence a VM is billed for (AWS ``PlatformDetails``:
+    ``Linux/UNIX``, ``Windows``, ``Red Hat Enterprise Linux`` …; Azure ``Linux`` or
+    ``Windows``), ``iops`` and ``throughput_mibps`` a disk's provisioned
+    performance, as far as the provider says (#14: prices depend on them).
     """
 
     provider: str
@@ -70,6 +74,9 @@ class Resource:
     currency: str | None = None
     price_basis: str | None = None
     raw: dict[str, Any] | None = None
+    platform: str | None = None
+    iops: int | None = None
+    throughput_mibps: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

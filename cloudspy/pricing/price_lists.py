@@ -26,8 +26,11 @@ from cloudspy.pricing.table import Estimate, priced
 from cloudspy.providers.inventory_source import PriceList
 
 DEFAULT_MAX_AGE = timedelta(days=7)
-# EBS volumes include this much performance in the GB-month price (AWS docs).
-_INCLUDED_IOPS = {"gp3": Decimal(3000)}
+# What a resource could be instead (waste rules' cheaper equivalents): priced too.
+Alternatives = Callable[[Resource], list[Resource]]
+# Volume types that bill provisioned performance, and how much their GB-month price
+# includes (Amazon EBS pricing). Other types (gp2, st1 …) report IOPS they do not bill.
+_INCLUDED_IOPS = {"gp3": Decimal(3000), "io1": Decimal(0), "io2": Decimal(0)}
 _INCLUDED_MIBPS = {"gp3": Decimal(125)}
 
 
@@ -92,15 +95,17 @@ def monthly_from(resource: Resource, prices: Sequence[p.ListPrice]) -> tuple[Dec
     assert per_gb.price is not None
     amount = per_gb.price * size
     parts = [f"{per_gb.price.normalize():f} {per_gb.currency}/GB-month × {size.normalize():f} GB"]
-    raw = resource.raw or {}
     extras = (
-        (p.IOPS_MONTH, _number(raw.get("Iops")), _INCLUDED_IOPS, "IOPS"),
-        (p.MIBPS_MONTH, _number(raw.get("Throughput")), _INCLUDED_MIBPS, "MiB/s"),
+        (p.IOPS_MONTH, _number(resource.iops), _INCLUDED_IOPS, "IOPS"),
+        (p.MIBPS_MONTH, _number(resource.throughput_mibps), _INCLUDED_MIBPS, "MiB/s"),
     )
     for unit, provisioned, included, label in extras:
-        if unit not in by_unit or provisioned is None:
+        if provisioned is None or (resource.type or "") not in included:
             continue
-        billed = max(Decimal(0), provisioned - included.get(resource.type or "", Decimal(0)))
+        billed = max(Decimal(0), provisioned - included[resource.type or ""])
+        if billed and unit not in by_unit:
+            # Never price the storage alone when the volume also bills performance.
+            return f"unpriced: the price list gives no {label} price for {resource.type}"
         if billed:
             extra = _tiered(billed, by_unit[unit])
             amount += extra
@@ -127,6 +132,30 @@ def estimate_from(
     return Estimate(amount, first.currency, basis)
 
 
+def cached_or_table(
+    resource: Resource,
+    key: p.PriceKey | None,
+    cache: Mapping[p.PriceKey, Sequence[p.ListPrice]],
+    *,
+    why: str | None = None,
+    stale_note: str = "",
+) -> Estimate | str:
+    """``resource`` priced from its cached price-list entry, else from the shipped table
+    (its own region only); ``why`` says why the list had nothing, for the basis."""
+    if key is not None and key in cache:
+        found = estimate_from(resource, cache[key], stale_note=stale_note)
+        if isinstance(found, Estimate):
+            return found
+        # The list has no such product (or no usable unit): the shipped table,
+        # labelled with its own date, still answers for its own region.
+        table = priced(resource)
+        return table if isinstance(table, Estimate) else found
+    table = priced(resource)
+    if isinstance(table, str) and why:
+        return f"{table} (price list: {why.removeprefix('unpriced: ')})"
+    return table
+
+
 def _keys(
     resources: Sequence[Resource], lists: Mapping[str, PriceList]
 ) -> tuple[dict[int, p.PriceKey], dict[int, str]]:
@@ -151,6 +180,7 @@ def price_resources(
     resources: Sequence[Resource],
     lists: Mapping[str, PriceList],
     *,
+    extra: Sequence[Resource] = (),
     max_age: timedelta = DEFAULT_MAX_AGE,
     refresh: bool = False,
     online: bool = True,
@@ -160,19 +190,22 @@ def price_resources(
     """Fill ``monthly_cost``/``price_basis`` of ``resources`` from the price lists.
 
     Resources whose provider has no price list here, or whose product cannot be
-    looked up, fall back to the shipped table (its own region only).
+    looked up, fall back to the shipped table (its own region only). ``extra`` are
+    products to fetch and cache without pricing anything (rules' alternatives).
     """
     from cloudspy.store.connection import connect
     from cloudspy.store.price_cache import cached_prices
 
     outcome = PricingOutcome()
     keys, reasons = _keys(resources, lists)
+    extra_keys, _ = _keys(extra, lists)
+    wanted_keys = {*keys.values(), *extra_keys.values()}
     with connect(db, read_only=False, timeout=lock_timeout) as conn:
-        cache = cached_prices(conn, {key.provider for key in keys.values()})
+        cache = cached_prices(conn, {key.provider for key in wanted_keys})
     since = (utc_now() - max_age).replace(tzinfo=None)
     wanted = {
         key
-        for key in keys.values()
+        for key in wanted_keys
         if refresh
         or key not in cache
         or any(x.fetched_at.replace(tzinfo=None) < since for x in cache[key])
@@ -184,23 +217,13 @@ def price_resources(
         if resource.monthly_cost is not None:
             continue
         key = keys.get(index)
-        found: Estimate | str
-        if key is not None and key in cache:
-            stale = key in wanted and key.provider in outcome.errors
-            note = f"; cached, not refreshed: {outcome.errors[key.provider]}" if stale else ""
-            found = estimate_from(resource, cache[key], stale_note=note)
-            if isinstance(found, str):
-                # The list has no such product (or no usable unit): the shipped table,
-                # labelled with its own date, still answers for its own region.
-                table = priced(resource)
-                found = table if isinstance(table, Estimate) else found
-        else:
-            why = reasons.get(index)
-            if key is not None:
-                why = outcome.errors.get(key.provider) or "offline: no cached price list entry"
-            found = priced(resource)
-            if isinstance(found, str) and why:
-                found = f"{found} (price list: {why.removeprefix('unpriced: ')})"
+        why = reasons.get(index)
+        note = ""
+        if key is not None:
+            why = outcome.errors.get(key.provider) or "offline: no cached price list entry"
+            if key in wanted and key.provider in outcome.errors:
+                note = f"; cached, not refreshed: {outcome.errors[key.provider]}"
+        found = cached_or_table(resource, key, cache, why=why, stale_note=note)
         if isinstance(found, Estimate):
             resource.monthly_cost = found.amount
             resource.currency = found.currency

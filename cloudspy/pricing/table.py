@@ -80,6 +80,18 @@ def priced(resource: Resource) -> Estimate | str:
         size = Decimal(str(resource.size_gb))
         amount = price * size
         how = f"{price} {entry['currency']}/GB-month × {size.normalize():f} GB"
+        for kind, quantity in (
+            ("disk-iops", resource.iops),
+            ("disk-throughput", resource.throughput_mibps),
+        ):
+            unit = unit_price(resource.provider, kind, resource.type or "", resource.region)
+            extra = max(Decimal(quantity or 0) - unit.above, Decimal(0)) if unit else 0
+            if unit and extra:
+                amount += extra * unit.price
+                how += (
+                    f" + {extra.normalize():f} {unit.unit.split('-')[0]} above the included"
+                    f" {unit.above.normalize():f} × {unit.price} {unit.currency}/{unit.unit}"
+                )
     elif entry["unit"] == "hour":
         amount = price * hours
         how = f"{price} {entry['currency']}/hour × {hours} hours"

@@ -16,6 +16,8 @@ from cloudspy.errors import UsageError
 
 if TYPE_CHECKING:
     from cloudspy.config import Settings
+    from cloudspy.models.prices import PriceKey
+    from cloudspy.models.resource import Resource
     from cloudspy.providers.base import Ambient, Provider
 
 
@@ -30,6 +32,8 @@ class ProviderInfo:
     provider_name: str = ""  # the ProviderName its own rows carry
     # module:function finding the SDK's own credentials without the SDK (None: no API)
     ambient: str | None = None
+    # module:function naming the price-list product a resource is (None: no price list)
+    price_keys: str | None = None
 
     def __post_init__(self) -> None:
         if not self.provider_name:
@@ -64,6 +68,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         ("aws", "amazon web services"),
         "cloudspy.providers.aws:AwsProvider",
         ambient="cloudspy.providers.aws.ambient:detect",
+        price_keys="cloudspy.providers.aws.price_list:key_for",
     ),
     "gcp": ProviderInfo(
         "gcp",
@@ -79,6 +84,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         "cloudspy.providers.azure:AzureProvider",
         provider_name="Microsoft",  # as Microsoft's own FOCUS exports name it
         ambient="cloudspy.providers.azure.ambient:detect",
+        price_keys="cloudspy.providers.azure.retail_prices:key_for",
     ),
     "oracle": ProviderInfo(
         "oracle", "Oracle Cloud", ("oracle", "oracle cloud infrastructure"), provider_name="Oracle"
@@ -140,6 +146,17 @@ def identity_key(
     elif not ambients and not extra:
         return None
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+
+
+def price_key(resource: Resource) -> PriceKey | str | None:
+    """The price-list product ``resource`` is (or why it has none), through its
+    provider's ``price_keys`` function; None when the provider has no price list."""
+    info = PROVIDERS.get(resource.provider)
+    if info is None or info.price_keys is None:
+        return None
+    module, _, attr = info.price_keys.partition(":")
+    key: PriceKey | str = getattr(importlib.import_module(module), attr)(resource)
+    return key
 
 
 def provider_info(name: str) -> ProviderInfo:

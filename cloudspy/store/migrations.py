@@ -182,6 +182,15 @@ CREATE TABLE price_list (
 );
 """
 
+# What a resource is billed by besides its type: a VM's operating system and licence,
+# a disk's provisioned IOPS and throughput (#14). Older rows stay NULL until the next
+# inventory sync rewrites their region.
+_RESOURCE_BILLING = """
+ALTER TABLE resource ADD COLUMN platform VARCHAR;
+ALTER TABLE resource ADD COLUMN iops INTEGER;
+ALTER TABLE resource ADD COLUMN throughput_mibps INTEGER;
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "cost, cost_coverage and sync_run tables", _COST_TABLE),
     Migration(2, "resource, inventory_coverage, metric and metric_daily", INVENTORY_TABLES),
@@ -195,6 +204,7 @@ MIGRATIONS: list[Migration] = [
     Migration(7, "source_scope: the scopes each identity covers", _SOURCE_SCOPES),
     Migration(8, "charge is a dimension only sources reading the charge type claim", _CHARGE),
     Migration(9, "price_list: list prices fetched from the providers", _PRICE_LIST),
+    Migration(10, "resource platform, iops and throughput_mibps (#14)", _RESOURCE_BILLING),
 ]
 
 

@@ -5,6 +5,11 @@ A rule is a module with a ``META`` (:class:`RuleMeta`) and a pure
 (:mod:`cloudspy.models.resource`). Rules never look at a provider's name or raw
 payload: the providers' collectors normalize ``attached``, ``power_state``,
 ``target_count`` … and rules read only those.
+
+A rule that prices a cheaper equivalent also defines ``alternatives(resource) ->
+list[Resource]``: the products it will compare against, so an inventory sync
+fetches their list prices too (rules themselves never call an API; they read
+``ctx.prices``).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Any
 
 from cloudspy.models.resource import DailyUsage, Resource
 from cloudspy.models.waste_settings import WasteSettings
+from cloudspy.pricing.price_book import PriceBook
 
 SEVERITIES = ("low", "medium", "high")
 
@@ -89,3 +95,6 @@ class WasteContext:
     settings: WasteSettings
     usage: dict[str, DailyUsage] = field(default_factory=dict)
     attachments: dict[str, list[Resource]] = field(default_factory=dict)
+    # List prices of the products a rule compares against (cached price lists, else
+    # the shipped table for its own region): read, never fetched, while rules run.
+    prices: PriceBook = field(default_factory=PriceBook)

@@ -25,6 +25,8 @@ from cloudspy.inventory.queries import (
 from cloudspy.models.resource import DISK, IP, VM, Resource
 from cloudspy.models.waste import MoneyTotal, ScheduleSuggestion, WasteFinding
 from cloudspy.models.waste_settings import WasteSettings
+from cloudspy.pricing.price_book import PriceBook
+from cloudspy.store.price_cache import cached_prices
 from cloudspy.waste_rules.base import Finding, WasteContext
 from cloudspy.waste_rules.registry import Rule
 
@@ -172,7 +174,11 @@ def _find_waste(
         window = int(settings.idle("idle_window_days"))
         usage = daily_usage(conn, today - timedelta(days=window), today)
     ctx = WasteContext(
-        now=now, settings=settings, usage=usage, attachments=attachments_of(resources)
+        now=now,
+        settings=settings,
+        usage=usage,
+        attachments=attachments_of(resources),
+        prices=PriceBook(cached_prices(conn, providers or None)),
     )
     pairs = evaluate_rules(rules, resources, ctx)
     ids = sorted({r.resource_id for _, f in pairs for r in f.priced})

@@ -6,7 +6,6 @@ from dataclasses import replace
 from decimal import Decimal
 
 from cloudspy.models.resource import DISK, Resource
-from cloudspy.pricing.table import estimate, unit_price
 from cloudspy.waste_rules.base import Finding, RuleMeta, Savings, WasteContext, difference
 
 # gp2 performance follows size (Amazon EBS volume types): 3 IOPS per GiB, at least
@@ -19,6 +18,9 @@ GP2_MAX_IOPS = 16_000
 GP2_SMALL_GIB = 170
 GP2_SMALL_MIBPS = 128
 GP2_LARGE_MIBPS = 250
+# gp3 includes this much whatever its size; more is provisioned and billed.
+GP3_INCLUDED_IOPS = 3000
+GP3_INCLUDED_MIBPS = 125
 
 META = RuleMeta(
     id="gp2-to-gp3",
@@ -48,26 +50,27 @@ def gp2_performance(size_gib: Decimal) -> tuple[int, int]:
     return iops, mibps
 
 
-def _gp3_equivalent(resource: Resource, iops: int, mibps: int) -> Savings | str:
-    """The gp3 volume's monthly list price and how it was made, or why it has none."""
-    gp3 = replace(resource, type="gp3", monthly_cost=None)
-    base = estimate(gp3)
-    if base is None:
-        return f"no list price of gp3 in {resource.region}"
-    amount, parts = base.amount, [base.basis]
-    for kind, wanted in (("disk-iops", iops), ("disk-throughput", mibps)):
-        price = unit_price(resource.provider, kind, "gp3", resource.region)
-        if price is None:
-            return f"no list price of gp3 {kind.removeprefix('disk-')} in {resource.region}"
-        extra = max(Decimal(wanted) - price.above, Decimal(0))
-        if extra:
-            amount += extra * price.price
-            parts.append(
-                f"{extra.normalize():f} {price.unit.split('-')[0]} above the included "
-                f"{price.above.normalize():f} × {price.price} {price.currency}/{price.unit} "
-                f"({price.where})"
-            )
-    return Savings(amount, base.currency, "; ".join(parts))
+def gp3_equivalent(resource: Resource) -> Resource | None:
+    """The gp3 volume of the same size that performs at least as well as the gp2
+    volume ``resource`` (None when it is not a sized gp2 volume)."""
+    if resource.kind != DISK or resource.type != "gp2" or resource.size_gb is None:
+        return None
+    iops, mibps = gp2_performance(Decimal(str(resource.size_gb)))
+    return replace(
+        resource,
+        type="gp3",
+        iops=max(iops, GP3_INCLUDED_IOPS),
+        throughput_mibps=max(mibps, GP3_INCLUDED_MIBPS),
+        monthly_cost=None,
+        currency=None,
+        price_basis=None,
+    )
+
+
+def alternatives(resource: Resource) -> list[Resource]:
+    """The gp3 equivalent of an attached gp2 volume, whose price the rule compares."""
+    gp3 = gp3_equivalent(resource) if resource.attached is True else None
+    return [gp3] if gp3 is not None else []
 
 
 def evaluate(resource: Resource, ctx: WasteContext) -> Finding | None:
@@ -82,22 +85,21 @@ def evaluate(resource: Resource, ctx: WasteContext) -> Finding | None:
         "size_gb": resource.size_gb,
         "gp2_baseline_iops": iops,
         "gp2_max_throughput_mibps": mibps,
-        "gp3_iops": max(iops, 3000),
-        "gp3_throughput_mibps": max(mibps, 125),
+        "gp3_iops": max(iops, GP3_INCLUDED_IOPS),
+        "gp3_throughput_mibps": max(mibps, GP3_INCLUDED_MIBPS),
     }
     reason = (
         f"gp2 volume of {size.normalize():f} GiB ({iops} IOPS, up to {mibps} MiB/s); "
         f"gp3 gives the same for less"
     )
     finding = Finding(rule=META.id, resource=resource, reason=reason, evidence=evidence)
-    gp2 = estimate(resource)
-    gp3 = _gp3_equivalent(resource, iops, mibps)
-    if gp2 is None:
-        why = resource.price_basis or f"unpriced: no list price of gp2 in {resource.region}"
+    gp2 = ctx.prices.estimate(replace(resource, monthly_cost=None, price_basis=None))
+    equivalent = gp3_equivalent(resource)
+    assert equivalent is not None  # a sized gp2 volume, checked above
+    gp3 = ctx.prices.estimate(equivalent)
+    if isinstance(gp2, str) or isinstance(gp3, str):
+        why = gp2 if isinstance(gp2, str) else f"gp3: {gp3}"
         finding.savings = Savings(None, None, why)
-        return finding
-    if isinstance(gp3, str):
-        finding.savings = Savings(None, None, f"unpriced: {gp3}")
         return finding
     finding.savings = difference(("gp2", gp2), ("gp3", gp3))
     return finding if finding.savings is not None else None

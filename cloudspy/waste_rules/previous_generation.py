@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from cloudspy.models.resource import RUNNING, VM, Resource
-from cloudspy.pricing.table import estimate
 from cloudspy.waste_rules import idle_vm
 from cloudspy.waste_rules.base import Finding, RuleMeta, Savings, WasteContext, difference
 
@@ -46,6 +45,20 @@ def current_type(instance_type: str) -> str | None:
     return f"{target}.{size}" if target and dot and size else None
 
 
+def current_equivalent(resource: Resource) -> Resource | None:
+    """The same VM as its current-generation type (None when it is not previous-generation)."""
+    target = current_type(resource.type) if resource.kind == VM and resource.type else None
+    if target is None:
+        return None
+    return replace(resource, type=target, monthly_cost=None, currency=None, price_basis=None)
+
+
+def alternatives(resource: Resource) -> list[Resource]:
+    """The current-generation equivalent, whose price the rule compares."""
+    current = current_equivalent(resource)
+    return [current] if current is not None else []
+
+
 def evaluate(resource: Resource, ctx: WasteContext) -> Finding | None:
     """A finding for a running VM of a previous-generation type."""
     if resource.kind != VM or resource.power_state != RUNNING or not resource.type:
@@ -59,13 +72,12 @@ def evaluate(resource: Resource, ctx: WasteContext) -> Finding | None:
         reason=f"{resource.type} is a previous generation; {target} is the current equivalent",
         evidence={"type": resource.type, "current_type": target},
     )
-    now = estimate(resource)
-    then = estimate(replace(resource, type=target, monthly_cost=None))
-    if now is None or then is None:
-        missing = resource.type if now is None else target
-        finding.savings = Savings(
-            None, None, f"unpriced: no list price of {missing} in {resource.region}"
-        )
+    now = ctx.prices.estimate(replace(resource, monthly_cost=None, price_basis=None))
+    equivalent = current_equivalent(resource)
+    assert equivalent is not None  # a previous-generation type, checked above
+    then = ctx.prices.estimate(equivalent)
+    if isinstance(now, str) or isinstance(then, str):
+        finding.savings = Savings(None, None, now if isinstance(now, str) else f"{target}: {then}")
         return finding
     finding.savings = difference((resource.type, now), (target, then))
     return finding if finding.savings is not None else None

@@ -23,12 +23,17 @@ RULE_MODULES = (
 )
 
 
+def _no_alternatives(_: Resource) -> list[Resource]:
+    return []
+
+
 @dataclass(frozen=True)
 class Rule:
-    """A rule's metadata and its evaluate function."""
+    """A rule's metadata, its evaluate function, and the products it compares against."""
 
     meta: RuleMeta
     evaluate: Callable[[Resource, WasteContext], Finding | None]
+    alternatives: Callable[[Resource], list[Resource]] = _no_alternatives
 
 
 @cache
@@ -37,7 +42,10 @@ def all_rules() -> tuple[Rule, ...]:
     out = []
     for name in RULE_MODULES:
         module = importlib.import_module(f"cloudspy.waste_rules.{name}")
-        out.append(Rule(module.META, module.evaluate))
+        # ``alternatives`` is optional: only rules that price an equivalent define it.
+        out.append(
+            Rule(module.META, module.evaluate, getattr(module, "alternatives", _no_alternatives))
+        )
     return tuple(out)
 
 
@@ -53,3 +61,9 @@ def select_rules(ids: list[str] | None = None) -> list[Rule]:
             f"unknown rule {unknown[0]!r}", hint=f"use one of {', '.join(sorted(known))}"
         )
     return [known[i] for i in ids]
+
+
+def alternatives_of(resource: Resource) -> list[Resource]:
+    """Every product some rule will price ``resource`` against (its gp3 equivalent, its
+    current-generation type …), so a sync fetches their list prices with its own."""
+    return [alt for rule in all_rules() for alt in rule.alternatives(resource)]

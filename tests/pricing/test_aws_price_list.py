@@ -65,9 +65,16 @@ def vm(type_: str, region: str, platform: str | None = None, rid: str = "i-1") -
 
 
 def volume(type_: str, region: str, size: float, iops: int, mibps: int | None = None) -> Resource:
-    raw = {"Iops": iops, "Throughput": mibps} if mibps else {"Iops": iops}
     return Resource(
-        "aws", "1", region, f"vol-{type_}-{region}", m.DISK, type=type_, size_gb=size, raw=raw
+        "aws",
+        "1",
+        region,
+        f"vol-{type_}-{region}",
+        m.DISK,
+        type=type_,
+        size_gb=size,
+        iops=iops,
+        throughput_mibps=mibps,
     )
 
 

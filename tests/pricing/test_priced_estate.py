@@ -26,6 +26,12 @@ def estate(aws_env, monkeypatch, tmp_path):
     server.instance("m7i.large", "us-east-1", "0.1928", system="Windows")
     server.volume("gp3", "eu-west-1", [("GB-Mo", "0", "0.088")])
     server.volume("gp3", "eu-west-1", [("IOPS-Mo", "0", "0.0055")], family="System Operation")
+    server.volume(
+        "gp3", "eu-west-1", [("GiBps-mo", "0", "45.056")], family="Provisioned Throughput"
+    )
+    server.volume("gp2", "eu-west-1", [("GB-Mo", "0", "0.11")])
+    server.instance("m4.large", "eu-west-1", "0.222", system="Windows")
+    server.instance("m6i.large", "eu-west-1", "0.199", system="Windows")
     server.volume("io2", "us-east-1", [("GB-Mo", "0", "0.125")])
     server.volume("io2", "us-east-1", [("IOPS-Mo", "0", "0.065")], family="System Operation")
     monkeypatch.setenv("AWS_ENDPOINT_URL_PRICING", server.url)
@@ -51,7 +57,14 @@ def estate(aws_env, monkeypatch, tmp_path):
         "brazil": boto3.client("ec2", "sa-east-1").create_volume(
             AvailabilityZone="sa-east-1a", Size=20, VolumeType="gp3"
         )["VolumeId"],
+        "old": west.run_instances(
+            ImageId=windows_ami, MinCount=1, MaxCount=1, InstanceType="m4.large"
+        )["Instances"][0]["InstanceId"],
     }
+    ids["gp2"] = west.create_volume(AvailabilityZone="eu-west-1a", Size=500, VolumeType="gp2")[
+        "VolumeId"
+    ]
+    west.attach_volume(VolumeId=ids["gp2"], InstanceId=ids["ireland"], Device="/dev/sdf")
     config = tmp_path / "config.toml"
     regions = ", ".join(f'"{r}"' for r in REGIONS)
     config.write_text(f"[inventory]\nregions = [{regions}]\nmetric_days = 1\n")
@@ -89,6 +102,17 @@ def test_every_finding_is_priced_from_the_served_list_and_a_second_sync_asks_not
     brazil = found[ids["brazil"]]
     assert brazil["monthly_savings"] is None and brazil["price_source"] is None
     assert "no on-demand price for gp3 in sa-east-1" in brazil["price_basis"]
+
+    # The rules' cheaper equivalents were priced at sync time from the same list:
+    # gp2 500 GiB (1500 IOPS, 250 MiB/s) → gp3 with 3000 IOPS and 250 MiB/s in eu-west-1.
+    gp2 = found[ids["gp2"]]
+    gp3_price = 500 * Decimal("0.088") + 125 * Decimal("0.044")
+    assert Decimal(gp2["monthly_savings"]) == 500 * Decimal("0.11") - gp3_price
+    assert gp2["price_basis"].count("AWS Price List Query API") == 2
+    # A Windows m4.large → m6i.large Windows, both eu-west-1 (not us-east-1, not Linux).
+    old = found[ids["old"]]
+    assert old["rule"] == "previous-generation"
+    assert Decimal(old["monthly_savings"]) == (Decimal("0.222") - Decimal("0.199")) * 730
 
     again = cli("--db", db, "--config", config, "aws", "sync", "--no-costs")
     assert again.exit_code == 0, again.stderr

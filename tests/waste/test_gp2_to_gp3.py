@@ -10,9 +10,14 @@ from cloudspy import api
 from cloudspy.config import Settings
 from cloudspy.models import resource as m
 from cloudspy.models.resource import Resource
+from cloudspy.models.waste_settings import WasteSettings
 from cloudspy.providers.inventory_source import Collected
+from cloudspy.waste_rules.base import WasteContext
 from cloudspy.waste_rules.gp2_to_gp3 import evaluate, gp2_performance
 from tests.waste.estate import NOW, store_collected
+
+# No cached price list: the shipped table prices (us-east-1 only).
+CTX = WasteContext(now=NOW, settings=WasteSettings())
 
 
 def _volume(rid, size, *, region="us-east-1", attached=True, type_="gp2"):
@@ -37,7 +42,7 @@ def test_gp2_performance_follows_size(size, iops, mibps):
     ],
 )
 def test_the_saving_is_the_difference_to_an_equally_fast_gp3(size, saving):
-    finding = evaluate(_volume("vol-a", size), None)
+    finding = evaluate(_volume("vol-a", size), CTX)
     assert finding is not None and finding.savings.currency == "USD"
     assert finding.savings.amount == saving
     assert finding.evidence["gp3_iops"] == max(3000, min(3 * size, 16000))
@@ -45,9 +50,9 @@ def test_the_saving_is_the_difference_to_an_equally_fast_gp3(size, saving):
 
 
 def test_gp3_unattached_or_unsized_volumes_are_not_this_rules():
-    assert evaluate(_volume("vol-b", 100, type_="gp3"), None) is None
-    assert evaluate(_volume("vol-c", 100, attached=False), None) is None  # unattached-disk's
-    assert evaluate(_volume("vol-d", None), None) is None
+    assert evaluate(_volume("vol-b", 100, type_="gp3"), CTX) is None
+    assert evaluate(_volume("vol-c", 100, attached=False), CTX) is None  # unattached-disk's
+    assert evaluate(_volume("vol-d", None), CTX) is None
 
 
 def test_through_the_engine_with_another_regions_volume_unpriced(tmp_path):

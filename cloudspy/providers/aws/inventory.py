@@ -21,7 +21,7 @@ from cloudspy.config import AwsAccount
 from cloudspy.errors import ProviderError
 from cloudspy.models import resource as m
 from cloudspy.models.resource import Resource
-from cloudspy.providers.aws.price_list import AwsPriceList
+from cloudspy.providers.aws.price_list import AwsPriceList, platform_of
 from cloudspy.providers.base import Progress, with_retries
 from cloudspy.providers.inventory_source import AccessDenied, Collected, MetricWindow
 
@@ -90,6 +90,7 @@ def normalize_instances(
                         else None,
                         tags=tags,
                         raw=inst,
+                        platform=platform_of(inst),
                     )
                 )
     return out
@@ -121,6 +122,8 @@ def normalize_volumes(pages: Iterable[dict[str, Any]], account: str, region: str
                     attached=attached,
                     tags=tags,
                     raw=vol,
+                    iops=vol.get("Iops"),
+                    throughput_mibps=vol.get("Throughput"),
                 )
             )
     return out

@@ -63,7 +63,7 @@ def platform_of(raw: dict[str, Any] | None) -> str:
 def key_for(resource: Resource) -> p.PriceKey | str:
     """The product ``resource`` is billed as, or why the price list cannot price it."""
     if resource.kind == m.VM and resource.type:
-        platform = platform_of(resource.raw)
+        platform = resource.platform or platform_of(resource.raw)
         if platform not in PLATFORMS:
             return f"unpriced: platform {platform!r} is not one CloudSpy maps to a price list entry"
         return p.PriceKey("aws", m.VM, resource.region, resource.type, platform)

@@ -22,7 +22,7 @@ from typing import Any
 from cloudspy.errors import CloudSpyError, ProviderError
 from cloudspy.models import resource as m
 from cloudspy.models.resource import Resource
-from cloudspy.providers.azure.retail_prices import AzureRetailPrices
+from cloudspy.providers.azure.retail_prices import AzureRetailPrices, vm_variant
 from cloudspy.providers.azure.session import Connector
 from cloudspy.providers.base import Progress, with_retries
 from cloudspy.providers.inventory_source import AccessDenied, Collected, MetricWindow
@@ -91,6 +91,7 @@ def normalize_vm(item: dict[str, Any], view: dict[str, Any] | None, subscription
     resource.state = word or props.get("provisioningState")
     resource.power_state = _POWER.get(word, m.TRANSITIONING) if word else None
     resource.type = (props.get("hardwareProfile") or {}).get("vmSize")
+    resource.platform = vm_variant(item)
     if view is not None:
         resource.raw = {**item, "instanceView": view}
     return resource
@@ -110,6 +111,8 @@ def normalize_disk(item: dict[str, Any], subscription: str) -> Resource:
     resource.type = (item.get("sku") or {}).get("name")
     size = props.get("diskSizeGB")
     resource.size_gb = float(size) if size is not None else None
+    resource.iops = props.get("diskIOPSReadWrite")
+    resource.throughput_mibps = props.get("diskMBpsReadWrite")
     resource.attached_to = owner.lower() if owner else None
     if owner or state in ("Attached", "Reserved"):
         resource.attached = True

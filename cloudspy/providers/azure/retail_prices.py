@@ -89,7 +89,7 @@ def vm_variant(raw: dict[str, Any] | None) -> str:
 def key_for(resource: Resource) -> p.PriceKey | str:
     """The meter ``resource`` is billed by, or why the Retail Prices API cannot price it."""
     if resource.kind == m.VM and resource.type:
-        variant = vm_variant(resource.raw)
+        variant = resource.platform or vm_variant(resource.raw)
         if variant in ("RHEL", "SUSE"):
             return (
                 f"unpriced: {variant} images bill a software meter beside the VM's,"
