@@ -123,7 +123,7 @@ def metric_arrow(samples: list[MetricSample]) -> Any:
 ROLLUP_SQL = """
 INSERT INTO metric_daily
 SELECT scope, region, resource_id, metric, CAST(ts AS DATE), avg(value), max(value),
-       sum(value), count(*)
+       sum(value), count(*), quantile_cont(value, 0.95)
 FROM metric WHERE scope = ? AND region = ?
 GROUP BY ALL
 """

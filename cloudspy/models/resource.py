@@ -96,13 +96,15 @@ class DailyUsage:
 
     ``cpu_avg[i]`` and ``network_bytes[i]`` describe the day ``first_day +
     offsets[i]`` days (days without samples are absent); ``network_bytes`` is
-    None for a day without network samples.
+    None for a day without network samples. ``cpu_p95[i]`` is the 95th
+    percentile of that day's hourly CPU (None where the store has none yet).
     """
 
     first_day: date
     offsets: list[int]
     cpu_avg: list[float]
     network_bytes: list[float | None]
+    cpu_p95: list[float | None] | None = None
 
     def days(self) -> list[date]:
         """The calendar days of the samples."""

@@ -47,6 +47,12 @@ class WasteSettings(_Section):
     idle_min_days: int | None = Field(default=None, ge=1, le=90)
     idle_window_days: int | None = Field(default=None, ge=1, le=90)
     snapshot_max_age_days: int = Field(default=90, ge=1)
+    # Rightsizing (#14): a running VM whose largest daily p95 CPU over the window is
+    # at most this is offered the next smaller size that keeps the projected p95 at
+    # or under the target.
+    rightsizing_p95_cpu_percent: float = Field(default=40.0, gt=0, le=100)
+    rightsizing_target_cpu_percent: float = Field(default=80.0, gt=0, le=100)
+    rightsizing_window_days: int = Field(default=14, ge=1, le=60)
 
     def idle(self, name: str) -> float:
         """An idle-VM threshold: the override, else the selected reference's value."""

@@ -34,6 +34,8 @@ class ProviderInfo:
     ambient: str | None = None
     # module:function naming the price-list product a resource is (None: no price list)
     price_keys: str | None = None
+    # module:function giving a VM type's vCPUs and its family's smaller types
+    sizes: str | None = None
 
     def __post_init__(self) -> None:
         if not self.provider_name:
@@ -69,6 +71,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         "cloudspy.providers.aws:AwsProvider",
         ambient="cloudspy.providers.aws.ambient:detect",
         price_keys="cloudspy.providers.aws.price_list:key_for",
+        sizes="cloudspy.providers.aws.sizes:smaller_sizes",
     ),
     "gcp": ProviderInfo(
         "gcp",
@@ -76,6 +79,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         ("google cloud", "gcp", "google"),
         "cloudspy.providers.gcp:GcpProvider",
         ambient="cloudspy.providers.gcp.ambient:detect",
+        sizes="cloudspy.providers.gcp.sizes:smaller_sizes",
     ),
     "azure": ProviderInfo(
         "azure",
@@ -85,6 +89,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         provider_name="Microsoft",  # as Microsoft's own FOCUS exports name it
         ambient="cloudspy.providers.azure.ambient:detect",
         price_keys="cloudspy.providers.azure.retail_prices:key_for",
+        sizes="cloudspy.providers.azure.sizes:smaller_sizes",
     ),
     "oracle": ProviderInfo(
         "oracle", "Oracle Cloud", ("oracle", "oracle cloud infrastructure"), provider_name="Oracle"
@@ -157,6 +162,19 @@ def price_key(resource: Resource) -> PriceKey | str | None:
     module, _, attr = info.price_keys.partition(":")
     key: PriceKey | str = getattr(importlib.import_module(module), attr)(resource)
     return key
+
+
+def smaller_sizes(provider: str, vm_type: str) -> tuple[int, list[tuple[str, int]]] | None:
+    """``vm_type``'s vCPUs and the smaller types of its family with theirs, largest
+    first, through the provider's ``sizes`` function; None when not comparable."""
+    info = PROVIDERS.get(provider)
+    if info is None or info.sizes is None:
+        return None
+    module, _, attr = info.sizes.partition(":")
+    answer: tuple[int, list[tuple[str, int]]] | None = getattr(
+        importlib.import_module(module), attr
+    )(vm_type)
+    return answer
 
 
 def provider_info(name: str) -> ProviderInfo:

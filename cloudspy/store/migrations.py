@@ -191,6 +191,22 @@ ALTER TABLE resource ADD COLUMN iops INTEGER;
 ALTER TABLE resource ADD COLUMN throughput_mibps INTEGER;
 """
 
+# The 95th percentile of each day's hourly samples (#14, rightsizing). The largest
+# daily p95 over a window bounds the window's own p95 from above (no more than 5 % of
+# any day's samples lie above it), so a rule reading it never undersizes.
+_DAILY_P95 = """
+ALTER TABLE metric_daily ADD COLUMN p95_value DOUBLE;
+UPDATE metric_daily SET p95_value = daily.p95
+FROM (
+    SELECT scope, region, resource_id, metric, CAST(ts AS DATE) AS day,
+           quantile_cont(value, 0.95) AS p95
+    FROM metric GROUP BY ALL
+) AS daily
+WHERE metric_daily.scope = daily.scope AND metric_daily.region = daily.region
+  AND metric_daily.resource_id = daily.resource_id AND metric_daily.metric = daily.metric
+  AND metric_daily.day = daily.day;
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "cost, cost_coverage and sync_run tables", _COST_TABLE),
     Migration(2, "resource, inventory_coverage, metric and metric_daily", INVENTORY_TABLES),
@@ -205,6 +221,7 @@ MIGRATIONS: list[Migration] = [
     Migration(8, "charge is a dimension only sources reading the charge type claim", _CHARGE),
     Migration(9, "price_list: list prices fetched from the providers", _PRICE_LIST),
     Migration(10, "resource platform, iops and throughput_mibps (#14)", _RESOURCE_BILLING),
+    Migration(11, "metric_daily.p95_value, backfilled from metric", _DAILY_P95),
 ]
 
 

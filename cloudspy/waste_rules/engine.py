@@ -171,7 +171,8 @@ def _find_waste(
     today = now.date()
     usage = {}
     if any(r.meta.kind == VM for r in rules):
-        window = int(settings.idle("idle_window_days"))
+        # idle-vm and rightsizing each keep the days of their own window.
+        window = max(int(settings.idle("idle_window_days")), settings.rightsizing_window_days)
         usage = daily_usage(conn, today - timedelta(days=window), today)
     ctx = WasteContext(
         now=now,

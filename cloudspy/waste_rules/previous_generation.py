@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from cloudspy.models.resource import RUNNING, VM, Resource
-from cloudspy.waste_rules import idle_vm
+from cloudspy.waste_rules import idle_vm, rightsizing
 from cloudspy.waste_rules.base import Finding, RuleMeta, Savings, WasteContext, difference
 
 # Previous-generation family → the current family with the same vCPU and memory per
@@ -22,7 +22,8 @@ META = RuleMeta(
     "current type of the same size (m6i, c6i, r6i, t3), which has the same vCPUs and "
     "at least the memory, on a newer processor. The saving is the list-price difference "
     "of the same size in the same region. An idle instance is left to `idle-vm` (stopping "
-    "it saves its whole price), so no saving is counted twice.",
+    "it saves its whole price) and an oversized one to `rightsizing` (its saving would "
+    "overlap this one), so no saving is counted twice.",
     fix="Stop the instance, change its type to the current one (check the AMI supports "
     "ENA and NVMe, as current types need), and start it again.",
     permissions={"aws": ("ec2:DescribeInstances",)},
@@ -66,6 +67,8 @@ def evaluate(resource: Resource, ctx: WasteContext) -> Finding | None:
     target = current_type(resource.type)
     if target is None or idle_vm.evaluate(resource, ctx) is not None:
         return None  # not previous-generation, or idle-vm's finding (the larger saving)
+    if rightsizing.evaluate(resource, ctx) is not None:
+        return None  # rightsizing's finding: the two savings would overlap if summed
     finding = Finding(
         rule=META.id,
         resource=resource,

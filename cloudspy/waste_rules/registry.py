@@ -20,6 +20,7 @@ RULE_MODULES = (
     "idle_load_balancer",
     "gp2_to_gp3",
     "previous_generation",
+    "rightsizing",
 )
 
 

@@ -1,0 +1,122 @@
+"""A running VM whose CPU peaks low all window would run on the next smaller size."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from cloudspy.models.resource import RUNNING, VM, Resource
+from cloudspy.providers.registry import smaller_sizes
+from cloudspy.waste_rules import idle_vm
+from cloudspy.waste_rules.base import Finding, RuleMeta, Savings, WasteContext, difference
+
+META = RuleMeta(
+    id="rightsizing",
+    title="Running VM larger than its CPU needs",
+    providers=("aws", "gcp", "azure"),
+    kind=VM,
+    severity="medium",
+    why="A VM whose CPU stays low even at its busiest hours pays for vCPUs it does not "
+    "use. The rule reads the 95th percentile of each day's hourly CPU over the window "
+    "(14 days): when the largest of those is at most `rightsizing_p95_cpu_percent` (40 %), "
+    "it picks the largest smaller size of the same family whose projected p95 (p95 × "
+    "vCPUs now ÷ vCPUs then) stays at or under `rightsizing_target_cpu_percent` (80 %), "
+    "and prices the monthly difference in the same region for the same operating "
+    "system. Every day of the window must have samples; memory is not measured (no "
+    "agent metric is read), so check the workload's memory before resizing. Burstable "
+    "(t2/t3, B-series), shared-core and custom types are not compared, and an idle VM "
+    "is left to `idle-vm` (stopping it saves more).",
+    fix="Resize the VM to the suggested type (AWS: stop, change the instance type, start; "
+    "GCP: stop, set the machine type, start; Azure: resize, which restarts it). For a "
+    "previous-generation type (m4, c4 …), resize to the current generation's size at once.",
+    permissions={
+        "aws": ("ec2:DescribeInstances", "cloudwatch:GetMetricData"),
+        "gcp": ("compute.instances.list", "monitoring.timeSeries.list"),
+        "azure": ("Microsoft.Compute/virtualMachines/read", "Microsoft.Insights/metrics/read"),
+    },
+    reads=(
+        "resource.type",
+        "resource.power_state",
+        "resource.region",
+        "resource.platform",
+        "daily p95 of hourly CPU",
+    ),
+    reference="AWS Compute Optimizer and Azure Advisor right-size on peak utilization: "
+    "https://docs.aws.amazon.com/compute-optimizer/latest/ug/rightsizing-preferences.html",
+)
+
+
+def _resized(resource: Resource, vm_type: str) -> Resource:
+    return replace(resource, type=vm_type, monthly_cost=None, currency=None, price_basis=None)
+
+
+def alternatives(resource: Resource) -> list[Resource]:
+    """Every smaller size of a running VM's family, whose prices the rule compares."""
+    if resource.kind != VM or resource.power_state != RUNNING or not resource.type:
+        return []
+    sizes = smaller_sizes(resource.provider, resource.type)
+    return [_resized(resource, name) for name, _ in sizes[1]] if sizes else []
+
+
+def window_p95(resource: Resource, ctx: WasteContext) -> tuple[float, list[float], int] | None:
+    """The largest daily p95 CPU over the window, the daily values, and the window;
+    None unless every day of the window has a p95."""
+    usage = ctx.usage.get(resource.resource_id)
+    window = ctx.settings.rightsizing_window_days
+    if usage is None or not usage.offsets or usage.cpu_p95 is None:
+        return None
+    last = usage.offsets[-1]
+    daily = [p for o, p in zip(usage.offsets, usage.cpu_p95, strict=True) if o > last - window]
+    if len(daily) < window or any(p is None for p in daily):
+        return None
+    values = [float(p) for p in daily if p is not None]
+    return max(values), values, window
+
+
+def evaluate(resource: Resource, ctx: WasteContext) -> Finding | None:
+    """A finding for a running VM whose window p95 CPU fits a smaller size."""
+    if resource.kind != VM or resource.power_state != RUNNING or not resource.type:
+        return None
+    sizes = smaller_sizes(resource.provider, resource.type)
+    measured = window_p95(resource, ctx)
+    if sizes is None or measured is None or idle_vm.evaluate(resource, ctx) is not None:
+        return None
+    p95, daily, window = measured
+    if p95 > ctx.settings.rightsizing_p95_cpu_percent:
+        return None
+    now_vcpus, smaller = sizes
+    target = ctx.settings.rightsizing_target_cpu_percent
+    fitting = [(name, n) for name, n in smaller if p95 * now_vcpus / n <= target]
+    if not fitting:
+        return None
+    current = ctx.prices.estimate(_resized(resource, resource.type))
+    # The largest smaller size the price list knows (not every family has every size).
+    priced = [(name, n, ctx.prices.estimate(_resized(resource, name))) for name, n in fitting]
+    known = [(name, n, est) for name, n, est in priced if not isinstance(est, str)]
+    name, vcpus, cheaper = known[0] if known else priced[0]
+    projected = round(p95 * now_vcpus / vcpus, 1)
+    finding = Finding(
+        rule=META.id,
+        resource=resource,
+        reason=(
+            f"CPU p95 at most {p95:.1f} % on each of {window} days on {now_vcpus} vCPUs; "
+            f"{name} ({vcpus} vCPUs) would run at about {projected:g} %"
+        ),
+        evidence={
+            "window_days": window,
+            "max_daily_p95_cpu_percent": round(p95, 2),
+            "daily_p95_cpu_percent": [round(v, 2) for v in daily],
+            "p95_threshold_percent": ctx.settings.rightsizing_p95_cpu_percent,
+            "vcpus": now_vcpus,
+            "suggested_type": name,
+            "suggested_vcpus": vcpus,
+            "projected_p95_cpu_percent": projected,
+            "target_cpu_percent": target,
+        },
+    )
+    if isinstance(current, str) or isinstance(cheaper, str):
+        finding.savings = Savings(
+            None, None, current if isinstance(current, str) else f"{name}: {cheaper}"
+        )
+        return finding
+    finding.savings = difference((resource.type, current), (name, cheaper))
+    return finding if finding.savings is not None else None
