@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cloudspy.clock import utc_now
-from cloudspy.errors import CloudSpyError, NoDataError, StoreLockedError
+from cloudspy.errors import NoDataError, StoreLockedError
 from cloudspy.models.sync import SyncResult
 from cloudspy.periods import Window, utc_today
 from cloudspy.providers.base import CachedDay, CostSource, FetchedCosts, Progress, plan_fetch
 from cloudspy.store.connection import connect
 from cloudspy.store.cost_writes import replace_costs, staged_rows
-from cloudspy.store.sync_log import finish_run, new_run_id, start_run
+from cloudspy.store.sync_log import Run, error_text, new_run_id, recorded
 
 if TYPE_CHECKING:
     import duckdb
@@ -152,37 +152,26 @@ def sync_source(
         progress(f"{source.label}: {window.days} day(s) already cached and final")
         result.status = "cached"
         return result
-    span = (plan[0].start, plan[-1].end)
-    with _store_open(db, read_only=False, timeout=lock_timeout) as conn:
-        start_run(
-            conn,
-            run_id=run_id,
-            provider=source.provider,
-            source=source.source,
-            scope=scope,
-            what="costs",
-            window=span,
-        )
-    progress(
-        f"{source.label}: {scope}: fetching {sum(w.days for w in plan)} day(s); "
-        f"{source.fetch_note(plan)}"
+    run = Run(
+        db,
+        provider=source.provider,
+        source=source.source,
+        scope=scope,
+        what="costs",
+        window=(plan[0].start, plan[-1].end),
+        lock_timeout=lock_timeout,
+        run_id=run_id,
     )
-    try:
+    with recorded(run):  # a failed fetch is recorded with the calls it made, then raised
+        progress(
+            f"{source.label}: {scope}: fetching {sum(w.days for w in plan)} day(s); "
+            f"{source.fetch_note(plan)}"
+        )
         fetched = source.fetch(plan, progress)
-    except CloudSpyError as exc:
-        calls = getattr(exc, "api_calls", 0)
-        with _store_open(db, read_only=False, timeout=lock_timeout) as conn:
-            finish_run(conn, run_id, status="failed", api_calls=calls, error=exc.one_line())
-        raise
-    except Exception as exc:
-        with _store_open(db, read_only=False, timeout=lock_timeout) as conn:
-            finish_run(conn, run_id, status="failed", error=f"{type(exc).__name__}: {exc}")
-        raise
     with _store_open(db, read_only=False, timeout=lock_timeout) as conn:
         rows = _store(conn, source, scope, run_id, fetched)
-        finish_run(
+        run.finish(
             conn,
-            run_id,
             status="ok",
             rows=rows,
             api_calls=fetched.api_calls,
@@ -202,26 +191,19 @@ def sync_source(
     return result
 
 
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, CloudSpyError):
-        return exc.one_line()
-    return f"{type(exc).__name__}: {exc}"
-
-
 def _record_early_failure(
     db: Path, source: CostSource, run_id: str, window: Window, exc: Exception, timeout: float
 ) -> None:
     with _store_open(db, read_only=False, timeout=timeout) as conn:
-        start_run(
-            conn,
-            run_id=run_id,
+        Run(
+            db,
             provider=source.provider,
             source=source.source,
             scope=source.label,
             what="costs",
             window=(window.start, window.end),
-        )
-        finish_run(conn, run_id, status="failed", error=_error_text(exc))
+            run_id=run_id,
+        ).start(conn).finish(conn, status="failed", error=error_text(exc))
 
 
 def sync_sources(
@@ -265,14 +247,14 @@ def sync_sources(
         except Exception as exc:
             if len(sources) == 1:
                 raise
-            say(f"{source.label}: failed: {_error_text(exc)}")
+            say(f"{source.label}: failed: {error_text(exc)}")
             return SyncResult(
                 run_id="",
                 provider=source.provider,
                 source=source.source,
                 scope=source.label,
                 status="failed",
-                error=_error_text(exc),
+                error=error_text(exc),
             )
         if not detail:
             say(f"{source.label}: {result.status}, {result.rows} row(s), {result.api_calls} calls")

@@ -65,27 +65,29 @@ def _isolated_home(
 
 @pytest.fixture(scope="session")
 def price_servers():
-    """Empty local price lists (AWS Price List Query API, Azure Retail Prices API), #14.
+    """Empty local price lists (AWS Price List Query API, Azure Retail Prices API,
+    Cloud Billing Catalog), #14.
 
     Every inventory sync asks the providers' price lists; pointed here, no test
     asks the real ones. An empty list answers "no such product", so resources
     fall back to the shipped table exactly as before the lists existed; tests of
     the price lists start servers of their own with a catalogue.
     """
-    from tests.pricing.price_servers import AwsPriceServer, AzurePriceServer
+    from tests.pricing.price_servers import AwsPriceServer, AzurePriceServer, GcpCatalogServer
 
-    aws, azure = AwsPriceServer().start(), AzurePriceServer().start()
-    yield aws, azure
-    aws.stop()
-    azure.stop()
+    servers = AwsPriceServer().start(), AzurePriceServer().start(), GcpCatalogServer().start()
+    yield servers
+    for server in servers:
+        server.stop()
 
 
 @pytest.fixture(autouse=True)
 def _local_price_lists(price_servers, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Point both price lists at the session's empty local servers."""
-    aws, azure = price_servers
+    """Point the three price lists at the session's empty local servers."""
+    aws, azure, gcp = price_servers
     monkeypatch.setenv("AWS_ENDPOINT_URL_PRICING", aws.url)
     monkeypatch.setenv("CLOUDSPY_AZURE_PRICES_ENDPOINT", azure.url)
+    monkeypatch.setenv("CLOUDSPY_GCP_CATALOG_ENDPOINT", gcp.url)
 
 
 @pytest.fixture(autouse=True)

@@ -77,7 +77,7 @@ def record_calls(
 ) -> list[str]:
     """A ``sync_run`` row per forecast request (what it cost); warnings when it cannot."""
     from cloudspy.store.connection import connect
-    from cloudspy.store.sync_log import finish_run, new_run_id, start_run
+    from cloudspy.store.sync_log import Run
 
     billed = [f for f in forecasts if f.api_calls]
     if not billed:
@@ -85,20 +85,18 @@ def record_calls(
     try:
         with connect(db, read_only=False, timeout=lock_timeout) as conn:
             for f in billed:
-                run_id = new_run_id()
                 window = (f.window.start, f.window.end) if f.window else (today, today)
-                start_run(
-                    conn,
-                    run_id=run_id,
+                run = Run(
+                    db,
                     provider=f.provider,
                     source=f.source,
                     scope=f.scope,
                     what="forecast",
                     window=window,
-                )
-                finish_run(
+                    lock_timeout=lock_timeout,
+                ).start(conn)
+                run.finish(
                     conn,
-                    run_id,
                     status="ok",
                     api_calls=f.api_calls,
                     api_cost=f.api_cost,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -88,6 +89,115 @@ def collect_source(
     return collected, outcomes
 
 
+@dataclass
+class InventorySync:
+    """How every source of one inventory sync is read, priced and stored."""
+
+    db: Path
+    window: MetricWindow
+    workers: int = DEFAULT_WORKERS
+    progress: Progress = _silent
+    lock_timeout: float = 15.0
+    price_max_age: timedelta | None = None
+    alternatives: Alternatives | None = None
+
+    def failed(
+        self, source: InventorySource, run_id: str, scope: str, account: str, exc: CloudSpyError
+    ) -> InventorySyncResult:
+        """A source that failed as a whole, said on the progress line."""
+        self.progress(f"{source.label}: failed: {exc.one_line()}")
+        return InventorySyncResult(
+            run_id=run_id,
+            provider=source.provider,
+            scope=scope,
+            account=account,
+            status="failed",
+            error=exc.one_line(),
+        )
+
+    def price(self, source: InventorySource, collected: list[Collected]) -> None:
+        """Price what was collected (and the rules' alternatives) from the source's list."""
+        from cloudspy.pricing.price_lists import DEFAULT_MAX_AGE, price_resources
+
+        price_list = source.price_list()
+        found = [resource for part in collected for resource in part.resources]
+        alternatives = self.alternatives
+        price_resources(
+            self.db,
+            found,
+            {price_list.provider: price_list} if price_list is not None else {},
+            extra=[alt for r in found for alt in alternatives(r)] if alternatives else (),
+            max_age=self.price_max_age or DEFAULT_MAX_AGE,
+            lock_timeout=self.lock_timeout,
+            progress=self.progress,
+        )
+
+    def one(self, source: InventorySource) -> InventorySyncResult:
+        """Read, price and store one source; its failure is a result, not an exception."""
+        from cloudspy.inventory.store import replace_scope
+        from cloudspy.store.connection import connect
+        from cloudspy.store.sync_log import Run, new_run_id, recorded
+
+        started = time.monotonic()
+        try:
+            scope, account = source.scope(), source.account()
+        except CloudSpyError as exc:
+            return self.failed(source, new_run_id(), source.label, "", exc)
+        window = (self.window.start.date(), self.window.end.date())
+        run = Run(
+            self.db,
+            provider=source.provider,
+            source="inventory",
+            scope=scope,
+            what="inventory",
+            window=window,
+            lock_timeout=self.lock_timeout,
+        )
+        try:
+            with recorded(run):
+                collected, outcomes = collect_source(
+                    source, self.window, workers=self.workers, progress=self.progress
+                )
+        except CloudSpyError as exc:
+            return self.failed(source, run.id, scope, account, exc)
+        self.price(source, collected)
+        skipped = {o.region: o.error or o.status for o in outcomes if o.status != "ok"}
+        status = "ok" if not skipped else ("partial" if collected else "failed")
+        error = "; ".join(f"{region}: {why}" for region, why in sorted(skipped.items()))
+        calls = sum(part.api_calls for part in collected)
+        with connect(self.db, read_only=False, timeout=self.lock_timeout) as conn:
+            written = replace_scope(
+                conn,
+                scope=scope,
+                provider=source.provider,
+                account=account,
+                collected=collected,
+                denied=skipped,
+                snapshot_at=utc_now(),
+                run_id=run.id,
+            )
+            run.finish(conn, status=status, rows=written, api_calls=calls, error=error or None)
+        samples = sum(len(part.metrics) for part in collected)
+        self.progress(
+            f"{source.label}: {written} resource(s), {samples} sample(s) from "
+            f"{sum(o.status == 'ok' for o in outcomes)} region(s)"
+            + (f", {len(skipped)} skipped" if skipped else "")
+        )
+        return InventorySyncResult(
+            run_id=run.id,
+            provider=source.provider,
+            scope=scope,
+            account=account,
+            status=status,
+            resources=written,
+            samples=samples,
+            api_calls=calls,
+            seconds=round(time.monotonic() - started, 3),
+            regions=outcomes,
+            error=error or None,
+        )
+
+
 def sync_inventory(
     db: Path,
     sources: Sequence[InventorySource],
@@ -107,113 +217,13 @@ def sync_inventory(
     that fails as a whole (credentials, no region readable) comes back with
     ``status="failed"`` after the others were stored.
     """
-    from cloudspy.inventory.store import replace_scope
-    from cloudspy.pricing.price_lists import DEFAULT_MAX_AGE, price_resources
-    from cloudspy.store.connection import connect
-    from cloudspy.store.sync_log import finish_run, new_run_id, start_run
-
-    window = metric_window(metric_days, now)
-    results: list[InventorySyncResult] = []
-    for source in sources:
-        run_id = new_run_id()
-        started = time.monotonic()
-        try:
-            scope = source.scope()
-            account = source.account()
-        except CloudSpyError as exc:
-            progress(f"{source.label}: failed: {exc.one_line()}")
-            results.append(
-                InventorySyncResult(
-                    run_id=run_id,
-                    provider=source.provider,
-                    scope=source.label,
-                    account="",
-                    status="failed",
-                    error=exc.one_line(),
-                )
-            )
-            continue
-        with connect(db, read_only=False, timeout=lock_timeout) as conn:
-            start_run(
-                conn,
-                run_id=run_id,
-                provider=source.provider,
-                source="inventory",
-                scope=scope,
-                what="inventory",
-                window=(window.start.date(), window.end.date()),
-            )
-        try:
-            collected, outcomes = collect_source(source, window, workers=workers, progress=progress)
-        except CloudSpyError as exc:
-            with connect(db, read_only=False, timeout=lock_timeout) as conn:
-                finish_run(conn, run_id, status="failed", error=exc.one_line())
-            progress(f"{source.label}: failed: {exc.one_line()}")
-            results.append(
-                InventorySyncResult(
-                    run_id=run_id,
-                    provider=source.provider,
-                    scope=scope,
-                    account=account,
-                    status="failed",
-                    error=exc.one_line(),
-                )
-            )
-            continue
-        price_list = source.price_list()
-        found = [resource for part in collected for resource in part.resources]
-        price_resources(
-            db,
-            found,
-            {price_list.provider: price_list} if price_list is not None else {},
-            extra=[alt for r in found for alt in alternatives(r)] if alternatives else (),
-            max_age=price_max_age or DEFAULT_MAX_AGE,
-            lock_timeout=lock_timeout,
-            progress=progress,
-        )
-        skipped = {o.region: o.error or o.status for o in outcomes if o.status != "ok"}
-        snapshot_at = utc_now()
-        calls = sum(part.api_calls for part in collected)
-        with connect(db, read_only=False, timeout=lock_timeout) as conn:
-            written = replace_scope(
-                conn,
-                scope=scope,
-                provider=source.provider,
-                account=account,
-                collected=collected,
-                denied=skipped,
-                snapshot_at=snapshot_at,
-                run_id=run_id,
-            )
-            status = "ok" if not skipped else ("partial" if collected else "failed")
-            error = "; ".join(f"{region}: {why}" for region, why in sorted(skipped.items()))
-            finish_run(
-                conn,
-                run_id,
-                status=status,
-                rows=written,
-                api_calls=calls,
-                error=error or None,
-            )
-        samples = sum(len(part.metrics) for part in collected)
-        results.append(
-            InventorySyncResult(
-                run_id=run_id,
-                provider=source.provider,
-                scope=scope,
-                account=account,
-                status=status,
-                resources=written,
-                samples=samples,
-                api_calls=calls,
-                seconds=round(time.monotonic() - started, 3),
-                regions=outcomes,
-                error=error or None,
-            )
-        )
-        progress(
-            f"{source.label}: {written} resource(s), {samples} sample(s) from "
-            f"{sum(o.status == 'ok' for o in outcomes)} region(s)"
-            + (f", {len(skipped)} skipped" if skipped else "")
-        )
-    return results
+    sync = InventorySync(
+        db,
+        metric_window(metric_days, now),
+        workers=workers,
+        progress=progress,
+        lock_timeout=lock_timeout,
+        price_max_age=price_max_age,
+        alternatives=alternatives,
+    )
+    return [sync.one(source) for source in sources]

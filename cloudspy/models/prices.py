@@ -63,6 +63,11 @@ class ListPrice:
     # Tiered prices (io2 IOPS, Azure tiers): this price applies from this quantity on.
     tier_start: Decimal = Decimal(0)
 
+    @classmethod
+    def missing(cls, key: PriceKey, source: str, fetched_at: datetime, why: str) -> ListPrice:
+        """The answer that ``source`` has no price for ``key`` (remembered like a price)."""
+        return cls(key, NONE, None, "USD", source, None, fetched_at, why)
+
 
 @dataclass
 class FetchedPrices:

@@ -22,7 +22,7 @@ from cloudspy.clock import utc_now
 from cloudspy.errors import CloudSpyError
 from cloudspy.models import prices as p
 from cloudspy.models.resource import Resource
-from cloudspy.pricing.table import Estimate, priced
+from cloudspy.pricing.table import Estimate, assign, priced
 from cloudspy.providers.inventory_source import PriceList
 
 DEFAULT_MAX_AGE = timedelta(days=7)
@@ -91,10 +91,14 @@ def monthly_from(resource: Resource, prices: Sequence[p.ListPrice]) -> tuple[Dec
     if resource.size_gb is None:
         return "unpriced: priced per GB-month and the size is unknown"
     size = Decimal(str(resource.size_gb))
-    per_gb = by_unit[p.GB_MONTH][0]
+    tiers = by_unit[p.GB_MONTH]
+    per_gb = tiers[-1]  # the price beyond any free or cheaper first tier
     assert per_gb.price is not None
-    amount = per_gb.price * size
-    parts = [f"{per_gb.price.normalize():f} {per_gb.currency}/GB-month × {size.normalize():f} GB"]
+    amount = _tiered(size, tiers)
+    free = f" (first {tiers[1].tier_start.normalize():f} GB tiered)" if len(tiers) > 1 else ""
+    parts = [
+        f"{per_gb.price.normalize():f} {per_gb.currency}/GB-month × {size.normalize():f} GB{free}"
+    ]
     extras = (
         (p.IOPS_MONTH, _number(resource.iops), _INCLUDED_IOPS, "IOPS"),
         (p.MIBPS_MONTH, _number(resource.throughput_mibps), _INCLUDED_MIBPS, "MiB/s"),
@@ -149,7 +153,9 @@ def cached_or_table(
         # The list has no such product (or no usable unit): the shipped table,
         # labelled with its own date, still answers for its own region.
         table = priced(resource)
-        return table if isinstance(table, Estimate) else found
+        if isinstance(table, Estimate):
+            return table
+        return f"{found}; {table.removeprefix('unpriced: ')}"
     table = priced(resource)
     if isinstance(table, str) and why:
         return f"{table} (price list: {why.removeprefix('unpriced: ')})"
@@ -223,13 +229,7 @@ def price_resources(
             why = outcome.errors.get(key.provider) or "offline: no cached price list entry"
             if key in wanted and key.provider in outcome.errors:
                 note = f"; cached, not refreshed: {outcome.errors[key.provider]}"
-        found = cached_or_table(resource, key, cache, why=why, stale_note=note)
-        if isinstance(found, Estimate):
-            resource.monthly_cost = found.amount
-            resource.currency = found.currency
-            resource.price_basis = found.basis
-        elif resource.price_basis is None:
-            resource.price_basis = found
+        assign(resource, cached_or_table(resource, key, cache, why=why, stale_note=note))
     return outcome
 
 
@@ -245,36 +245,32 @@ def _fetch(
     """Fetch ``wanted`` from each provider's list, store and record each fetch as a run."""
     from cloudspy.store.connection import connect
     from cloudspy.store.price_cache import store_prices
-    from cloudspy.store.sync_log import finish_run, new_run_id, start_run
+    from cloudspy.store.sync_log import Run, recorded
 
     out: dict[p.PriceKey, list[p.ListPrice]] = {}
     for provider in sorted({key.provider for key in wanted}):
         price_list = lists[provider]
         keys = sorted(key for key in wanted if key.provider == provider)
-        run_id = new_run_id()
-        with connect(db, read_only=False, timeout=lock_timeout) as conn:
-            start_run(
-                conn,
-                run_id=run_id,
-                provider=provider,
-                source="prices",
-                scope=f"{provider}:prices",
-                what="prices",
-                window=None,
-            )
+        run = Run(
+            db,
+            provider=provider,
+            source="prices",
+            scope=f"{provider}:prices",
+            what="prices",
+            lock_timeout=lock_timeout,
+        )
         try:
-            fetched = price_list.fetch(keys, progress)
+            with recorded(run):
+                fetched = price_list.fetch(keys, progress)
         except CloudSpyError as exc:
             outcome.errors[provider] = exc.one_line()
             progress(f"{price_list.source}: failed, using cached prices ({exc.one_line()})")
-            with connect(db, read_only=False, timeout=lock_timeout) as conn:
-                finish_run(conn, run_id, status="failed", error=exc.one_line())
             continue
         outcome.requests[provider] = fetched.requests
         outcome.fetched += len(fetched.prices)
         with connect(db, read_only=False, timeout=lock_timeout) as conn:
             rows = store_prices(conn, fetched.prices)
-            finish_run(conn, run_id, status="ok", rows=rows, api_calls=fetched.requests)
+            run.finish(conn, status="ok", rows=rows, api_calls=fetched.requests)
         for price in fetched.prices:
             out.setdefault(price.key, []).append(price)
         progress(f"{price_list.source}: {len(keys)} product(s), {fetched.requests} request(s)")

@@ -146,10 +146,14 @@ def apply_estimates(resources: list[Resource]) -> None:
     for resource in resources:
         if resource.monthly_cost is not None:
             continue
-        found = priced(resource)
-        if isinstance(found, Estimate):
-            resource.monthly_cost = found.amount
-            resource.currency = found.currency
-            resource.price_basis = found.basis
-        elif resource.price_basis is None:
-            resource.price_basis = found
+        assign(resource, priced(resource))
+
+
+def assign(resource: Resource, found: Estimate | str) -> None:
+    """Give ``resource`` the estimate, or, when it has no basis yet, the reason there is none."""
+    if isinstance(found, Estimate):
+        resource.monthly_cost = found.amount
+        resource.currency = found.currency
+        resource.price_basis = found.basis
+    elif resource.price_basis is None:
+        resource.price_basis = found

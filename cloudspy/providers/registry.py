@@ -79,6 +79,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         ("google cloud", "gcp", "google"),
         "cloudspy.providers.gcp:GcpProvider",
         ambient="cloudspy.providers.gcp.ambient:detect",
+        price_keys="cloudspy.providers.gcp.catalog:key_for",
         sizes="cloudspy.providers.gcp.sizes:smaller_sizes",
     ),
     "azure": ProviderInfo(

@@ -11,6 +11,8 @@ import json
 import os
 import sys
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -128,3 +130,85 @@ def list_runs(conn: duckdb.DuckDBPyConnection, limit: int = 50) -> list[dict[str
             run["status"] = "interrupted"
         run["quota_used"] = json.loads(run["quota_used"]) if run["quota_used"] else None
     return runs
+
+
+def error_text(exc: BaseException) -> str:
+    """How a run's failure reads in ``history``: a CloudSpy error's one line, else its type."""
+    one_line = getattr(exc, "one_line", None)
+    return str(one_line()) if callable(one_line) else f"{type(exc).__name__}: {exc}"
+
+
+class Run:
+    """One ``sync_run`` row, written the way every run is (#16): ``running`` in a short
+    write of its own before any API call, then finished once, ``ok`` in the same
+    transaction as its rows (:meth:`finish` with the caller's connection) or
+    ``failed`` with the error and the API calls it had made (:meth:`fail`)."""
+
+    def __init__(
+        self,
+        db: Path,
+        *,
+        provider: str,
+        source: str,
+        scope: str,
+        what: str,
+        window: tuple[date, date] | None = None,
+        lock_timeout: float = 15.0,
+        run_id: str | None = None,
+    ) -> None:
+        self.db = db
+        self.id = run_id or new_run_id()
+        self.lock_timeout = lock_timeout
+        self.finished = False
+        self._row = {
+            "provider": provider,
+            "source": source,
+            "scope": scope,
+            "what": what,
+            "window": window,
+        }
+
+    def _connect(self) -> Any:
+        from cloudspy.store.connection import connect
+
+        return connect(self.db, read_only=False, timeout=self.lock_timeout)
+
+    def start(self, conn: duckdb.DuckDBPyConnection | None = None) -> Run:
+        """Record the run as ``running`` (on ``conn``, else in a short write of its own)."""
+        if conn is None:
+            with self._connect() as own:
+                return self.start(own)
+        start_run(conn, run_id=self.id, **self._row)
+        return self
+
+    def finish(self, conn: duckdb.DuckDBPyConnection | None = None, **outcome: Any) -> None:
+        """Finish the run (``status`` and the counts of :func:`finish_run`)."""
+        if conn is None:
+            with self._connect() as own:
+                self.finish(own, **outcome)
+                return
+        finish_run(conn, self.id, **outcome)
+        self.finished = True
+
+    def fail(self, exc: BaseException, api_calls: int | None = None) -> None:
+        """Finish the run as ``failed`` with ``exc``'s text and the calls already made
+        (``api_calls``, else the error's own ``api_calls`` when it carries them)."""
+        calls = api_calls if api_calls is not None else int(getattr(exc, "api_calls", 0) or 0)
+        self.finish(status="failed", api_calls=calls, error=error_text(exc))
+
+
+@contextmanager
+def recorded(run: Run) -> Iterator[Run]:
+    """Start ``run``; if the block raises before finishing it, record the failure and
+    re-raise (a lock timeout is re-raised unrecorded: recording needs the same lock)."""
+    from cloudspy.errors import StoreLockedError
+
+    run.start()
+    try:
+        yield run
+    except StoreLockedError:
+        raise
+    except BaseException as exc:
+        if not run.finished:
+            run.fail(exc)
+        raise

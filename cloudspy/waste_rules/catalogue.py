@@ -19,7 +19,8 @@ over the last 30 days when the store has cost rows with its resource id, scaled
 to a month (365.25 / 12 days) from the days the cache covers since its first
 charge, so two cached days of a disk are not taken for its monthly cost. List:
 the provider's price list for that product in that region (AWS Price List API,
-Azure Retail Prices API; cached in the store, source and dates in the basis),
+Azure Retail Prices API, GCP Cloud Billing Catalog; cached in the store, source
+and dates in the basis),
 else the table shipped in `cloudspy/pricing/data/prices.json` for the region it
 was published for. Rules that compare against a cheaper equivalent (gp2 → gp3,
 previous generation → current) price both sides from the same list; a sync

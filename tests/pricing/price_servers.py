@@ -124,11 +124,41 @@ class AwsPriceServer(_Server):
         _set_on_demand(product, dimensions, effective, f"{api_name} {family}")
         self.products.append(product)
 
-    def matching(self, filters: list[dict[str, str]]) -> list[dict[str, Any]]:
+    def usage(
+        self,
+        service: str,
+        family: str,
+        region: str,
+        usagetype: str,
+        dimensions: list[tuple[str, str, str]],
+        *,
+        effective: str = "2025-06-01T00:00:00Z",
+    ) -> None:
+        """Add a product of ``family`` in ``service`` (load balancers, snapshots …),
+        its ``usagetype`` as AWS writes it (region prefix and all)."""
+        product = _recorded("pricing_get-products_ebs_gp2.json")
+        product["serviceCode"] = service
+        product["product"]["productFamily"] = family
+        product["product"]["attributes"] = {
+            "servicecode": service,
+            "productFamily": family,
+            "regionCode": region,
+            "usagetype": usagetype,
+            "locationType": "AWS Region",
+        }
+        _set_on_demand(product, dimensions, effective, f"{family} {usagetype}")
+        self.products.append(product)
+
+    def matching(self, service: str, filters: list[dict[str, str]]) -> list[dict[str, Any]]:
         """The products every TERM_MATCH filter selects."""
 
         def fits(product: dict[str, Any]) -> bool:
-            attributes = product["product"]["attributes"]
+            attributes = {
+                "productFamily": product["product"].get("productFamily"),
+                **product["product"]["attributes"],
+            }
+            if product.get("serviceCode", "AmazonEC2") != service:
+                return False
             return all(
                 f["Type"] == "TERM_MATCH" and attributes.get(f["Field"]) == f["Value"]
                 for f in filters
@@ -190,10 +220,7 @@ class _AwsHandler(BaseHTTPRequestHandler):
             self._send(400, {"__type": "InvalidParameterException", "message": str(target)})
             return
         server.bodies.append(body)
-        if body.get("ServiceCode") != "AmazonEC2":
-            self._send(200, {"FormatVersion": "aws_v1", "PriceList": []})
-            return
-        found = server.matching(body.get("Filters") or [])
+        found = server.matching(str(body.get("ServiceCode")), body.get("Filters") or [])
         start = int(body.get("NextToken") or 0)
         size = min(int(body.get("MaxResults") or 100), server.page_size)
         page: dict[str, Any] = {
@@ -306,3 +333,81 @@ class _AzureHandler(BaseHTTPRequestHandler):
                 "Count": len(page),
             },
         )
+
+
+@dataclass
+class GcpCatalogServer(_Server):
+    """The Cloud Billing Catalog's ``services.skus.list`` over REST, paged by ``pageToken``.
+
+    :meth:`sku` adds a copy of a recorded SKU (tests/fixtures/prices/skus.json)
+    with the description, regions and price a test sets.
+    """
+
+    skus: list[dict[str, Any]] = field(default_factory=list)
+    page_size: int = 5000
+    paths: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(_GcpHandler)
+
+    def sku(
+        self,
+        description: str,
+        regions: list[str],
+        tiers: list[tuple[int, int, int]],
+        *,
+        group: str = "CPU",
+        usage_unit: str = "h",
+        usage_type: str = "OnDemand",
+    ) -> None:
+        """Add a SKU; ``tiers`` are (startUsageAmount, units, nanos)."""
+        document = json.loads((FIXTURES / "skus.json").read_text(encoding="utf-8"))
+        sku = copy.deepcopy(document["skus"][0])
+        number = len(self.skus) + 1
+        sku["skuId"] = f"TEST-{number:04d}-0000"
+        sku["name"] = f"services/6F81-5844-456A/skus/{sku['skuId']}"
+        sku["description"] = description
+        sku["serviceRegions"] = regions
+        sku["category"].update(resourceGroup=group, usageType=usage_type)
+        expression = sku["pricingInfo"][0]["pricingExpression"]
+        expression["usageUnit"] = usage_unit
+        expression["tieredRates"] = [
+            {
+                "startUsageAmount": start,
+                "unitPrice": {"currencyCode": "USD", "units": str(units), "nanos": nanos},
+            }
+            for start, units, nanos in tiers
+        ]
+        self.skus.append(sku)
+
+
+class _GcpHandler(BaseHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        return None
+
+    def _send(self, status: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        server: GcpCatalogServer = self.server.owner  # type: ignore[attr-defined]
+        if server.count():
+            error = {"code": 429, "message": "Quota exceeded", "status": "RESOURCE_EXHAUSTED"}
+            self._send(429, {"error": error})
+            return
+        url = urlparse(self.path)
+        server.paths.append(self.path)
+        if not re.fullmatch(r"/v1/services/[A-Z0-9-]+/skus", url.path):
+            self._send(404, {"error": {"code": 404, "message": url.path, "status": "NOT_FOUND"}})
+            return
+        query = {k: v[0] for k, v in parse_qs(url.query).items()}
+        start = int(query.get("pageToken") or 0)
+        size = min(int(query.get("pageSize") or 5000), server.page_size)
+        page: dict[str, Any] = {"skus": server.skus[start : start + size]}
+        if start + size < len(server.skus):
+            page["nextPageToken"] = str(start + size)
+        self._send(200, page)

@@ -32,6 +32,26 @@ def estate(aws_env, monkeypatch, tmp_path):
     server.volume("gp2", "eu-west-1", [("GB-Mo", "0", "0.11")])
     server.instance("m4.large", "eu-west-1", "0.222", system="Windows")
     server.instance("m6i.large", "eu-west-1", "0.199", system="Windows")
+    server.usage(
+        "AWSELB", "Load Balancer", "eu-west-1", "EUW1-LoadBalancerUsage", [("Hrs", "0", "0.028")]
+    )
+    server.usage(
+        "AWSELB", "Load Balancer", "eu-west-1", "EUW1-LCUUsage", [("LCU-Hrs", "0", "0.008")]
+    )
+    server.usage(
+        "AmazonEC2",
+        "Storage Snapshot",
+        "eu-west-1",
+        "EUW1-EBS:SnapshotUsage",
+        [("GB-Mo", "0", "0.053")],
+    )
+    server.usage(
+        "AmazonEC2",
+        "Storage Snapshot",
+        "eu-west-1",
+        "EUW1-EBS:SnapshotArchiveStorage",
+        [("GB-Mo", "0", "0.0125")],
+    )
     server.volume("io2", "us-east-1", [("GB-Mo", "0", "0.125")])
     server.volume("io2", "us-east-1", [("IOPS-Mo", "0", "0.065")], family="System Operation")
     monkeypatch.setenv("AWS_ENDPOINT_URL_PRICING", server.url)
@@ -65,6 +85,12 @@ def estate(aws_env, monkeypatch, tmp_path):
         "VolumeId"
     ]
     west.attach_volume(VolumeId=ids["gp2"], InstanceId=ids["ireland"], Device="/dev/sdf")
+    ids["snapshot"] = west.create_snapshot(VolumeId=ids["gp3"])["SnapshotId"]
+    boto3.client("elb", "eu-west-1").create_load_balancer(
+        LoadBalancerName="legacy",
+        Listeners=[{"Protocol": "HTTP", "LoadBalancerPort": 80, "InstancePort": 80}],
+        AvailabilityZones=["eu-west-1a"],
+    )  # a classic load balancer with no instance behind it
     config = tmp_path / "config.toml"
     regions = ", ".join(f'"{r}"' for r in REGIONS)
     config.write_text(f"[inventory]\nregions = [{regions}]\nmetric_days = 1\n")
@@ -113,6 +139,15 @@ def test_every_finding_is_priced_from_the_served_list_and_a_second_sync_asks_not
     old = found[ids["old"]]
     assert old["rule"] == "previous-generation"
     assert Decimal(old["monthly_savings"]) == (Decimal("0.222") - Decimal("0.199")) * 730
+
+    # A classic load balancer with no instance: idle, its hourly price (LCU excluded).
+    legacy = next(f for f in found.values() if f["name"] == "legacy")
+    assert legacy["rule"] == "idle-load-balancer" and legacy["kind"] == "load_balancer"
+    assert Decimal(legacy["monthly_savings"]) == Decimal("0.028") * 730
+    # Snapshots at the eu-west-1 snapshot price (not the archive tier), by source size.
+    snaps = json.loads(cli("--db", db, "resources", "--kind", "snapshot", "-f", "json").stdout)
+    (snap,) = [r for r in snaps["resources"] if r["resource_id"] == ids["snapshot"]]
+    assert Decimal(snap["monthly_cost"]) == 100 * Decimal("0.053")
 
     again = cli("--db", db, "--config", config, "aws", "sync", "--no-costs")
     assert again.exit_code == 0, again.stderr

@@ -212,6 +212,32 @@ def normalize_load_balancers(
     return out
 
 
+def normalize_classic_load_balancers(
+    descriptions: Iterable[dict[str, Any]], account: str, region: str
+) -> list[Resource]:
+    """Classic load balancers (the ``elb`` API); their targets are registered instances."""
+    out = []
+    for lb in descriptions:
+        name = lb["LoadBalancerName"]
+        out.append(
+            Resource(
+                provider=PROVIDER,
+                account=account,
+                region=region,
+                # Classic load balancers have no ARN in the API; this is the one IAM uses.
+                resource_id=f"arn:aws:elasticloadbalancing:{region}:{account}:loadbalancer/{name}",
+                kind=m.LOAD_BALANCER,
+                name=name,
+                state="active",
+                type="classic",
+                created_at=lb.get("CreatedTime"),
+                target_count=len(lb.get("Instances") or []),
+                raw=lb,
+            )
+        )
+    return out
+
+
 @dataclass
 class RegionReader:
     """Calls one region's APIs, counting calls and retrying throttling."""
@@ -305,6 +331,12 @@ def read_region(reader: RegionReader, account: str) -> list[Resource]:
                 for arn in group.get("LoadBalancerArns") or []:
                     targets[arn] = targets.get(arn, 0) + count
     resources += normalize_load_balancers(lbs, targets, account, region)
+    classic = [
+        lb
+        for page in reader.pages("elb", "describe_load_balancers", "Marker")
+        for lb in page.get("LoadBalancerDescriptions") or []
+    ]
+    resources += normalize_classic_load_balancers(classic, account, region)
     return resources
 
 
@@ -376,7 +408,7 @@ class AwsInventorySource:
         from cloudspy.providers.aws.metrics import fetch_vm_metrics
         from cloudspy.providers.aws.session import credentials_refresher
 
-        clients = {s: self._client(s, partition) for s in ("ec2", "elbv2", "cloudwatch")}
+        clients = {s: self._client(s, partition) for s in ("ec2", "elbv2", "elb", "cloudwatch")}
         reader = RegionReader(clients, partition, refresh=credentials_refresher(self._session()))
         resources = read_region(reader, self.account())
         vms = [

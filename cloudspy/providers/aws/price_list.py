@@ -44,6 +44,16 @@ PLATFORMS: dict[str, tuple[str, str, str]] = {
     "Linux with SQL Server Enterprise": ("Linux", "SQL Ent", "No License required"),
     "Linux with SQL Server Web": ("Linux", "SQL Web", "No License required"),
 }
+# Load balancer type → the price list's product family (service AWSELB); the hourly
+# charge only: capacity units (LCU) are usage, billed on top.
+LOAD_BALANCER_FAMILIES = {
+    "application": "Load Balancer-Application",
+    "network": "Load Balancer-Network",
+    "gateway": "Load Balancer-Gateway",
+    "classic": "Load Balancer",
+}
+# usagetype carries a region prefix (``EUW1-``); these suffixes pick the product.
+_USAGE_SUFFIX = {m.SNAPSHOT: "EBS:SnapshotUsage", m.LOAD_BALANCER: "LoadBalancerUsage"}
 _UNITS = {"Hrs": p.HOUR, "GB-Mo": p.GB_MONTH, "IOPS-Mo": p.IOPS_MONTH}
 # Throughput is published per GiB/s-month; CloudSpy prices MiB/s (what a volume reports).
 _THROUGHPUT_UNITS = {"GiBps-mo": Decimal(1024), "MiBps-mo": Decimal(1)}
@@ -69,12 +79,38 @@ def key_for(resource: Resource) -> p.PriceKey | str:
         return p.PriceKey("aws", m.VM, resource.region, resource.type, platform)
     if resource.kind == m.DISK and resource.type:
         return p.PriceKey("aws", m.DISK, resource.region, resource.type)
+    if resource.kind == m.SNAPSHOT:
+        return p.PriceKey("aws", m.SNAPSHOT, resource.region, "ebs-snapshot")
+    if resource.kind == m.LOAD_BALANCER and resource.type in LOAD_BALANCER_FAMILIES:
+        return p.PriceKey("aws", m.LOAD_BALANCER, resource.region, resource.type)
     return f"unpriced: no {SOURCE} lookup for {resource.kind} yet"
+
+
+def service_code(key: p.PriceKey) -> str:
+    """The price list service a key's product is in."""
+    return "AWSELB" if key.kind == m.LOAD_BALANCER else "AmazonEC2"
+
+
+def wanted_product(key: p.PriceKey, product: dict[str, Any]) -> bool:
+    """Whether a product the filters returned is the key's own (snapshots and load
+    balancers share their family with other usage: archive tiers, capacity units)."""
+    suffix = _USAGE_SUFFIX.get(key.kind)
+    if suffix is None:
+        return True
+    usage = str(((product.get("product") or {}).get("attributes") or {}).get("usagetype") or "")
+    prefix, _, rest = usage.rpartition("-") if "-" in usage.split(":")[0] else ("", "", usage)
+    return rest == suffix and (not prefix or prefix.isalnum())
 
 
 def _filters(key: p.PriceKey) -> list[dict[str, str]]:
     def term(field: str, value: str) -> dict[str, str]:
         return {"Type": "TERM_MATCH", "Field": field, "Value": value}
+
+    if key.kind == m.SNAPSHOT:
+        return [term("productFamily", "Storage Snapshot"), term("regionCode", key.region)]
+    if key.kind == m.LOAD_BALANCER:
+        family = LOAD_BALANCER_FAMILIES[key.sku]
+        return [term("productFamily", family), term("regionCode", key.region)]
 
     if key.kind == m.VM:
         system, software, licence = PLATFORMS[key.variant]
@@ -107,6 +143,8 @@ def prices_of(
     """
     out: list[p.ListPrice] = []
     for product in products:
+        if not wanted_product(key, product):
+            continue
         for term in (product.get("terms") or {}).get("OnDemand", {}).values():
             effective = _effective(term.get("effectiveDate"))
             for dimension in (term.get("priceDimensions") or {}).values():
@@ -135,18 +173,8 @@ def prices_of(
                     )
                 )
     if not out:
-        out.append(
-            p.ListPrice(
-                key=key,
-                unit=p.NONE,
-                price=None,
-                currency="USD",
-                source=SOURCE,
-                effective=None,
-                fetched_at=fetched_at,
-                detail=f"the price list has no on-demand price for {key.describe()}",
-            )
-        )
+        why = f"the price list has no on-demand price for {key.describe()}"
+        out.append(p.ListPrice.missing(key, SOURCE, fetched_at, why))
     return out
 
 
@@ -176,7 +204,7 @@ class AwsPriceList:
                 "pricing",
                 "get_products",
                 "NextToken",
-                ServiceCode="AmazonEC2",
+                ServiceCode=service_code(key),
                 Filters=_filters(key),
                 FormatVersion="aws_v1",
                 MaxResults=100,

@@ -159,18 +159,8 @@ def prices_of(
     expected = "1 Hour" if key.kind == m.VM else "1/Month"
     candidates = [i for i in candidates if i.get("unitOfMeasure") == expected]
     if not candidates:
-        return [
-            p.ListPrice(
-                key=key,
-                unit=p.NONE,
-                price=None,
-                currency="USD",
-                source=SOURCE,
-                effective=None,
-                fetched_at=fetched_at,
-                detail=f"the Retail Prices API lists no consumption price for {key.describe()}",
-            )
-        ]
+        why = f"the Retail Prices API lists no consumption price for {key.describe()}"
+        return [p.ListPrice.missing(key, SOURCE, fetched_at, why)]
     best = candidates[-1]
     price = Decimal(str(best.get("retailPrice", best.get("unitPrice"))))
     return [

@@ -24,6 +24,7 @@ from cloudspy.errors import CloudSpyError, ProviderError
 from cloudspy.models import resource as m
 from cloudspy.models.resource import Resource
 from cloudspy.providers.base import Progress, http_timeout
+from cloudspy.providers.gcp.catalog import GcpCatalog, platform_of
 from cloudspy.providers.inventory_source import AccessDenied, Collected, MetricWindow
 
 if TYPE_CHECKING:
@@ -95,6 +96,7 @@ def normalize_instance(item: dict[str, Any], project: str, scope: str) -> Resour
     resource.state = status
     resource.power_state = _POWER.get(status or "", m.TRANSITIONING)
     resource.type = last_segment(item.get("machineType"))
+    resource.platform = platform_of(item)
     if status in ("TERMINATED", "STOPPED"):
         resource.state_since = _time(item.get("lastStopTimestamp"))
     elif status == "SUSPENDED":
@@ -304,10 +306,12 @@ class GcpInventorySource:
         """One sweep per project: ``aggregatedList`` covers every zone and region at once."""
         return [self.project]
 
-    def price_list(self) -> None:
-        """None yet: the Cloud Billing Catalog is not fetched, so GCP resources are
-        priced from the shipped table, for its own region only (#14)."""
-        return None
+    def price_list(self) -> GcpCatalog:
+        """The Cloud Billing Catalog, read with this project's credentials."""
+        from cloudspy.providers.gcp.session import endpoint
+
+        api = endpoint("catalog", self.settings) or endpoint("billing", self.settings)
+        return GcpCatalog(self._credentials, api)
 
     def _credentials(self) -> Any:
         if self.credentials is None:

@@ -29,6 +29,8 @@ IAM_HINT = "grant the roles listed in docs/gcp.md (BigQuery Job User, Data Viewe
 ENDPOINT_ENV = {
     "bigquery": "CLOUDSPY_GCP_BIGQUERY_ENDPOINT",
     "billing": "CLOUDSPY_GCP_BILLING_ENDPOINT",
+    # The Cloud Billing Catalog (list prices); falls back to the billing endpoint.
+    "catalog": "CLOUDSPY_GCP_CATALOG_ENDPOINT",
     "compute": "CLOUDSPY_GCP_COMPUTE_ENDPOINT",
     "monitoring": "CLOUDSPY_GCP_MONITORING_ENDPOINT",
 }

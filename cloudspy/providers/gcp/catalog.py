@@ -1,0 +1,245 @@
+"""GCP list prices from the Cloud Billing Catalog API (``services.skus.list``), #14.
+
+Compute Engine (service ``6F81-5844-456A``) has no per-machine-type SKU: a
+predefined machine type bills its vCPUs at the series' "Instance Core" SKU and
+its memory at the series' "Instance Ram" SKU of the region (``N2 Instance Core
+running in Americas``, ``serviceRegions`` naming the region), on-demand only
+(Spot, sole-tenancy, custom and commitment SKUs are left out). Persistent disks
+bill GiB-months at "Storage PD Capacity" (pd-standard), "Balanced PD Capacity"
+and "SSD backed PD Capacity" (zonal, not regional). The whole Compute Engine
+catalog is read once per fetch (paged), then matched locally; prices come as
+``units`` + ``nanos`` per ``usageUnit`` and may be tiered.
+
+Premium images (Windows, RHEL, SLES) add a licence SKU CloudSpy does not fetch
+yet: such VMs are unpriced with that reason, never priced as Linux.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from cloudspy.clock import utc_now
+from cloudspy.errors import ProviderError
+from cloudspy.models import prices as p
+from cloudspy.models import resource as m
+from cloudspy.models.resource import Resource
+
+SOURCE = "Cloud Billing Catalog API"
+COMPUTE_SERVICE = "services/6F81-5844-456A"
+_PREDEFINED = re.compile(r"^([a-z0-9]+)-(standard|highmem|highcpu)-(\d+)$")
+# GiB of memory per vCPU of each predefined class, per series (Compute Engine
+# machine families). A series missing here is refused rather than guessed.
+MEMORY_PER_VCPU: dict[str, dict[str, Decimal]] = {
+    "n1": {"standard": Decimal("3.75"), "highmem": Decimal("6.5"), "highcpu": Decimal("0.9")},
+    **{
+        series: {"standard": Decimal(4), "highmem": Decimal(8), "highcpu": Decimal(1)}
+        for series in ("n2", "n2d", "e2")
+    },
+    **{
+        series: {"standard": Decimal(4), "highmem": Decimal(8), "highcpu": Decimal(2)}
+        for series in ("c2d", "c3", "c3d", "n4")
+    },
+    "c2": {"standard": Decimal(4)},
+    "t2d": {"standard": Decimal(4)},
+}
+DISKS = {
+    "pd-standard": "Storage PD Capacity",
+    "pd-balanced": "Balanced PD Capacity",
+    "pd-ssd": "SSD backed PD Capacity",
+}
+_EXCLUDED = ("Sole Tenancy", "Custom", "Spot", "Preemptible", "Commitment", "Extended")
+_PREMIUM = {"windows-cloud": "Windows", "rhel-cloud": "RHEL", "suse-cloud": "SLES"}
+
+
+def platform_of(raw: dict[str, Any] | None) -> str:
+    """``Linux``, or the premium image family a boot disk's licence names."""
+    for disk in (raw or {}).get("disks") or []:
+        for licence in disk.get("licenses") or []:
+            for project, name in _PREMIUM.items():
+                if f"/projects/{project}/" in str(licence):
+                    return name
+    return "Linux"
+
+
+def key_for(resource: Resource) -> p.PriceKey | str:
+    """The product ``resource`` is billed as, or why the catalog cannot price it."""
+    if resource.kind == m.VM and resource.type:
+        platform = resource.platform or platform_of(resource.raw)
+        if platform != "Linux":
+            return f"unpriced: {platform} images bill a licence SKU CloudSpy does not fetch yet"
+        match = _PREDEFINED.match(resource.type)
+        if match is None or match.group(2) not in MEMORY_PER_VCPU.get(match.group(1), {}):
+            return f"unpriced: {resource.type} is not a predefined type CloudSpy prices yet"
+        return p.PriceKey("gcp", m.VM, resource.region, resource.type, platform)
+    if resource.kind == m.DISK and resource.type in DISKS:
+        return p.PriceKey("gcp", m.DISK, resource.region, resource.type)
+    return f"unpriced: no {SOURCE} lookup for {resource.kind} {resource.type or ''}".rstrip()
+
+
+def _money(unit_price: dict[str, Any]) -> Decimal:
+    units = Decimal(str(unit_price.get("units") or 0))
+    return units + Decimal(int(unit_price.get("nanos") or 0)) / Decimal(10**9)
+
+
+def _rates(sku: dict[str, Any]) -> tuple[str, list[tuple[Decimal, Decimal]], str, str]:
+    """(usage unit, [(tier start, price)], currency, effective time) of a SKU's latest price."""
+    info = (sku.get("pricingInfo") or [{}])[-1]
+    expression = info.get("pricingExpression") or {}
+    rates = expression.get("tieredRates") or []
+    currency = str(
+        ((rates[0] if rates else {}).get("unitPrice") or {}).get("currencyCode") or "USD"
+    )
+    tiers = [
+        (Decimal(str(r.get("startUsageAmount") or 0)), _money(r.get("unitPrice") or {}))
+        for r in rates
+    ]
+    return (
+        str(expression.get("usageUnit") or ""),
+        tiers,
+        currency,
+        str(info.get("effectiveTime") or ""),
+    )
+
+
+def _on_demand(sku: dict[str, Any], region: str) -> bool:
+    category = sku.get("category") or {}
+    description = str(sku.get("description") or "")
+    return (
+        category.get("usageType") == "OnDemand"
+        and region in (sku.get("serviceRegions") or [])
+        and not any(word in description for word in _EXCLUDED)
+    )
+
+
+def _find(skus: Sequence[dict[str, Any]], region: str, test: Callable[[str], bool]) -> dict | None:
+    found = [s for s in skus if _on_demand(s, region) and test(str(s.get("description") or ""))]
+    return found[0] if len(found) == 1 else None
+
+
+def prices_of(
+    key: p.PriceKey, skus: Sequence[dict[str, Any]], fetched_at: datetime
+) -> list[p.ListPrice]:
+    """The prices of ``key`` from the catalog's SKUs (one ``NONE`` price when absent)."""
+
+    def none(why: str) -> list[p.ListPrice]:
+        return [p.ListPrice.missing(key, SOURCE, fetched_at, why)]
+
+    def listed(sku: dict[str, Any], unit: str, scale: Decimal, what: str) -> list[p.ListPrice]:
+        _, tiers, currency, effective = _rates(sku)
+        day = datetime.fromisoformat(effective.replace("Z", "+00:00")).date() if effective else None
+        return [
+            p.ListPrice(
+                key, unit, price * scale, currency, SOURCE, day, fetched_at,
+                f"{what}: {sku.get('description')}"[:300], tier_start=start,
+            )
+            for start, price in tiers
+        ]  # fmt: skip
+
+    if key.kind == m.DISK:
+        name = DISKS[key.sku]
+        sku = _find(skus, key.region, lambda d: d.startswith(name) and "Regional" not in d)
+        if sku is None:
+            return none(f"the catalog has no {name} SKU for {key.region}")
+        return listed(sku, p.GB_MONTH, Decimal(1), key.sku)
+    match = _PREDEFINED.match(key.sku)
+    assert match is not None  # key_for made the key from a predefined type
+    series, kind, count = match.group(1), match.group(2), int(match.group(3))
+    label = series.upper()
+    core = _find(
+        skus, key.region, lambda d: d.split(" ")[0] == label and "Instance Core running in" in d
+    )
+    ram = _find(
+        skus, key.region, lambda d: d.split(" ")[0] == label and "Instance Ram running in" in d
+    )
+    if core is None or ram is None:
+        return none(f"the catalog has no on-demand {label} core and RAM SKUs for {key.region}")
+    memory = MEMORY_PER_VCPU[series][kind] * count
+    # One hourly price for the machine: vCPUs × core price + GiB × RAM price.
+    cores = listed(core, p.HOUR, Decimal(count), f"{count} vCPU")
+    gib = listed(ram, p.HOUR, memory, f"{memory.normalize():f} GiB")
+    if len(cores) != 1 or len(gib) != 1:
+        return none(f"tiered {label} machine prices are not supported")
+    return [
+        p.ListPrice(
+            key, p.HOUR, (cores[0].price or 0) + (gib[0].price or 0), cores[0].currency, SOURCE,
+            cores[0].effective, fetched_at, f"{cores[0].detail}; {gib[0].detail}"[:300],
+        )
+    ]  # fmt: skip
+
+
+class GcpCatalog:
+    """Fetch Compute Engine list prices with the project's credentials."""
+
+    provider = "gcp"
+    source = SOURCE
+
+    def __init__(self, credentials: Callable[[], Any], api_endpoint: str | None = None):
+        self._credentials = credentials
+        self._endpoint = api_endpoint
+
+    key_for = staticmethod(key_for)
+
+    def skus(self) -> tuple[list[dict[str, Any]], int]:
+        """Every Compute Engine SKU (as REST JSON) and the requests it took."""
+        from google.api_core import exceptions as gexc
+        from google.api_core import retry as gretry
+        from google.cloud import billing_v1
+
+        client = billing_v1.CloudCatalogClient(
+            credentials=self._credentials(),
+            transport="rest",
+            client_options={"api_endpoint": self._endpoint} if self._endpoint else None,
+        )
+        out: list[dict[str, Any]] = []
+        pages = retried = 0
+
+        def count_retry(_: Exception) -> None:
+            nonlocal retried
+            retried += 1
+
+        # The method has no default retry: quota (429) and 5xx are retried here.
+        retry = gretry.Retry(
+            predicate=gretry.if_exception_type(
+                gexc.TooManyRequests, gexc.ServiceUnavailable, gexc.InternalServerError
+            ),
+            initial=0.25,
+            maximum=8.0,
+            timeout=120.0,
+            on_error=count_retry,
+        )
+        try:
+            pager = client.list_skus(
+                request={"parent": COMPUTE_SERVICE, "currency_code": "USD", "page_size": 5000},
+                retry=retry,
+            )
+            for page in pager.pages:
+                pages += 1
+                # As the REST JSON names it (camelCase), the shape recorded in fixtures.
+                out += [
+                    type(sku).to_dict(sku, preserving_proto_field_name=False) for sku in page.skus
+                ]
+        except gexc.GoogleAPIError as exc:
+            raise ProviderError(
+                f"the {SOURCE} failed: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}",
+                hint="grant billing.services.list/skus.list (any authenticated user has them)",
+            ) from None
+        except OSError as exc:
+            raise ProviderError(f"cannot reach the {SOURCE}: {exc}") from None
+        return out, pages + retried
+
+    def fetch(self, keys: Sequence[p.PriceKey], progress: Callable[[str], None]) -> p.FetchedPrices:
+        """Every key's prices from one read of the catalog."""
+        wanted = sorted(set(keys))
+        if not wanted:
+            return p.FetchedPrices()
+        progress(f"GCP prices: reading the {SOURCE} for {len(wanted)} product(s)")
+        skus, pages = self.skus()
+        now = utc_now()
+        return p.FetchedPrices(
+            prices=[price for key in wanted for price in prices_of(key, skus, now)],
+            requests=pages,
+        )

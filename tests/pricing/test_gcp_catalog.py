@@ -1,0 +1,102 @@
+"""GCP list prices through google-cloud-billing's real CloudCatalogClient (REST) against a
+local `services.skus.list` serving recorded SKUs, paged, with quota errors (#14)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from cloudspy.errors import ProviderError
+from cloudspy.models import resource as m
+from cloudspy.models.prices import PriceKey
+from cloudspy.models.resource import Resource
+from cloudspy.pricing.price_lists import price_resources
+from cloudspy.providers.gcp.catalog import GcpCatalog, platform_of
+from tests.pricing.price_servers import FIXTURES, GcpCatalogServer
+
+AMERICAS = ["us-central1", "us-east1", "us-west1"]
+
+
+@pytest.fixture
+def catalog():
+    import json
+
+    server = GcpCatalogServer(page_size=4)
+    # The recorded page as it is (N2D, A2, C2D, T2D, sole tenancy, PD capacity …).
+    server.skus += json.loads((FIXTURES / "skus.json").read_text("utf-8"))["skus"]
+    server.sku("N2 Instance Core running in Americas", AMERICAS, [(0, 0, 31611000)])
+    server.sku(
+        "N2 Instance Ram running in Americas", AMERICAS, [(0, 0, 4237000)], group="RAM",
+        usage_unit="GiBy.h",
+    )  # fmt: skip
+    server.sku("N2 Instance Core running in Frankfurt", ["europe-west3"], [(0, 0, 38000000)])
+    server.sku(
+        "N2 Instance Ram running in Frankfurt", ["europe-west3"], [(0, 0, 5100000)],
+        group="RAM", usage_unit="GiBy.h",
+    )  # fmt: skip
+    server.sku("Spot Preemptible N2 Instance Core running in Americas", AMERICAS, [(0, 0, 7)])
+    server.sku("N2 Custom Instance Core running in Americas", AMERICAS, [(0, 0, 33000000)])
+    yield server.start()
+    server.stop()
+
+
+def gcp_catalog(server) -> GcpCatalog:
+    from google.auth.credentials import AnonymousCredentials
+
+    return GcpCatalog(AnonymousCredentials, server.url)
+
+
+def vm(type_, region="us-central1", rid="vm1", raw=None):
+    return Resource("gcp", "p", region, rid, m.VM, type=type_, raw=raw)
+
+
+def test_machine_types_are_cores_plus_memory_of_their_series_in_their_region(db, catalog):
+    central, frankfurt = vm("n2-standard-4"), vm("n2-standard-4", "europe-west3", "vm2")
+    recorded = vm("n2d-standard-2", rid="vm3")
+    disk = Resource("gcp", "p", "us-central1", "d1", m.DISK, type="pd-standard", size_gb=100)
+    outcome = price_resources(
+        db, [central, frankfurt, recorded, disk], {"gcp": gcp_catalog(catalog)}
+    )
+    hourly = 4 * Decimal("0.031611") + 16 * Decimal("0.004237")
+    assert central.monthly_cost == hourly * 730  # the Spot and Custom SKUs are left out
+    assert frankfurt.monthly_cost == (4 * Decimal("0.038") + 16 * Decimal("0.0051")) * 730
+    # The recorded N2D SKUs, as published: 2 × 0.027502 + 8 GiB × 0.003686 per hour.
+    assert recorded.monthly_cost == (2 * Decimal("0.027502") + 8 * Decimal("0.003686")) * 730
+    # The recorded PD SKU is tiered: the first 30 GiB at 0, the rest at 0.04.
+    assert disk.monthly_cost == 70 * Decimal("0.04")
+    assert "Cloud Billing Catalog API, effective 2023-03-" in central.price_basis
+    pages = -(-len(catalog.skus) // 4)
+    assert outcome.requests == {"gcp": pages} and catalog.requests == pages
+
+
+def test_quota_errors_are_retried_and_counted(db, catalog):
+    catalog.throttle = 1
+    found = gcp_catalog(catalog).fetch(
+        [PriceKey("gcp", m.VM, "us-central1", "n2-standard-2", "Linux")], print
+    )
+    assert found.requests == catalog.requests == -(-len(catalog.skus) // 4) + 1
+    assert found.prices[0].price == 2 * Decimal("0.031611") + 8 * Decimal("0.004237")
+
+
+def test_what_the_catalog_cannot_price_says_why(db, catalog):
+    windows = vm(
+        "n2-standard-4",
+        rid="vm4",
+        raw={"disks": [{"licenses": ["https://www.googleapis.com/compute/v1/projects/windows-cloud/global/licenses/windows-server-2022-dc"]}]},
+    )  # fmt: skip
+    custom, far = vm("n2-custom-4-8192", rid="vm5"), vm("n2-standard-4", "asia-south1", "vm6")
+    price_resources(db, [windows, custom, far], {"gcp": gcp_catalog(catalog)})
+    assert platform_of(windows.raw) == "Windows"
+    assert "Windows images bill a licence SKU" in windows.price_basis
+    assert "not a predefined type" in custom.price_basis
+    assert far.price_basis.startswith(
+        "unpriced: the catalog has no on-demand N2 core and RAM SKUs for asia-south1"
+    )
+    assert all(r.monthly_cost is None for r in (windows, custom, far))
+
+
+def test_unreachable_is_one_clear_error(catalog):
+    catalog.stop()
+    with pytest.raises(ProviderError, match="Cloud Billing Catalog"):
+        gcp_catalog(catalog).fetch([PriceKey("gcp", m.DISK, "us-central1", "pd-ssd")], print)
