@@ -35,6 +35,7 @@ _ROUTES = {
         re.IGNORECASE,
     ),
     "disks": re.compile(r"^/subscriptions/([^/]+)/providers/Microsoft\.Compute/disks$"),
+    "snapshots": re.compile(r"^/subscriptions/([^/]+)/providers/Microsoft\.Compute/snapshots$"),
     "ips": re.compile(r"^/subscriptions/([^/]+)/providers/Microsoft\.Network/publicIPAddresses$"),
     "locations": re.compile(r"^/subscriptions/([^/]+)/locations$"),
 }
@@ -99,6 +100,8 @@ class FakeArm:
         """Serve these pages (default: the recordings) for one subscription."""
         self.lists[(sub, "vms")] = vms or [cassette("VMTest.virtual_machine_instance.json")]
         self.lists[(sub, "disks")] = disks or [cassette("DiskTest.test_find_by_name.json")]
+        # Written by us after the Snapshots_List response (tests/fixtures/PROVENANCE.md).
+        self.lists[(sub, "snapshots")] = [load("snapshots-list.json")]
         self.lists[(sub, "ips")] = ips or [
             cassette("PublicIpAddressTest.test_find_by_name.json"),
             load("public-ip-unassociated-derived.json"),

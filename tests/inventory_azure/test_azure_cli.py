@@ -14,7 +14,7 @@ def test_sync_no_costs_stores_one_subscription_and_reports_the_denied_one(arm, a
     arm.denied.add(DENIED)
     synced = azure_cli("azure", "sync", "--no-costs", config=CONFIG)
     assert synced.exit_code == 3, synced.output
-    assert f"azure:inventory:{SUBSCRIPTION}: inventory ok, 10 resource(s)" in synced.stdout
+    assert f"azure:inventory:{SUBSCRIPTION}: inventory ok, 12 resource(s)" in synced.stdout
     assert f"azure:inventory:{DENIED}: inventory FAILED" in synced.stdout
     assert "AuthorizationFailed" in synced.stdout
     assert not any(
@@ -37,7 +37,9 @@ def test_sync_no_costs_stores_one_subscription_and_reports_the_denied_one(arm, a
         ("unattached-disk", "cctestvm_disk2_a9097edcfa664ff48c8e88e87d72003e"),
         ("unattached-disk", "cctestvm_OsDisk_1_81338ced63fa4855b8a5f3e2bab5213c"),
         ("unassociated-ip", "myPublicIP-unassociated"),
+        ("old-snapshot", "db-data-2025-02-01"),  # the recent one is not old (#14)
     }
+    assert ("old-snapshot", "db-data-2026-11-22") not in found
     assert not {name for rule, name in found if rule in ("unattached-disk", "unassociated-ip")} & {
         "cctestvm_disk2_977a393608a8458f960a28f8000151d7",
         "myPublicIP",

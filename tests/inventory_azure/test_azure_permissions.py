@@ -16,6 +16,7 @@ ROUTE_ACTIONS = {
     "vms": "Microsoft.Compute/virtualMachines/read",
     "view": "Microsoft.Compute/virtualMachines/instanceView/read",
     "disks": "Microsoft.Compute/disks/read",
+    "snapshots": "Microsoft.Compute/snapshots/read",
     "ips": "Microsoft.Network/publicIPAddresses/read",
     "locations": "Microsoft.Resources/subscriptions/locations/read",
     "metrics": "Microsoft.Insights/metrics/read",
@@ -31,8 +32,8 @@ def test_every_request_is_declared_and_nothing_more(arm, connector):
 
 def test_rules_need_only_declared_actions():
     declared = set(permissions.declared())
-    # The kinds this collector produces (snapshots are not read for this provider yet).
-    for rule in (r for r in all_rules() if r.meta.kind in (m.VM, m.DISK, m.IP)):
+    # The kinds this collector produces.
+    for rule in (r for r in all_rules() if r.meta.kind in (m.VM, m.DISK, m.IP, m.SNAPSHOT)):
         assert set(rule.meta.permissions.get("azure", ())) <= declared, rule.meta.id
 
 

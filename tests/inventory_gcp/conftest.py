@@ -22,6 +22,8 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "gcp" / "inventory"
 PROJECT = "cloud-custodian"
 _AGGREGATED = re.compile(r"^/compute/v1/projects/([^/]+)/aggregated/(instances|disks|addresses)$")
 _SERIES = re.compile(r"^/v3/projects/([^/]+)/timeSeries$")
+_GLOBAL = re.compile(r"^/compute/v1/projects/([^/]+)/global/(snapshots)$")
+SNAPSHOTS = "snapshots-list.json"  # written by us (see tests/fixtures/PROVENANCE.md)
 
 
 def flight(name: str) -> dict[str, Any]:
@@ -76,16 +78,20 @@ class FakeGcp:
         instances: list[dict[str, Any]] | None = None,
         disks: list[dict[str, Any]] | None = None,
         addresses: list[dict[str, Any]] | None = None,
+        snapshots: list[dict[str, Any]] | None = None,
     ) -> None:
         """Serve these pages (default: the recordings) for one project."""
         self.lists[(project, "instances")] = instances or [flight(INSTANCES)]
         self.lists[(project, "disks")] = disks or [flight(DISKS)]
         self.lists[(project, "addresses")] = addresses or [flight(ADDRESSES)]
+        self.lists[(project, "snapshots")] = snapshots or [
+            json.loads((FIXTURES / SNAPSHOTS).read_text())
+        ]
 
     def handle(self, request: Request) -> Response:
         """Route one request the way the Compute and Monitoring REST APIs would."""
         self.requests.append((request.method, request.path, dict(request.args)))
-        match = _AGGREGATED.match(request.path)
+        match = _AGGREGATED.match(request.path) or _GLOBAL.match(request.path)
         if match:
             project, key = match.groups()
             if project in self.denied:

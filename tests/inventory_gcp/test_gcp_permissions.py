@@ -16,6 +16,7 @@ ROUTE_PERMISSIONS = {
     r"/aggregated/instances$": "compute.instances.list",
     r"/aggregated/disks$": "compute.disks.list",
     r"/aggregated/addresses$": "compute.addresses.list",
+    r"/global/snapshots$": "compute.snapshots.list",
     r"/timeSeries$": "monitoring.timeSeries.list",
 }
 

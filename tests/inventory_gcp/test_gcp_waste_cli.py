@@ -64,7 +64,7 @@ def test_gcp_sync_no_costs_then_resources_and_waste(
     db = str(tmp_path / "cache.duckdb")
     synced = cli("--db", db, "--config", config, "gcp", "sync", "--no-costs")
     assert synced.exit_code == 3, synced.output  # one project failed; the other was stored
-    assert "gcp:inventory:cloud-custodian: inventory ok, 12 resource(s)" in synced.stdout
+    assert "gcp:inventory:cloud-custodian: inventory ok, 14 resource(s)" in synced.stdout
     assert "gcp:inventory:locked-project: inventory FAILED" in synced.stdout
     assert "compute.instances.list" in synced.stdout
     assert not any("/projects/locked-project/" in p and "timeSeries" in p for p in gcp.paths())
@@ -100,6 +100,12 @@ def test_gcp_sync_no_costs_then_resources_and_waste(
     address = next(f for f in body["findings"] if f["rule"] == "unassociated-ip")
     # External IPs have one price in all regions, so they stay priced.
     assert (Decimal(address["monthly_savings"]), address["currency"]) == (Decimal("7.3"), "USD")
+    # Snapshots (global, #14): the 2025-01-10 one is old; it bills its 50 GiB stored,
+    # not its disk's 200 GiB, and the shipped table has no price for it in `global`.
+    assert by_rule["old-snapshot"] == {"nightly-db-2025-01-10"}
+    snapshot = next(f for f in body["findings"] if f["rule"] == "old-snapshot")
+    assert snapshot["evidence"]["size_gb"] == 50
+    assert snapshot["monthly_savings"] is None and "global" in snapshot["price_basis"]
 
 
 def test_gcp_sync_no_costs_without_projects_is_a_usage_error(cli, tmp_path):
@@ -135,7 +141,7 @@ def test_top_level_sync_collects_configured_projects(cli, tmp_path, gcp, endpoin
     db = str(tmp_path / "cache.duckdb")
     synced = cli("--db", db, "--config", config, "sync", "--no-costs", "--provider", "gcp")
     assert synced.exit_code == 0, synced.output
-    assert "gcp:inventory:cloud-custodian: inventory ok, 12 resource(s)" in synced.stdout
+    assert "gcp:inventory:cloud-custodian: inventory ok, 14 resource(s)" in synced.stdout
 
 
 def test_stored_cpu_is_percent(cli, tmp_path, gcp, endpoints, anonymous_adc):  # noqa: F811

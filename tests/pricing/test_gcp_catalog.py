@@ -36,6 +36,10 @@ def catalog():
         group="RAM", usage_unit="GiBy.h",
     )  # fmt: skip
     server.sku("Spot Preemptible N2 Instance Core running in Americas", AMERICAS, [(0, 0, 7)])
+    server.sku(
+        "Storage PD Snapshot in US", ["us"], [(0, 0, 50000000)], group="PDSnapshot",
+        usage_unit="GiBy.mo",
+    )  # fmt: skip
     server.sku("N2 Custom Instance Core running in Americas", AMERICAS, [(0, 0, 33000000)])
     yield server.start()
     server.stop()
@@ -68,6 +72,19 @@ def test_machine_types_are_cores_plus_memory_of_their_series_in_their_region(db,
     assert "Cloud Billing Catalog API, effective 2023-03-" in central.price_basis
     pages = -(-len(catalog.skus) // 4)
     assert outcome.requests == {"gcp": pages} and catalog.requests == pages
+
+
+def test_snapshots_bill_their_stored_bytes_where_they_are_stored(db, catalog):
+    stored = Resource(
+        "gcp", "p", "global", "s1", m.SNAPSHOT, size_gb=50.0, raw={"storageLocations": ["us"]}
+    )
+    elsewhere = Resource(
+        "gcp", "p", "global", "s2", m.SNAPSHOT, size_gb=2.0, raw={"storageLocations": ["asia"]}
+    )
+    price_resources(db, [stored, elsewhere], {"gcp": gcp_catalog(catalog)})
+    assert stored.monthly_cost == 50 * Decimal("0.05")
+    assert elsewhere.monthly_cost is None
+    assert "no Storage PD Snapshot SKU for asia" in elsewhere.price_basis
 
 
 def test_quota_errors_are_retried_and_counted(db, catalog):

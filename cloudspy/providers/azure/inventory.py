@@ -121,6 +121,20 @@ def normalize_disk(item: dict[str, Any], subscription: str) -> Resource:
     return resource
 
 
+def normalize_snapshot(item: dict[str, Any], subscription: str) -> Resource:
+    """A managed-disk snapshot, sized by its source disk (``diskSizeGB``): an upper
+    bound for an incremental snapshot, which bills the blocks it holds."""
+    resource = _base(item, subscription, m.SNAPSHOT)
+    props = item.get("properties") or {}
+    resource.state = props.get("provisioningState")
+    resource.type = (item.get("sku") or {}).get("name")
+    size = props.get("diskSizeGB")
+    resource.size_gb = float(size) if size is not None else None
+    source = (props.get("creationData") or {}).get("sourceResourceId")
+    resource.attached_to = source.lower() if source else None
+    return resource
+
+
 def normalize_public_ip(
     item: dict[str, Any], subscription: str, nic_owners: dict[str, str]
 ) -> Resource:
@@ -268,7 +282,7 @@ def _vm_path(vm_id: str) -> tuple[str, str]:
 def read_subscription(
     reader: SubscriptionReader, progress: Progress, label: str
 ) -> tuple[list[Resource], list[str]]:
-    """Every VM (with its power state), disk and public IP, and the subscription's regions."""
+    """Every VM (with its power state), disk, snapshot and public IP, and the regions."""
     sub = reader.subscription
     compute = reader.client("compute")
     vms = reader.listing(compute.virtual_machines.list_all, f"list the VMs of {sub}")
@@ -288,6 +302,8 @@ def read_subscription(
     ]
     disks = reader.listing(compute.disks.list, f"list the managed disks of {sub}")
     resources += [normalize_disk(d, sub) for d in disks]
+    snapshots = reader.listing(compute.snapshots.list, f"list the snapshots of {sub}")
+    resources += [normalize_snapshot(s, sub) for s in snapshots]
     network = reader.client("network")
     ips = reader.listing(network.public_ip_addresses.list_all, f"list the public IPs of {sub}")
     owners = nic_owners(vms)

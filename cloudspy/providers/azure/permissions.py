@@ -17,6 +17,7 @@ INVENTORY_PERMISSIONS = {
     "Microsoft.Compute/virtualMachines/read": "inventory: virtual machines",
     "Microsoft.Compute/virtualMachines/instanceView/read": "inventory: each VM's power state",
     "Microsoft.Compute/disks/read": "inventory: managed disks and their disk state",
+    "Microsoft.Compute/snapshots/read": "inventory: disk snapshots and their age",
     "Microsoft.Network/publicIPAddresses/read": "inventory: public IPs and their associations",
     "Microsoft.Insights/metrics/read": "utilization: hourly CPU and network of VMs",
 }

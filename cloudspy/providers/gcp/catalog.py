@@ -6,7 +6,9 @@ its memory at the series' "Instance Ram" SKU of the region (``N2 Instance Core
 running in Americas``, ``serviceRegions`` naming the region), on-demand only
 (Spot, sole-tenancy, custom and commitment SKUs are left out). Persistent disks
 bill GiB-months at "Storage PD Capacity" (pd-standard), "Balanced PD Capacity"
-and "SSD backed PD Capacity" (zonal, not regional). The whole Compute Engine
+and "SSD backed PD Capacity" (zonal, not regional); snapshots at "Storage PD
+Snapshot" of their storage location (``us``, ``europe-west1`` …), by the bytes
+they store. The whole Compute Engine
 catalog is read once per fetch (paged), then matched locally; prices come as
 ``units`` + ``nanos`` per ``usageUnit`` and may be tiered.
 
@@ -77,6 +79,12 @@ def key_for(resource: Resource) -> p.PriceKey | str:
         return p.PriceKey("gcp", m.VM, resource.region, resource.type, platform)
     if resource.kind == m.DISK and resource.type in DISKS:
         return p.PriceKey("gcp", m.DISK, resource.region, resource.type)
+    if resource.kind == m.SNAPSHOT:
+        # Snapshots are global resources; they bill where they are stored.
+        locations = (resource.raw or {}).get("storageLocations") or []
+        if not locations:
+            return "unpriced: the snapshot's storage location is unknown"
+        return p.PriceKey("gcp", m.SNAPSHOT, str(locations[0]), "pd-snapshot")
     return f"unpriced: no {SOURCE} lookup for {resource.kind} {resource.type or ''}".rstrip()
 
 
@@ -139,6 +147,11 @@ def prices_of(
             for start, price in tiers
         ]  # fmt: skip
 
+    if key.kind == m.SNAPSHOT:
+        sku = _find(skus, key.region, lambda d: d.startswith("Storage PD Snapshot"))
+        if sku is None:
+            return none(f"the catalog has no Storage PD Snapshot SKU for {key.region}")
+        return listed(sku, p.GB_MONTH, Decimal(1), "snapshot storage")
     if key.kind == m.DISK:
         name = DISKS[key.sku]
         sku = _find(skus, key.region, lambda d: d.startswith(name) and "Regional" not in d)

@@ -44,6 +44,9 @@ _POWER = {
 }
 # aggregatedList key of each resource list, the client class that reads it.
 LISTS = {"instances": "InstancesClient", "disks": "DisksClient", "addresses": "AddressesClient"}
+# Global lists (one per project, no aggregation), the client class that reads each.
+GLOBAL_LISTS = {"snapshots": "SnapshotsClient"}
+GIB = 1024**3
 
 
 def last_segment(url: str | None) -> str | None:
@@ -115,6 +118,23 @@ def normalize_disk(item: dict[str, Any], project: str, scope: str) -> Resource:
     resource.size_gb = float(size) if size not in (None, "") else None
     resource.attached = bool(users)
     resource.attached_to = relative_name(users[0]) if users else None
+    return resource
+
+
+def normalize_snapshot(item: dict[str, Any], project: str) -> Resource:
+    """One snapshot. Snapshots are global resources, stored in ``storageLocations``
+    (``us``, ``europe-west1`` …); ``storageBytes`` is what they bill for (their own
+    blocks, not the source disk's size), so that is their size here."""
+    resource = _base(item, project, "global", "snapshots")
+    resource.kind = m.SNAPSHOT
+    resource.state = item.get("status")
+    stored = item.get("storageBytes")
+    if stored not in (None, ""):
+        resource.size_gb = int(stored) / GIB
+    elif item.get("diskSizeGb") not in (None, ""):
+        resource.size_gb = float(item["diskSizeGb"])  # an upper bound, said nowhere better
+    source = item.get("sourceDisk")
+    resource.attached_to = relative_name(source) if source else None
     return resource
 
 
@@ -222,14 +242,14 @@ class ProjectReader:
         return call_gcp(once, what=what, sleep=self.sleep)
 
     def client(self, key: str) -> Any:
-        """The compute client for ``instances``, ``disks`` or ``addresses`` (REST transport)."""
+        """The compute client for a key of :data:`LISTS` or :data:`GLOBAL_LISTS` (REST)."""
         if key not in self._clients:
             from google.cloud import compute_v1
 
             from cloudspy.providers.gcp.session import endpoint
 
             api = endpoint("compute", self.settings)
-            self._clients[key] = getattr(compute_v1, LISTS[key])(
+            self._clients[key] = getattr(compute_v1, {**LISTS, **GLOBAL_LISTS}[key])(
                 credentials=self.credentials,
                 transport="rest",
                 client_options={"api_endpoint": api} if api else None,
@@ -254,6 +274,22 @@ class ProjectReader:
                 return pages
             request["page_token"] = page.next_page_token
 
+    def global_list(self, key: str) -> list[dict[str, Any]]:
+        """Every item of the project's ``<key>.list`` as JSON-shaped dicts (pages followed)."""
+        client = self.client(key)
+        request: dict[str, Any] = {"project": self.project, "max_results": PAGE_SIZE}
+        items: list[dict[str, Any]] = []
+        while True:
+            pager = self.call(
+                lambda: client.list(request=dict(request), retry=None, timeout=http_timeout()),
+                what=f"list the {key} of project {self.project}",
+            )
+            page = next(iter(pager.pages))
+            items += _as_json(page).get("items") or []
+            if not page.next_page_token:
+                return items
+            request["page_token"] = page.next_page_token
+
 
 def _as_json(message: Any) -> dict[str, Any]:
     """A proto-plus message as the REST JSON it came from (camelCase, no defaults)."""
@@ -266,10 +302,13 @@ def _as_json(message: Any) -> dict[str, Any]:
 
 
 def read_project(reader: ProjectReader) -> SweepResult:
-    """Instances, disks and external addresses of the project, by region."""
+    """Instances, disks, external addresses and snapshots of the project, by region."""
     sweep = SweepResult()
     for key in LISTS:
         normalize_pages(reader.aggregated(key), key, reader.project, sweep)
+    sweep.add_scope("global")  # read even when empty: deleted snapshots leave the store
+    for item in reader.global_list("snapshots"):
+        sweep.resources["global"].append(normalize_snapshot(item, reader.project))
     for region in sweep.unreadable:
         sweep.resources.pop(region, None)
     return sweep

@@ -16,6 +16,7 @@ INVENTORY_PERMISSIONS = {
     "compute.instances.list": "inventory: VM instances and their status (aggregatedList)",
     "compute.disks.list": "inventory: persistent disks and their users (aggregatedList)",
     "compute.addresses.list": "inventory: reserved addresses and their users (aggregatedList)",
+    "compute.snapshots.list": "inventory: disk snapshots, their age and stored size",
     "monitoring.timeSeries.list": "utilization: hourly CPU and network of VM instances",
 }
 ROLE_ID = "cloudspyReader"
