@@ -53,7 +53,10 @@ def main() -> int:
     subprocess.run([sys.executable, "-m", "cloudspy", "--db", str(store), "import", str(parquet)],
                    check=True, env=env, stdout=subprocess.DEVNULL)  # fmt: skip
     port = 8790
-    config = ServeConfig(store, Settings(), Guard("127.0.0.1", port, None))
+    from cloudspy import api
+
+    # The routes answer through the api module, as `cloudspy serve` hands it in.
+    config = ServeConfig(store, Settings(), Guard("127.0.0.1", port, None), api)
     server = uvicorn.Server(uvicorn.Config(create_app(config), host="127.0.0.1", port=port,
                                            log_level="warning"))  # fmt: skip
     threading.Thread(target=server.run, daemon=True).start()

@@ -1041,9 +1041,15 @@ def prices(
     settings = _settings(settings)
     names = provider_names(provider)
     if refresh:
+        from cloudspy.inventory.service import configured_inventory_sources
         from cloudspy.waste_rules.registry import alternatives_of
 
-        return refresh_prices(_db(db), settings, names, progress, alternatives=alternatives_of)
+        sources = configured_inventory_sources(settings, names)
+        if not sources:
+            raise no_accounts_error()
+        return refresh_prices(
+            _db(db), settings, sources, names, progress, alternatives=alternatives_of
+        )
     return cached_price_listing(_db(db), settings, names)
 
 

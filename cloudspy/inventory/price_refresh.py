@@ -11,6 +11,7 @@ from cloudspy.config import Settings
 from cloudspy.models.price_listing import CachedPrice, PriceListing
 from cloudspy.pricing.price_lists import Alternatives
 from cloudspy.providers.base import Progress
+from cloudspy.providers.inventory_source import InventorySource
 
 
 def _listing(db: Path, providers: Sequence[str], timeout: float) -> list[CachedPrice]:
@@ -50,24 +51,24 @@ def cached_price_listing(db: Path, settings: Settings, providers: Sequence[str])
 def refresh_prices(
     db: Path,
     settings: Settings,
+    sources: Sequence[InventorySource],
     providers: Sequence[str],
     progress: Progress,
     alternatives: Alternatives | None = None,
 ) -> PriceListing:
     """Fetch every price the stored inventory needs again, reprice it, and list the cache.
 
-    Each provider's price list is reached with the credentials of its first
-    configured (or detected) inventory source.
+    Each provider's price list is reached with the credentials of its first source
+    in ``sources`` (the configured or detected inventory sources).
     """
     from cloudspy.inventory.queries import ResourceFilter, load_resources
-    from cloudspy.inventory.service import configured_inventory_sources
     from cloudspy.inventory.store import update_prices
     from cloudspy.pricing.price_lists import price_resources
     from cloudspy.store.connection import connect
 
     timeout = settings.cache.lock_timeout_seconds
     lists = {}
-    for source in configured_inventory_sources(settings, providers):
+    for source in sources:
         price_list = source.price_list()
         if price_list is not None and price_list.provider not in lists:
             lists[price_list.provider] = price_list

@@ -135,21 +135,32 @@ def load_resources(
 
 
 def daily_usage(
-    conn: duckdb.DuckDBPyConnection, first_day: date, end_day: date
+    conn: duckdb.DuckDBPyConnection, first_day: date, end_day: date, p95_since: date | None = None
 ) -> dict[str, DailyUsage]:
-    """Per VM, its daily average and p95 CPU and network bytes on ``[first_day, end_day)``."""
+    """Per VM, its daily average CPU and network bytes on ``[first_day, end_day)``, and
+    its largest daily p95 CPU (with the days that have one) from ``p95_since`` on."""
     rows = conn.execute(
         "SELECT resource_id, list(day - ?::DATE ORDER BY day), list(cpu ORDER BY day),"
-        " list(net ORDER BY day), list(p95 ORDER BY day) FROM ("
+        " list(net ORDER BY day), max(p95) FILTER (WHERE day >= ?),"
+        " count(p95) FILTER (WHERE day >= ?) FROM ("
         "  SELECT resource_id, day,"
         "   max(avg_value) FILTER (WHERE metric = ?) AS cpu,"
         "   sum(sum_value) FILTER (WHERE metric = ?) AS net,"
         "   max(p95_value) FILTER (WHERE metric = ?) AS p95"
         "  FROM metric_daily WHERE day >= ? AND day < ? GROUP BY resource_id, day"
         "  HAVING cpu IS NOT NULL) GROUP BY resource_id",
-        [first_day, CPU_PERCENT, NETWORK_BYTES, CPU_PERCENT, first_day, end_day],
+        [
+            first_day,
+            p95_since or first_day,
+            p95_since or first_day,
+            CPU_PERCENT,
+            NETWORK_BYTES,
+            CPU_PERCENT,
+            first_day,
+            end_day,
+        ],
     ).fetchall()
-    return {r[0]: DailyUsage(first_day, r[1], r[2], r[3], r[4]) for r in rows}
+    return {r[0]: DailyUsage(first_day, r[1], r[2], r[3], r[4], r[5]) for r in rows}
 
 
 def hourly_cpu(

@@ -96,15 +96,17 @@ class DailyUsage:
 
     ``cpu_avg[i]`` and ``network_bytes[i]`` describe the day ``first_day +
     offsets[i]`` days (days without samples are absent); ``network_bytes`` is
-    None for a day without network samples. ``cpu_p95[i]`` is the 95th
-    percentile of that day's hourly CPU (None where the store has none yet).
+    None for a day without network samples. ``peak_p95`` is the largest daily
+    95th percentile of hourly CPU over the rightsizing window and ``p95_days`` the
+    days of that window that have one (aggregated in SQL: rules need no more).
     """
 
     first_day: date
     offsets: list[int]
     cpu_avg: list[float]
     network_bytes: list[float | None]
-    cpu_p95: list[float | None] | None = None
+    peak_p95: float | None = None
+    p95_days: int = 0
 
     def days(self) -> list[date]:
         """The calendar days of the samples."""

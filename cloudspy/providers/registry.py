@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -165,14 +166,15 @@ def price_key(resource: Resource) -> PriceKey | str | None:
     return key
 
 
-def smaller_sizes(provider: str, vm_type: str) -> tuple[int, list[tuple[str, int]]] | None:
+@cache
+def smaller_sizes(provider: str, vm_type: str) -> tuple[int, tuple[tuple[str, int], ...]] | None:
     """``vm_type``'s vCPUs and the smaller types of its family with theirs, largest
     first, through the provider's ``sizes`` function; None when not comparable."""
     info = PROVIDERS.get(provider)
     if info is None or info.sizes is None:
         return None
     module, _, attr = info.sizes.partition(":")
-    answer: tuple[int, list[tuple[str, int]]] | None = getattr(
+    answer: tuple[int, tuple[tuple[str, int], ...]] | None = getattr(
         importlib.import_module(module), attr
     )(vm_type)
     return answer

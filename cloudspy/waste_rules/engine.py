@@ -173,7 +173,12 @@ def _find_waste(
     if any(r.meta.kind == VM for r in rules):
         # idle-vm and rightsizing each keep the days of their own window.
         window = max(int(settings.idle("idle_window_days")), settings.rightsizing_window_days)
-        usage = daily_usage(conn, today - timedelta(days=window), today)
+        usage = daily_usage(
+            conn,
+            today - timedelta(days=window),
+            today,
+            p95_since=today - timedelta(days=settings.rightsizing_window_days),
+        )
     ctx = WasteContext(
         now=now,
         settings=settings,

@@ -33,9 +33,13 @@ def _vm(rid, type_, *, provider="aws", region="us-east-1", power=m.RUNNING, plat
 
 
 def _usage(p95s, cpu=20.0, net=1e9):
-    """A VM (busy enough not to be idle, by default) whose daily p95 CPU is ``p95s``."""
+    """A VM (busy enough not to be idle, by default) whose daily p95 CPU is ``p95s``
+    (None: a day without one), aggregated as the store's query does."""
     n = len(p95s)
-    return DailyUsage(date(2026, 11, 11), list(range(n)), [cpu] * n, [net] * n, list(p95s))
+    known = [p for p in p95s if p is not None]
+    return DailyUsage(
+        date(2026, 11, 11), list(range(n)), [cpu] * n, [net] * n, max(known), len(known)
+    )
 
 
 def _ctx(usage, prices=None):
@@ -45,14 +49,14 @@ def _ctx(usage, prices=None):
 
 
 def test_sizes_of_each_provider_keep_the_family():
-    assert aws_sizes("m5.2xlarge") == (8, [("m5.xlarge", 4), ("m5.large", 2)])
+    assert aws_sizes("m5.2xlarge") == (8, (("m5.xlarge", 4), ("m5.large", 2)))
     assert aws_sizes("t3.large") is None  # burstable: CPU credits, not size
     assert aws_sizes("m5.metal") is None
-    assert gcp_sizes("n2-standard-8") == (8, [("n2-standard-4", 4), ("n2-standard-2", 2)])
+    assert gcp_sizes("n2-standard-8") == (8, (("n2-standard-4", 4), ("n2-standard-2", 2)))
     assert gcp_sizes("e2-medium") is None and gcp_sizes("n2-custom-4-8192") is None
     assert azure_sizes("Standard_D8s_v5") == (
         8,
-        [("Standard_D4s_v5", 4), ("Standard_D2s_v5", 2)],
+        (("Standard_D4s_v5", 4), ("Standard_D2s_v5", 2)),
     )
     assert azure_sizes("Standard_B2ms") is None
 

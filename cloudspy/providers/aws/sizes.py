@@ -11,6 +11,7 @@ Not every family has every size: the caller keeps the sizes the price list knows
 from __future__ import annotations
 
 import re
+from functools import cache
 
 _SIZE = re.compile(r"^(\d*)xlarge$")
 LADDER = ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge",
@@ -27,7 +28,8 @@ def vcpus(size: str) -> int | None:
     return 4 * int(match.group(1) or 1)
 
 
-def smaller_sizes(instance_type: str) -> tuple[int, list[tuple[str, int]]] | None:
+@cache  # pure, and asked once per VM by rightsizing over large estates
+def smaller_sizes(instance_type: str) -> tuple[int, tuple[tuple[str, int], ...]] | None:
     """The type's vCPUs and its family's smaller types with theirs, largest first
     (``m5.4xlarge`` → 16, [(``m5.2xlarge``, 8), (``m5.xlarge``, 4), (``m5.large``, 2)])."""
     family, dot, size = instance_type.partition(".")
@@ -35,4 +37,4 @@ def smaller_sizes(instance_type: str) -> tuple[int, list[tuple[str, int]]] | Non
     if now is None or family.startswith("t"):
         return None
     smaller = [(f"{family}.{s}", vcpus(s) or 0) for s in LADDER if (vcpus(s) or 0) < now]
-    return now, sorted(smaller, key=lambda pair: -pair[1])
+    return now, tuple(sorted(smaller, key=lambda pair: -pair[1]))

@@ -9,19 +9,21 @@ memory per vCPU. Burstable B-series sizes (CPU credits), constrained-core sizes
 from __future__ import annotations
 
 import re
+from functools import cache
 
 _SIZE = re.compile(r"^Standard_([A-Z]+)(\d+)([a-z]*)_v(\d+)$")
 LADDER = (2, 4, 8, 16, 32, 48, 64, 96)
 
 
-def smaller_sizes(vm_size: str) -> tuple[int, list[tuple[str, int]]] | None:
+@cache  # pure, and asked once per VM by rightsizing over large estates
+def smaller_sizes(vm_size: str) -> tuple[int, tuple[tuple[str, int], ...]] | None:
     """The size's vCPUs and the smaller sizes of its series, largest first."""
     match = _SIZE.match(vm_size)
     if match is None or match.group(1).startswith("B"):
         return None
     family, count, features, version = match.groups()
     now = int(count)
-    smaller = [
+    smaller = tuple(
         (f"Standard_{family}{n}{features}_v{version}", n) for n in reversed(LADDER) if n < now
-    ]
+    )
     return now, smaller

@@ -9,16 +9,18 @@ give no answer.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 _PREDEFINED = re.compile(r"^([a-z0-9]+)-(standard|highmem|highcpu)-(\d+)$")
 LADDER = (2, 4, 8, 16, 32, 48, 64, 80, 96, 128, 160, 192, 224)
 
 
-def smaller_sizes(machine_type: str) -> tuple[int, list[tuple[str, int]]] | None:
+@cache  # pure, and asked once per VM by rightsizing over large estates
+def smaller_sizes(machine_type: str) -> tuple[int, tuple[tuple[str, int], ...]] | None:
     """The type's vCPUs and the smaller types of its series and class, largest first."""
     match = _PREDEFINED.match(machine_type)
     if match is None:
         return None
     series, kind, count = match.group(1), match.group(2), int(match.group(3))
-    smaller = [(f"{series}-{kind}-{n}", n) for n in reversed(LADDER) if n < count]
+    smaller = tuple((f"{series}-{kind}-{n}", n) for n in reversed(LADDER) if n < count)
     return count, smaller

@@ -1,0 +1,25 @@
+"""`cloudspy prices` on an empty cache and without credentials: clear one-line answers (#14)."""
+
+from __future__ import annotations
+
+import json
+
+
+def test_an_empty_cache_lists_nothing_and_says_how_to_fill_it(cli, db):
+    listed = cli("--db", db, "prices", "--format", "json")
+    assert listed.exit_code == 0, listed.stderr
+    assert json.loads(listed.stdout)["prices"] == []
+    table = cli("--db", db, "prices")
+    assert table.exit_code == 0 and "no list price cached yet" in table.stderr
+
+
+def test_refresh_without_any_account_or_credentials_is_one_line_exit_3(cli, db):
+    result = cli("--db", db, "prices", "--refresh")  # no config.toml, no credentials
+    assert result.exit_code == 3
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "no cloud account is configured" in result.stderr
+
+
+def test_an_unknown_provider_is_a_usage_error(cli, db):
+    result = cli("--db", db, "prices", "--provider", "nope")
+    assert result.exit_code == 2 and "unknown provider 'nope'" in result.stderr
