@@ -109,6 +109,35 @@ def _resources(now: datetime) -> list[Resource]:
             created_at=ago(150),
             tags={"team": "data"},
         ),
+        # Rightsizing (#14): busy enough never to be idle, but its busiest hours stay
+        # under 20 % of 8 vCPUs.
+        _vm(
+            "aws",
+            PROD,
+            "us-east-1",
+            "i-0a1b2c3d4e5f6000b",
+            "reports-api",
+            "m5.2xlarge",
+            m.RUNNING,
+            "running",
+            zone="us-east-1b",
+            created_at=ago(320),
+            tags={"team": "data"},
+        ),
+        # Previous generation (#14): a busy m4, cheaper as m6i.
+        _vm(
+            "aws",
+            PROD,
+            "us-east-1",
+            "i-0a1b2c3d4e5f6000c",
+            "legacy-worker",
+            "m4.large",
+            m.RUNNING,
+            "running",
+            zone="us-east-1c",
+            created_at=ago(900),
+            tags={"team": "data"},
+        ),
         _vm(
             "aws",
             PROD,
@@ -137,6 +166,23 @@ def _resources(now: datetime) -> list[Resource]:
             created_at=ago(400),
             attached_to="i-0a1b2c3d4e5f60001",
             attached=True,
+        ),
+        # gp2 → gp3 (#14): an in-use gp2 volume.
+        Resource(
+            "aws",
+            PROD,
+            "us-east-1",
+            "vol-0a1b2c3d4e5f0000d",
+            m.DISK,
+            name="web-1-data",
+            zone="us-east-1a",
+            state="in-use",
+            type="gp2",
+            size_gb=300,
+            created_at=ago(400),
+            attached_to="i-0a1b2c3d4e5f60001",
+            attached=True,
+            tags={"team": "web"},
         ),
         Resource(
             "aws",
@@ -409,6 +455,8 @@ PATTERNS = {
     "i-0a1b2c3d4e5f60002": "busy",
     "i-0f9e8d7c6b5a40003": "office",
     "i-0b7a7c4000000004": "idle",
+    "i-0a1b2c3d4e5f6000b": "steady-low",
+    "i-0a1b2c3d4e5f6000c": "busy",
     "projects/acme-web-prod/zones/us-central1-a/instances/web-1": "busy",
     "projects/acme-web-prod/zones/us-central1-b/instances/ci-runner": "office",
     "projects/acme-web-prod/zones/us-central1-a/instances/legacy-cron": "idle",
@@ -422,6 +470,8 @@ def _cpu(pattern: str, ts: datetime, rng: random.Random) -> tuple[float, float]:
     if pattern == "busy":
         wave = 45 + 15 * math.sin((ts.hour - 9) / 24 * 2 * math.pi)
         return min(98.0, wave + rng.uniform(-8, 8)), rng.uniform(2e8, 9e8)
+    if pattern == "steady-low":
+        return rng.uniform(8, 18), rng.uniform(1e8, 4e8)
     if pattern == "office":
         working = ts.weekday() < 5 and 8 <= ts.hour < 18
         if working:

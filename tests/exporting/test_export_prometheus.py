@@ -71,7 +71,7 @@ def test_quotes_backslashes_and_newlines_round_trip() -> None:
 def test_waste_savings_per_rule(hostile_db: Path, tmp_path: Path, monkeypatch) -> None:
     def waste(*, db=None, settings=None, provider=()):
         finding = SimpleNamespace(
-            rule="unattached_disk",
+            rule="unattached-disk",
             title="Unattached disk",
             provider="AWS",
             account="1",
@@ -87,7 +87,7 @@ def test_waste_savings_per_rule(hostile_db: Path, tmp_path: Path, monkeypatch) -
     out = tmp_path / "cloudspy.prom"
     api.export("prometheus", out, db=hostile_db, today=TODAY)
     (sample,) = _families(out)["cloudspy_waste_monthly_savings"]
-    assert sample.labels == {"provider": "AWS", "rule": "unattached_disk", "currency": "USD"}
+    assert sample.labels == {"provider": "AWS", "rule": "unattached-disk", "currency": "USD"}
     assert sample.value == pytest.approx(16.0)
 
 

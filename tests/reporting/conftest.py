@@ -16,7 +16,7 @@ WASTE_TITLE = "Unattached disk"
 def fake_waste(**_: object) -> SimpleNamespace:
     """Stands in for cloudspy.api.waste: one priced finding, one unpriced."""
     finding = SimpleNamespace(
-        rule="unattached_disk",
+        rule="unattached-disk",
         title=WASTE_TITLE,
         provider="AWS",
         account="222222222222",

@@ -117,6 +117,11 @@ def test_demo_waste_finds_each_kind_of_waste(demo_db):
     assert ("stopped-vm", "build-agent-2") in found
     assert ("old-snapshot", "pre-migration") in found
     assert ("idle-load-balancer", "legacy-api") in found
+    # #14's rules: an oversized VM, a previous-generation one, an in-use gp2 volume.
+    assert ("rightsizing", "reports-api") in found
+    assert ("previous-generation", "legacy-worker") in found
+    assert ("gp2-to-gp3", "web-1-data") in found
+    assert ("rightsizing", "web-1") not in found  # busy: its peak needs its size
     # Busy and office-hours VMs are not idle; the recent snapshot is not old.
     names = {name for rule, name in found if rule == "idle-vm"}
     assert not names & {"web-1", "web-eu-1", "staging-web", "ci-runner", "dev-box-1"}
