@@ -24,6 +24,7 @@ _PUBLIC: dict[str, str] = {
     "waste": "cloudspy.api:waste",
     "schedule": "cloudspy.api:schedule",
     "permissions": "cloudspy.api:permissions",
+    "prices": "cloudspy.api:prices",
     "compare": "cloudspy.api:compare",
     "forecast": "cloudspy.api:forecast",
     "check": "cloudspy.api:check",

@@ -23,3 +23,28 @@ def test_refresh_without_any_account_or_credentials_is_one_line_exit_3(cli, db):
 def test_an_unknown_provider_is_a_usage_error(cli, db):
     result = cli("--db", db, "prices", "--provider", "nope")
     assert result.exit_code == 2 and "unknown provider 'nope'" in result.stderr
+
+
+def test_the_python_api_answers_what_the_cli_prints(cli, db):
+    from datetime import date, datetime
+    from decimal import Decimal
+
+    import cloudspy
+    from cloudspy.models import prices as p
+    from cloudspy.store.connection import connect
+    from cloudspy.store.price_cache import store_prices
+
+    key = p.PriceKey("aws", "vm", "eu-west-1", "m7i.large", "Windows")
+    price = p.ListPrice(
+        key, p.HOUR, Decimal("0.2124"), "USD", "AWS Price List Query API", date(2025, 6, 1),
+        datetime(2026, 11, 25, 12), "per On Demand Windows m7i.large Instance Hour",
+    )  # fmt: skip
+    with connect(db, read_only=False) as conn:
+        store_prices(conn, [price])
+    listing = cloudspy.prices(db=db)
+    assert [(c.sku, c.variant, c.price) for c in listing.prices] == [
+        ("m7i.large", "Windows", Decimal("0.2124"))
+    ]
+    printed = cli("--db", db, "prices", "--format", "json")
+    assert printed.stdout.strip() == listing.model_dump_json(indent=2)
+    assert json.loads(printed.stdout)["prices"][0]["price"] == "0.2124"
