@@ -24,6 +24,7 @@ from cloudspy.models import prices as p
 from cloudspy.models.resource import Resource
 from cloudspy.pricing.table import Estimate, assign, priced
 from cloudspy.providers.inventory_source import PriceList
+from cloudspy.providers.registry import price_key
 
 DEFAULT_MAX_AGE = timedelta(days=7)
 # What a resource could be instead (waste rules' cheaper equivalents): priced too.
@@ -39,7 +40,6 @@ class PricingOutcome:
     """What pricing a sync's resources took: requests per provider and what failed."""
 
     requests: dict[str, int] = field(default_factory=dict)
-    fetched: int = 0
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -170,10 +170,12 @@ def _keys(
     for index, resource in enumerate(resources):
         if resource.monthly_cost is not None:
             continue  # the collector's own figure (actual cost) stands
-        price_list = lists.get(resource.provider)
-        if price_list is None:
+        if resource.provider not in lists:
             continue
-        key = price_list.key_for(resource)
+        # The registry's function for the provider: the PriceBook rules read asks the same.
+        key = price_key(resource)
+        if key is None:
+            continue
         if isinstance(key, str):
             reasons[index] = key
         else:
@@ -189,7 +191,6 @@ def price_resources(
     extra: Sequence[Resource] = (),
     max_age: timedelta = DEFAULT_MAX_AGE,
     refresh: bool = False,
-    online: bool = True,
     lock_timeout: float = 15.0,
     progress: Callable[[str], None] = _silent,
 ) -> PricingOutcome:
@@ -200,7 +201,7 @@ def price_resources(
     products to fetch and cache without pricing anything (rules' alternatives).
     """
     from cloudspy.store.connection import connect
-    from cloudspy.store.price_cache import cached_prices
+    from cloudspy.store.price_cache import cached_prices, fresh
 
     outcome = PricingOutcome()
     keys, reasons = _keys(resources, lists)
@@ -208,15 +209,13 @@ def price_resources(
     wanted_keys = {*keys.values(), *extra_keys.values()}
     with connect(db, read_only=False, timeout=lock_timeout) as conn:
         cache = cached_prices(conn, {key.provider for key in wanted_keys})
-    since = (utc_now() - max_age).replace(tzinfo=None)
+    since = utc_now() - max_age
     wanted = {
         key
         for key in wanted_keys
-        if refresh
-        or key not in cache
-        or any(x.fetched_at.replace(tzinfo=None) < since for x in cache[key])
+        if refresh or key not in cache or not all(fresh(x, since) for x in cache[key])
     }
-    if online and wanted:
+    if wanted:
         fetched = _fetch(db, wanted, lists, outcome, lock_timeout=lock_timeout, progress=progress)
         cache.update(fetched)
     for index, resource in enumerate(resources):
@@ -226,8 +225,8 @@ def price_resources(
         why = reasons.get(index)
         note = ""
         if key is not None:
-            why = outcome.errors.get(key.provider) or "offline: no cached price list entry"
-            if key in wanted and key.provider in outcome.errors:
+            why = outcome.errors.get(key.provider)
+            if key in wanted and why:
                 note = f"; cached, not refreshed: {outcome.errors[key.provider]}"
         assign(resource, cached_or_table(resource, key, cache, why=why, stale_note=note))
     return outcome
@@ -267,7 +266,6 @@ def _fetch(
             progress(f"{price_list.source}: failed, using cached prices ({exc.one_line()})")
             continue
         outcome.requests[provider] = fetched.requests
-        outcome.fetched += len(fetched.prices)
         with connect(db, read_only=False, timeout=lock_timeout) as conn:
             rows = store_prices(conn, fetched.prices)
             run.finish(conn, status="ok", rows=rows, api_calls=fetched.requests)

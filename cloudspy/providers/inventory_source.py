@@ -79,14 +79,11 @@ class InventorySource(Protocol):
 
 
 class PriceList(Protocol):
-    """A provider's price list: which product a resource is, and that product's prices."""
+    """A provider's price list: the prices of the products resources are billed as
+    (which product a resource is, the registry's ``price_keys`` function says)."""
 
     provider: str
     source: str
-
-    def key_for(self, resource: Resource) -> PriceKey | str:
-        """The product ``resource`` is billed as, or why this list cannot price it."""
-        ...
 
     def fetch(self, keys: list[PriceKey], progress: Progress) -> FetchedPrices:
         """The prices of ``keys`` (a ``none`` price for a key the list does not have)."""

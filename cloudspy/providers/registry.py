@@ -11,7 +11,7 @@ import importlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cloudspy.errors import UsageError
 
@@ -20,6 +20,12 @@ if TYPE_CHECKING:
     from cloudspy.models.prices import PriceKey
     from cloudspy.models.resource import Resource
     from cloudspy.providers.base import Ambient, Provider
+
+
+def _resolve(dotted: str) -> Any:
+    """The attribute a ``module:attribute`` string names, its module imported on use."""
+    module, _, attribute = dotted.partition(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
 @dataclass(frozen=True)
@@ -46,15 +52,15 @@ class ProviderInfo:
         """Import and return the provider's connector (its entry point, module:attribute)."""
         if self.entry_point is None:
             raise UsageError(f"{self.title} has no API connector; import its files instead")
-        module, _, attr = self.entry_point.partition(":")
-        return getattr(importlib.import_module(module), attr)
+        provider: Provider = _resolve(self.entry_point)
+        return provider
 
     def detect(self) -> Ambient | None:
         """The credentials this provider's SDK would find on its own, if any (cheap)."""
         if self.ambient is None:
             return None
-        module, _, attr = self.ambient.partition(":")
-        return getattr(importlib.import_module(module), attr)()
+        ambient: Ambient | None = _resolve(self.ambient)()
+        return ambient
 
     def setup_hint(self) -> str:
         """How to give this provider credentials (its ambient module's SETUP_HINT)."""
@@ -161,8 +167,7 @@ def price_key(resource: Resource) -> PriceKey | str | None:
     info = PROVIDERS.get(resource.provider)
     if info is None or info.price_keys is None:
         return None
-    module, _, attr = info.price_keys.partition(":")
-    key: PriceKey | str = getattr(importlib.import_module(module), attr)(resource)
+    key: PriceKey | str = _resolve(info.price_keys)(resource)
     return key
 
 
@@ -173,10 +178,7 @@ def smaller_sizes(provider: str, vm_type: str) -> tuple[int, tuple[tuple[str, in
     info = PROVIDERS.get(provider)
     if info is None or info.sizes is None:
         return None
-    module, _, attr = info.sizes.partition(":")
-    answer: tuple[int, tuple[tuple[str, int], ...]] | None = getattr(
-        importlib.import_module(module), attr
-    )(vm_type)
+    answer: tuple[int, tuple[tuple[str, int], ...]] | None = _resolve(info.sizes)(vm_type)
     return answer
 
 

@@ -188,8 +188,6 @@ class AwsPriceList:
         self._client_factory = client_factory
         self._workers = workers
 
-    key_for = staticmethod(key_for)
-
     def fetch(self, keys: Sequence[p.PriceKey], progress: Callable[[str], None]) -> p.FetchedPrices:
         """Every key's prices, in parallel, paging through ``NextToken``."""
         from cloudspy.providers.aws.inventory import RegionReader

@@ -187,8 +187,6 @@ class AzureRetailPrices:
         self._workers = workers
         self._sleep = sleep
 
-    key_for = staticmethod(key_for)
-
     def _get(self, url: str, counter: list[int]) -> dict[str, Any]:
         from cloudspy.providers.base import http_timeout, with_retries
 

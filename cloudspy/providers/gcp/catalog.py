@@ -194,8 +194,6 @@ class GcpCatalog:
         self._credentials = credentials
         self._endpoint = api_endpoint
 
-    key_for = staticmethod(key_for)
-
     def skus(self) -> tuple[list[dict[str, Any]], int]:
         """Every Compute Engine SKU (as REST JSON) and the requests it took."""
         from google.api_core import exceptions as gexc
