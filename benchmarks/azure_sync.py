@@ -80,9 +80,9 @@ def sources(base_url: str, subscriptions: list[str]) -> list[Any]:
     """Azure sources for the subscriptions, wired to the local server."""
     from azure.core.pipeline.policies import SansIOHTTPPolicy
 
-    from cloudspy.config import AzureSettings
     from cloudspy.providers.azure.provider import AzureProvider
     from cloudspy.providers.azure.session import Connector, Endpoints
+    from cloudspy.providers.azure.settings import AzureSettings
 
     class FakeAuth(SansIOHTTPPolicy):
         def on_request(self, request: Any) -> None:

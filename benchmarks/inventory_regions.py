@@ -103,8 +103,9 @@ def price_requests(db: Path) -> int:
 def timed_sync(regions: list[str]) -> tuple[float, int, int]:
     """Seconds, API calls and price requests of one inventory sync of ``regions``."""
     from cloudspy import api
-    from cloudspy.config import AwsAccount, InventorySettings, Settings
+    from cloudspy.config import InventorySettings, Settings
     from cloudspy.providers.aws.inventory import AwsInventorySource
+    from cloudspy.providers.aws.settings import AwsAccount
 
     settings = Settings(inventory=InventorySettings(metric_days=1))
     with tempfile.TemporaryDirectory() as tmp:

@@ -83,7 +83,7 @@ def _db(db: Path | str | None) -> Path:
 
 
 def _settings(settings: Settings | None) -> Settings:
-    from cloudspy.providers.settings_loader import load_settings
+    from cloudspy.config import load_settings
 
     return settings if settings is not None else load_settings()
 

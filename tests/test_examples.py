@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cloudspy.providers.settings_loader import load_settings
+from cloudspy.config import load_settings
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -32,7 +32,7 @@ class CliState:
     def settings(self) -> Settings:
         """The validated config (read once)."""
         if self._settings is None:
-            from cloudspy.providers.settings_loader import load_settings
+            from cloudspy.config import load_settings
 
             self._settings = load_settings(self.config)
         return self._settings

@@ -9,14 +9,12 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
+
+from cloudspy.models.section import Section
 
 _AMOUNT = re.compile(r"^\s*(-?[0-9][0-9_,]*(?:\.[0-9]+)?)\s*([A-Za-z]{3})?\s*$")
 _INCREASE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(%?)\s*([A-Za-z]{3})?\s*$")
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def parse_amount(text: str) -> tuple[Decimal, str | None]:
@@ -43,7 +41,7 @@ def parse_increase(text: str) -> tuple[Decimal, bool, str | None]:
     return Decimal(match.group(1)), percent, match.group(3).upper() if match.group(3) else None
 
 
-class Team(_Section):
+class Team(Section):
     """One team: the accounts (projects, subscriptions) and tag values that are its costs."""
 
     accounts: list[str] = Field(default_factory=list)
@@ -57,7 +55,7 @@ class Team(_Section):
         return value
 
 
-class CheckLimit(_Section):
+class CheckLimit(Section):
     """A limit kept in config: a budget and/or a maximum increase, per total or per group."""
 
     name: str | None = None
@@ -82,7 +80,7 @@ class CheckLimit(_Section):
         return value
 
 
-class CheckSettings(_Section):
+class CheckSettings(Section):
     """The ``[check]`` section."""
 
     period: str = "month"
@@ -91,13 +89,13 @@ class CheckSettings(_Section):
     limits: list[CheckLimit] = Field(default_factory=list)
 
 
-class SlackChannel(_Section):
+class SlackChannel(Section):
     """``[alerts.slack]``: the webhook URL is the secret ``slack_webhook_url``."""
 
     enabled: bool = True
 
 
-class EmailChannel(_Section):
+class EmailChannel(Section):
     """``[alerts.email]``: SMTP with STARTTLS; the password is the secret ``smtp_password``."""
 
     enabled: bool = True
@@ -110,14 +108,14 @@ class EmailChannel(_Section):
     ca_file: str | None = None
 
 
-class WebhookChannel(_Section):
+class WebhookChannel(Section):
     """``[alerts.webhook]``: URL and HMAC key are the secrets ``webhook_url``/``webhook_secret``."""
 
     enabled: bool = True
     signature_header: str = "X-CloudSpy-Signature"
 
 
-class AlertSettings(_Section):
+class AlertSettings(Section):
     """The ``[alerts]`` section: spike thresholds, new-group detection, channels."""
 
     by: list[str] = Field(default_factory=lambda: ["service"])

@@ -18,16 +18,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
+
+from cloudspy.models.section import Section
 
 SectionKind = Literal["trend", "providers", "breakdown", "movers", "forecast", "waste"]
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ReportSection(_Section):
+class ReportSection(Section):
     """One section of a report: its kind, its grouping (``--by``), title and size."""
 
     kind: SectionKind
@@ -49,7 +47,7 @@ def _section(value: Any) -> Any:
     return value
 
 
-class ReportSettings(_Section):
+class ReportSettings(Section):
     """A named report: title, period, filters, sections in order, and the template."""
 
     title: str | None = None

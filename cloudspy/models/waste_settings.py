@@ -15,12 +15,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+from cloudspy.models.section import Section
 
 REFERENCES: dict[str, dict[str, float]] = {
     "trusted-advisor": {
@@ -38,7 +35,7 @@ REFERENCES: dict[str, dict[str, float]] = {
 }
 
 
-class WasteSettings(_Section):
+class WasteSettings(Section):
     """Thresholds of the waste rules (None: the reference's default)."""
 
     idle_vm_reference: Literal["trusted-advisor", "steampipe"] = "trusted-advisor"
@@ -60,7 +57,7 @@ class WasteSettings(_Section):
         return float(REFERENCES[self.idle_vm_reference][name] if value is None else value)
 
 
-class InventorySettings(_Section):
+class InventorySettings(Section):
     """The ``[inventory]`` section: which regions, how many in parallel, how much history."""
 
     regions: list[str] = Field(default_factory=list)  # empty: every enabled region

@@ -201,6 +201,24 @@ INVENTORY = "inventory"
 FORECAST = "forecast"
 
 
+class ConfiguredSettings(Protocol):
+    """What a provider reads of the composed settings (:class:`cloudspy.config.Settings`,
+    a layer above): its own ``[name]`` section and the shared ``[inventory]``."""
+
+    @property
+    def inventory(self) -> Any:
+        """The ``[inventory]`` section (regions to read)."""
+        ...
+
+    def section(self, provider: str) -> Any:
+        """The ``[provider]`` section, the model ``providers/<name>/settings.py`` owns."""
+        ...
+
+    def configured_providers(self) -> list[str]:
+        """The providers whose section names at least one scope."""
+        ...
+
+
 class Provider(Protocol):
     """A cloud's connector, as the registry returns it (``ProviderInfo.load()``).
 

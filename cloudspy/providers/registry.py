@@ -16,10 +16,9 @@ from typing import TYPE_CHECKING, Any
 from cloudspy.errors import UsageError
 
 if TYPE_CHECKING:
-    from cloudspy.config import Settings
     from cloudspy.models.prices import PriceKey
     from cloudspy.models.resource import Resource
-    from cloudspy.providers.base import Ambient, Provider
+    from cloudspy.providers.base import Ambient, ConfiguredSettings, Provider
 
 
 def _resolve(dotted: str) -> Any:
@@ -43,6 +42,8 @@ class ProviderInfo:
     price_keys: str | None = None
     # module:function giving a VM type's vCPUs and its family's smaller types
     sizes: str | None = None
+    # module:class of its ``[name]`` config section (None: nothing to configure)
+    settings: str | None = None
 
     def __post_init__(self) -> None:
         if not self.provider_name:
@@ -54,6 +55,10 @@ class ProviderInfo:
             raise UsageError(f"{self.title} has no API connector; import its files instead")
         provider: Provider = _resolve(self.entry_point)
         return provider
+
+    def settings_model(self) -> type | None:
+        """The pydantic model of this provider's ``[name]`` section, or None."""
+        return None if self.settings is None else _resolve(self.settings)
 
     def detect(self) -> Ambient | None:
         """The credentials this provider's SDK would find on its own, if any (cheap)."""
@@ -79,6 +84,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         ambient="cloudspy.providers.aws.ambient:detect",
         price_keys="cloudspy.providers.aws.price_list:key_for",
         sizes="cloudspy.providers.aws.sizes:smaller_sizes",
+        settings="cloudspy.providers.aws.settings:AwsSettings",
     ),
     "gcp": ProviderInfo(
         "gcp",
@@ -88,6 +94,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         ambient="cloudspy.providers.gcp.ambient:detect",
         price_keys="cloudspy.providers.gcp.catalog:key_for",
         sizes="cloudspy.providers.gcp.sizes:smaller_sizes",
+        settings="cloudspy.providers.gcp.settings:GcpSettings",
     ),
     "azure": ProviderInfo(
         "azure",
@@ -98,6 +105,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         ambient="cloudspy.providers.azure.ambient:detect",
         price_keys="cloudspy.providers.azure.retail_prices:key_for",
         sizes="cloudspy.providers.azure.sizes:smaller_sizes",
+        settings="cloudspy.providers.azure.settings:AzureSettings",
     ),
     "oracle": ProviderInfo(
         "oracle", "Oracle Cloud", ("oracle", "oracle cloud infrastructure"), provider_name="Oracle"
@@ -106,7 +114,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
 
 
 def configured_with(
-    capability: str, settings: Settings, wanted: set[str] | None = None
+    capability: str, settings: ConfiguredSettings, wanted: set[str] | None = None
 ) -> list[tuple[ProviderInfo, Provider]]:
     """The configured providers (limited to ``wanted`` CLI names, if any) that declare
     ``capability``, loaded, in registry order. The one loop over the registry that

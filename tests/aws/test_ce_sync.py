@@ -9,9 +9,10 @@ import duckdb
 import pytest
 
 from cloudspy import api
-from cloudspy.config import AwsAccount, AwsSettings, Settings
+from cloudspy.config import Settings
 from cloudspy.errors import CredentialsError, NoDataError
 from cloudspy.providers.aws.provider import CostExplorerSource
+from cloudspy.providers.aws.settings import AwsAccount, AwsSettings
 from tests.aws.ce_results import accounts_page, breakdown_page, day_result, queue, totals
 
 TODAY = date(2026, 11, 25)

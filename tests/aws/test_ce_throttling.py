@@ -13,9 +13,9 @@ import pytest
 from werkzeug.wrappers import Response
 
 from cloudspy import api
-from cloudspy.config import AwsAccount
 from cloudspy.errors import ProviderError
 from cloudspy.providers.aws.provider import CostExplorerSource
+from cloudspy.providers.aws.settings import AwsAccount
 from tests.aws.ce_results import accounts_page, breakdown_page, day_result
 
 THROTTLED = {

@@ -199,7 +199,7 @@ def test_a_warm_costs_with_a_config_imports_neither_sdk_nor_config_models(
 
 
 def test_init_writes_a_commented_config_that_loads(aws_env, cli, tmp_path):
-    from cloudspy.providers.settings_loader import load_settings
+    from cloudspy.config import load_settings
 
     target = tmp_path / "conf" / "config.toml"
     dry = cli("--config", target, "init", "--dry-run")

@@ -13,9 +13,9 @@ from datetime import date
 import pytest
 
 from cloudspy import api
-from cloudspy.config import AwsAthenaTable
 from cloudspy.errors import ProviderError
 from cloudspy.providers.aws.athena import AthenaSource
+from cloudspy.providers.aws.settings import AwsAthenaTable
 from tests.aws_athena.athena_server import Fault
 from tests.aws_athena.conftest import queue_athena_result
 

@@ -12,7 +12,7 @@ import pytest
 from botocore.stub import Stubber
 
 from cloudspy import api
-from cloudspy.config import AwsAthenaTable, Settings
+from cloudspy.config import Settings
 from cloudspy.errors import ProviderError, UsageError
 from cloudspy.periods import Window
 from cloudspy.providers.aws.athena import (
@@ -22,6 +22,7 @@ from cloudspy.providers.aws.athena import (
     quoted_table,
     scan_price,
 )
+from cloudspy.providers.aws.settings import AwsAthenaTable
 from tests.aws_athena.conftest import queue_athena_result
 
 NAMES = [

@@ -19,8 +19,8 @@ import duckdb
 import pytest
 
 from cloudspy import api
-from cloudspy.config import AwsAthenaTable
 from cloudspy.providers.aws.athena import AthenaSource
+from cloudspy.providers.aws.settings import AwsAthenaTable
 from tests.files.cur2_fixture import expected_effective as cur2_expected_effective
 
 TABLE = AwsAthenaTable(database="cur_db", table="cur2", output_location="s3://results/cloudspy/")

@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 
-from cloudspy.config import AzureSettings, Settings
+from cloudspy.config import Settings
 from cloudspy.errors import CredentialsError, ProviderError
 from cloudspy.periods import Window
 from cloudspy.providers.azure.costs import chunks, fetch_costs, region_of
 from cloudspy.providers.azure.query import QueryGate
+from cloudspy.providers.azure.settings import AzureSettings
 from tests.azure.conftest import (
     FIXTURES,
     QPU_HEADERS,

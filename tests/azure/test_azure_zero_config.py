@@ -52,7 +52,7 @@ def test_sync_with_no_config_reads_every_enabled_subscription(
 def test_init_lists_the_subscriptions_and_the_file_loads(
     replay: Any, azure_cli: Any, service_principal: None, tmp_path: Any, monkeypatch: Any
 ):
-    from cloudspy.providers.settings_loader import load_settings
+    from cloudspy.config import load_settings
 
     _serve(replay)
     result = azure_cli("init", "--dry-run")

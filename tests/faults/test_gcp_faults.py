@@ -8,8 +8,9 @@ import pytest
 
 from cloudspy.cli.inventory_sync import sync_inventory_cli
 from cloudspy.cli.state import CliState
-from cloudspy.config import GcpSettings, InventorySettings, Settings
+from cloudspy.config import InventorySettings, Settings
 from cloudspy.providers.gcp.inventory import GcpInventorySource
+from cloudspy.providers.gcp.settings import GcpSettings
 from tests.faults.conftest import BROKEN_BODIES, Script, body
 from tests.faults.helpers import cost_state, last_run, one_line_error, runs
 from tests.gcp.conftest import (  # noqa: F401 (fixtures)

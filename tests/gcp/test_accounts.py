@@ -6,8 +6,8 @@ import json
 
 from google.auth.credentials import AnonymousCredentials
 
-from cloudspy.config import GcpSettings
 from cloudspy.providers.gcp.provider import GcpProvider
+from cloudspy.providers.gcp.settings import GcpSettings
 
 
 def test_billing_accounts_with_linked_projects(billing, endpoint):

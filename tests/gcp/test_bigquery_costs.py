@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from google.auth.credentials import AnonymousCredentials
 
-from cloudspy.config import GcpBillingTable, GcpSettings
 from cloudspy.errors import CredentialsError, ProviderError, UsageError
 from cloudspy.periods import Window
 from cloudspy.providers.gcp.provider import BigQueryExportSource, GcpProvider
+from cloudspy.providers.gcp.settings import GcpBillingTable, GcpSettings
 from tests.gcp.conftest import PROJECT, TABLE, fixture, google_error
 
 WINDOW = [Window(date(2026, 10, 1), date(2026, 10, 4))]

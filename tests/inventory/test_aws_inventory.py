@@ -8,10 +8,11 @@ import pytest
 
 from cloudspy import api
 from cloudspy.clock import utc_now
-from cloudspy.config import AwsAccount, InventorySettings, Settings
+from cloudspy.config import InventorySettings, Settings
 from cloudspy.models import resource as m
 from cloudspy.providers.aws.inventory import AwsInventorySource
 from cloudspy.providers.aws.permissions import declared, iam_action
+from cloudspy.providers.aws.settings import AwsAccount
 from cloudspy.store.connection import connect
 from tests.inventory.conftest import REGIONS
 

@@ -98,7 +98,7 @@ def test_no_secret_is_ever_served(demo_db, monkeypatch):
     from starlette.testclient import TestClient
 
     from cloudspy import api
-    from cloudspy.providers.settings_loader import load_settings
+    from cloudspy.config import load_settings
     from cloudspy.web.app import ServeConfig, create_app
     from cloudspy.web.security import Guard
 

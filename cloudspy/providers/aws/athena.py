@@ -28,7 +28,7 @@ from cloudspy.periods import Window, month_start, utc_today
 from cloudspy.providers.base import FetchedCosts, Progress, may_still_change
 
 if TYPE_CHECKING:
-    from cloudspy.config import AwsAthenaTable
+    from cloudspy.providers.aws.settings import AwsAthenaTable
 
 PRICE_PER_TB = Decimal("5.00")
 BYTES_PER_TB = 1024**4  # Athena's TB is binary, like its MB

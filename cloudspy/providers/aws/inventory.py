@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from cloudspy.config import AwsAccount
 from cloudspy.errors import ProviderError
 from cloudspy.models import resource as m
 from cloudspy.models.resource import Resource
 from cloudspy.providers.aws.price_list import AwsPriceList, platform_of
+from cloudspy.providers.aws.settings import AwsAccount
 from cloudspy.providers.base import Progress, with_retries
 from cloudspy.providers.inventory_source import AccessDenied, Collected, MetricWindow
 

@@ -5,9 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cloudspy.config import AwsAccount, Settings
 from cloudspy.periods import Window
-from cloudspy.providers.base import COSTS, FORECAST, INVENTORY, FetchedCosts, Progress
+from cloudspy.providers.aws.settings import AwsAccount, AwsSettings
+from cloudspy.providers.base import (
+    COSTS,
+    FORECAST,
+    INVENTORY,
+    ConfiguredSettings,
+    FetchedCosts,
+    Progress,
+)
+
+
+def _own(settings: ConfiguredSettings) -> AwsSettings:
+    """This provider's ``[aws]`` section of the composed settings."""
+    section: AwsSettings = settings.section("aws")
+    return section
+
 
 API_PRIORITY = 10
 
@@ -88,12 +102,12 @@ class AwsProvider:
     capabilities = frozenset({COSTS, FORECAST, INVENTORY})
 
     @staticmethod
-    def cost_sources(settings: Settings) -> list[Any]:
+    def cost_sources(settings: ConfiguredSettings) -> list[Any]:
         """One source per ``[[aws.accounts]]`` (Cost Explorer) and ``[[aws.athena]]`` entry."""
         from cloudspy.providers.aws.athena import AthenaSource
 
-        sources: list[Any] = [CostExplorerSource(account) for account in settings.aws.accounts]
-        sources += [AthenaSource(table) for table in settings.aws.athena]
+        sources: list[Any] = [CostExplorerSource(account) for account in _own(settings).accounts]
+        sources += [AthenaSource(table) for table in _own(settings).athena]
         return sources
 
     @staticmethod
@@ -138,22 +152,22 @@ class AwsProvider:
         )
 
     @staticmethod
-    def cost_forecast(settings: Settings, window: Window, metric: str) -> list[Any]:
+    def cost_forecast(settings: ConfiguredSettings, window: Window, metric: str) -> list[Any]:
         """AWS's own forecast (``GetCostForecast``) for ``window``, one per ``[[aws.accounts]]``."""
         from cloudspy.providers.aws.forecast import account_forecast
 
         return [
             account_forecast(CostExplorerSource(account), window, metric)
-            for account in settings.aws.accounts
+            for account in _own(settings).accounts
         ]
 
     @staticmethod
-    def inventory_sources(settings: Settings) -> list[Any]:
+    def inventory_sources(settings: ConfiguredSettings) -> list[Any]:
         """One inventory source (every enabled region) per ``[[aws.accounts]]`` entry."""
         from cloudspy.providers.aws.inventory import AwsInventorySource
 
         regions = list(settings.inventory.regions)
-        return [AwsInventorySource(account, regions) for account in settings.aws.accounts]
+        return [AwsInventorySource(account, regions) for account in _own(settings).accounts]
 
     @staticmethod
     def inventory_source_from_options(

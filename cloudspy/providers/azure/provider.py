@@ -5,11 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cloudspy.config import AzureSettings, Settings
 from cloudspy.periods import Window, utc_today
 from cloudspy.providers.azure.query import QueryGate
 from cloudspy.providers.azure.session import Connector, resolve_endpoints
-from cloudspy.providers.base import COSTS, INVENTORY, FetchedCosts, Progress
+from cloudspy.providers.azure.settings import AzureSettings
+from cloudspy.providers.base import COSTS, INVENTORY, ConfiguredSettings, FetchedCosts, Progress
+
+
+def _own(settings: ConfiguredSettings) -> AzureSettings:
+    """This provider's ``[azure]`` section of the composed settings."""
+    section: AzureSettings = settings.section("azure")
+    return section
+
 
 API_PRIORITY = 10
 
@@ -83,13 +90,13 @@ class AzureProvider:
     make_connector = staticmethod(connector_for)
 
     @staticmethod
-    def cost_sources(settings: Settings) -> list[AzureQuerySource]:
+    def cost_sources(settings: ConfiguredSettings) -> list[AzureQuerySource]:
         """One source per configured scope, sharing one connector and one QPU gate.
 
         With ``discover`` and no scope listed (no config, #12), the scopes are the
         enabled subscriptions the credential can see.
         """
-        azure, connector = AzureProvider._discovered(settings.azure)
+        azure, connector = AzureProvider._discovered(_own(settings))
         return AzureProvider._sources(azure, azure.all_scopes(), connector)
 
     @staticmethod
@@ -112,7 +119,7 @@ class AzureProvider:
         """The ``[azure]`` part of ``cloudspy init``: the subscriptions the login can see."""
         import json
 
-        from cloudspy.config import AzureSettings
+        from cloudspy.providers.azure.settings import AzureSettings
         from cloudspy.providers.azure.subscriptions import list_subscriptions
 
         found = list_subscriptions(AzureProvider.make_connector(AzureSettings()))
@@ -134,14 +141,14 @@ class AzureProvider:
 
     @staticmethod
     def source_from_options(
-        settings: Settings,
+        settings: ConfiguredSettings,
         subscriptions: list[str] | None = None,
         scopes: list[str] | None = None,
     ) -> list[AzureQuerySource]:
         """Sources from ``cloudspy azure sync --subscription … --scope …`` (default: config)."""
         if not subscriptions and not scopes:
             return AzureProvider.cost_sources(settings)
-        azure = settings.azure.model_copy(
+        azure = _own(settings).model_copy(
             update={"subscriptions": list(subscriptions or []), "scopes": list(scopes or [])}
         )
         return AzureProvider._sources(azure, azure.all_scopes())
@@ -155,30 +162,30 @@ class AzureProvider:
         return [AzureQuerySource(scope, azure, connector, gate) for scope in scopes]
 
     @staticmethod
-    def subscriptions(settings: Settings) -> list[Any]:
+    def subscriptions(settings: ConfiguredSettings) -> list[Any]:
         """The subscriptions the credential can see (``cloudspy azure subscriptions``)."""
         from cloudspy.providers.azure.subscriptions import list_subscriptions
 
-        return list_subscriptions(AzureProvider.make_connector(settings.azure))
+        return list_subscriptions(AzureProvider.make_connector(_own(settings)))
 
     @staticmethod
-    def inventory_sources(settings: Settings) -> list[Any]:
+    def inventory_sources(settings: ConfiguredSettings) -> list[Any]:
         """One inventory source per configured subscription, sharing one connector."""
         return AzureProvider.inventory_source_from_options(settings)
 
     @staticmethod
     def inventory_source_from_options(
-        settings: Settings, subscriptions: list[str] | None = None
+        settings: ConfiguredSettings, subscriptions: list[str] | None = None
     ) -> list[Any]:
         """Sources from ``cloudspy azure sync --subscription …`` (default: config)."""
         from cloudspy.providers.azure.inventory import AzureInventorySource
 
         azure, connector = (
-            (settings.azure, None) if subscriptions else AzureProvider._discovered(settings.azure)
+            (_own(settings), None) if subscriptions else AzureProvider._discovered(_own(settings))
         )
         chosen = list(subscriptions or azure.subscriptions)
         ids = list(dict.fromkeys(s.strip() for s in chosen if s.strip()))
         if not ids:
             return []
-        connector = connector or AzureProvider.make_connector(settings.azure)
+        connector = connector or AzureProvider.make_connector(_own(settings))
         return [AzureInventorySource(sub, connector) for sub in ids]

@@ -5,7 +5,7 @@ Only aggregates travel: BigQuery groups the export by usage day (UTC, from
 currency, optionally by resource and by the configured label keys, and sums the
 money as NUMERIC so amounts come back as exact decimal strings. The table path
 is the only identifier in the SQL; it is validated by
-:data:`~cloudspy.config.GCP_TABLE_PATTERN` and backtick-quoted. Every value
+:data:`~cloudspy.providers.gcp.settings.GCP_TABLE_PATTERN` and backtick-quoted. Every value
 (dates, label keys) is a query parameter.
 
 Labels: turning each group's labels into a JSON object would split every group
@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from cloudspy.config import GCP_TABLE_PATTERN
 from cloudspy.errors import ProviderError, UsageError
+from cloudspy.providers.gcp.settings import GCP_TABLE_PATTERN
 
 STANDARD_COLUMNS = frozenset(
     {

@@ -28,7 +28,7 @@ from cloudspy.providers.gcp.catalog import GcpCatalog, platform_of
 from cloudspy.providers.inventory_source import AccessDenied, Collected, MetricWindow
 
 if TYPE_CHECKING:
-    from cloudspy.config import GcpSettings
+    from cloudspy.providers.gcp.settings import GcpSettings
 
 PROVIDER = "gcp"
 ACCESS_HINT = "grant the permissions in `cloudspy permissions --provider gcp` on the project"

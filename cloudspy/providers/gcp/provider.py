@@ -5,10 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cloudspy.config import GcpBillingTable, GcpSettings, Settings
 from cloudspy.errors import CloudSpyError, UsageError
 from cloudspy.periods import Window
-from cloudspy.providers.base import COSTS, INVENTORY, FetchedCosts, Progress
+from cloudspy.providers.base import COSTS, INVENTORY, ConfiguredSettings, FetchedCosts, Progress
+from cloudspy.providers.gcp.settings import GcpBillingTable, GcpSettings
+
+
+def _own(settings: ConfiguredSettings) -> GcpSettings:
+    """This provider's ``[gcp]`` section of the composed settings."""
+    section: GcpSettings = settings.section("gcp")
+    return section
+
 
 # Above Cost Explorer (10), below imported files (30). Google writes a billing account's
 # standard and detailed exports side by side, holding the same spend; when both are
@@ -106,17 +113,19 @@ class GcpProvider:
     capabilities = frozenset({COSTS, INVENTORY})
 
     @staticmethod
-    def cost_sources(settings: Settings, credentials: Any = None) -> list[BigQueryExportSource]:
+    def cost_sources(
+        settings: ConfiguredSettings, credentials: Any = None
+    ) -> list[BigQueryExportSource]:
         """One source per ``[[gcp.billing_tables]]`` entry of the config.
 
         With ``discover`` and no table listed (no config, #12): one per billing
         account whose export table the credentials can see (the detailed table
         when both exist), or a usage error naming ``--billing-table``.
         """
-        tables = list(settings.gcp.billing_tables)
-        if settings.gcp.discover and not tables:
-            tables = GcpProvider.discover_tables(settings.gcp, credentials)
-        return [BigQueryExportSource(t, settings.gcp, credentials=credentials) for t in tables]
+        tables = list(_own(settings).billing_tables)
+        if _own(settings).discover and not tables:
+            tables = GcpProvider.discover_tables(_own(settings), credentials)
+        return [BigQueryExportSource(t, _own(settings), credentials=credentials) for t in tables]
 
     @staticmethod
     def config_snippet(ambient: Any, credentials: Any = None) -> str:
@@ -216,17 +225,17 @@ class GcpProvider:
         return discover_billing(client, sleep=sleep)
 
     @staticmethod
-    def inventory_sources(settings: Settings) -> list[Any]:
+    def inventory_sources(settings: ConfiguredSettings) -> list[Any]:
         """One inventory source per ``[gcp] projects`` entry (Compute Engine + Monitoring)."""
         from cloudspy.providers.gcp.inventory import GcpInventorySource
 
-        projects = list(settings.gcp.projects)
-        if settings.gcp.discover and not projects:
+        projects = list(_own(settings).projects)
+        if _own(settings).discover and not projects:
             from cloudspy.providers.gcp.session import application_default
 
             _, project = application_default()  # ADC's project, when it names one
             projects = [project] if project else []
-        return [GcpInventorySource(p, settings.gcp) for p in dict.fromkeys(projects)]
+        return [GcpInventorySource(p, _own(settings)) for p in dict.fromkeys(projects)]
 
     @staticmethod
     def inventory_source_from_options(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from cloudspy.errors import CredentialsError, ProviderError
 
 if TYPE_CHECKING:
-    from cloudspy.config import GcpSettings
+    from cloudspy.providers.gcp.settings import GcpSettings
 
 T = TypeVar("T")
 SCOPES = ("https://www.googleapis.com/auth/cloud-platform",)
