@@ -46,3 +46,37 @@ def test_configured_with_returns_only_providers_with_the_capability():
     assert inventory == ["gcp"]
     costs = [info.name for info, _ in configured_with(COSTS, _AllConfigured())]
     assert costs == [info.name for info in CONNECTED]
+
+
+@pytest.mark.parametrize("info", CONNECTED, ids=lambda i: i.name)
+def test_each_provider_declares_a_command_group_that_clashes_with_no_shared_option(info):
+    """`cloudspy <name> sync|costs` are built from the provider's declaration (#16 item 4);
+    its own options must not shadow the shared ones the CLI adds to every group."""
+    from cloudspy.cli.provider_cmd import COSTS_OPTIONS, SYNC_OPTIONS
+
+    spec = info.command_spec()
+    assert spec is not None, f"{info.name} declares no command group"
+    names = [option.name for option in spec.options]
+    flags = [flag for option in spec.options for flag in option.flags]
+    assert len(set(names)) == len(names) and len(set(flags)) == len(flags)
+    shared = {p.name for p in SYNC_OPTIONS + COSTS_OPTIONS} | {"ctx"}
+    assert not set(names) & shared
+    shared_flags = {
+        "--last",
+        "--since",
+        "--until",
+        "--refresh",
+        "--by",
+        "-b",
+        "--format",
+        "-f",
+        "--metric",
+        "-m",
+        "--offline",
+        "--no-costs",
+        "--no-resources",
+        "--no-progress",
+    }
+    assert not set(flags) & shared_flags
+    # The values that name the cached identity: every cost option, in order.
+    assert len(spec.identity({})) == len(spec.cost_options())

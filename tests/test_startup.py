@@ -147,7 +147,7 @@ def test_the_command_table_names_what_each_module_registers():
     from cloudspy.cli import main as cli_main
 
     for name in cli_main.COMMANDS:
-        assert cli_main.command_names(cli_main.command_module(name)) == {name}
+        assert cli_main.command_names(cli_main.command_module(name), name) == {name}
 
 
 def test_a_command_imports_only_its_own_module():

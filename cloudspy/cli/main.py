@@ -59,9 +59,9 @@ COMMANDS: dict[str, str] = {
     "history": "history_cmd",
     "demo": "demo_cmd",
     "init": "init_cmd",
-    "aws": "aws_cmd",
-    "azure": "azure_cmd",
-    "gcp": "gcp_cmd",
+    "aws": "provider_cmd",
+    "azure": "provider_cmd",
+    "gcp": "provider_cmd",
     "compare": "compare_cmd",
     "forecast": "forecast_cmd",
     "check": "check_cmd",
@@ -134,14 +134,24 @@ def build_app(only: str | None = None) -> typer.Typer:
     )
     root_app.callback()(root)
     for name in COMMANDS if only is None else (only,):
-        command_module(name).register(root_app)
+        _register(command_module(name), root_app, name)
     return root_app
 
 
-def command_names(module: ModuleType) -> set[str]:
-    """The top-level command names a command module registers (checks :data:`COMMANDS`)."""
+def _register(module: ModuleType, app: typer.Typer, name: str) -> None:
+    """Let ``module`` add the command ``name``: a module serving several commands (the
+    provider groups) has ``register_command(app, name)``, the others ``register(app)``."""
+    if hasattr(module, "register_command"):
+        module.register_command(app, name)
+    else:
+        module.register(app)
+
+
+def command_names(module: ModuleType, name: str) -> set[str]:
+    """The top-level command names a command module registers when asked for ``name``
+    (checks :data:`COMMANDS`)."""
     scratch = typer.Typer()
-    module.register(scratch)
+    _register(module, scratch, name)
     return {c.name for c in scratch.registered_commands if c.name} | {
         g.name for g in scratch.registered_groups if g.name
     }

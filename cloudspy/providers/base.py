@@ -238,10 +238,6 @@ class Provider(Protocol):
         """The config.toml section that pins what ``ambient`` found (``cloudspy init``)."""
         ...
 
-    def source_from_options(self, *args: Any, **kwargs: Any) -> CostSource:
-        """A cost source from a provider command's own options (``aws sync --profile`` …)."""
-        ...
-
     def inventory_sources(self, settings: Any) -> list[Any]:
         """With ``inventory``: one inventory source per configured scope."""
         ...

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from cloudspy.models.prices import PriceKey
     from cloudspy.models.resource import Resource
     from cloudspy.providers.base import Ambient, ConfiguredSettings, Provider
+    from cloudspy.providers.commands import ProviderCommands
 
 
 def _resolve(dotted: str) -> Any:
@@ -44,6 +45,8 @@ class ProviderInfo:
     sizes: str | None = None
     # module:class of its ``[name]`` config section (None: nothing to configure)
     settings: str | None = None
+    # module:attribute of its ``cloudspy <name> …`` group (a ProviderCommands)
+    commands: str | None = None
 
     def __post_init__(self) -> None:
         if not self.provider_name:
@@ -59,6 +62,10 @@ class ProviderInfo:
     def settings_model(self) -> type | None:
         """The pydantic model of this provider's ``[name]`` section, or None."""
         return None if self.settings is None else _resolve(self.settings)
+
+    def command_spec(self) -> ProviderCommands | None:
+        """What ``cloudspy <name> …`` offers (options, sources, listings), or None."""
+        return None if self.commands is None else _resolve(self.commands)
 
     def detect(self) -> Ambient | None:
         """The credentials this provider's SDK would find on its own, if any (cheap)."""
@@ -85,6 +92,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         price_keys="cloudspy.providers.aws.price_list:key_for",
         sizes="cloudspy.providers.aws.sizes:smaller_sizes",
         settings="cloudspy.providers.aws.settings:AwsSettings",
+        commands="cloudspy.providers.aws.commands:COMMANDS",
     ),
     "gcp": ProviderInfo(
         "gcp",
@@ -95,6 +103,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         price_keys="cloudspy.providers.gcp.catalog:key_for",
         sizes="cloudspy.providers.gcp.sizes:smaller_sizes",
         settings="cloudspy.providers.gcp.settings:GcpSettings",
+        commands="cloudspy.providers.gcp.commands:COMMANDS",
     ),
     "azure": ProviderInfo(
         "azure",
@@ -106,6 +115,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         price_keys="cloudspy.providers.azure.retail_prices:key_for",
         sizes="cloudspy.providers.azure.sizes:smaller_sizes",
         settings="cloudspy.providers.azure.settings:AzureSettings",
+        commands="cloudspy.providers.azure.commands:COMMANDS",
     ),
     "oracle": ProviderInfo(
         "oracle", "Oracle Cloud", ("oracle", "oracle cloud infrastructure"), provider_name="Oracle"
