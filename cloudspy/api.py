@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cloudspy.clock import utc_now
-from cloudspy.dimensions import parse_dimension
+from cloudspy.cost_query.dimensions import parse_dimension
 from cloudspy.errors import NoDataError, UsageError
 from cloudspy.periods import Window, resolve_window, utc_today
 from cloudspy.providers.registry import PROVIDERS, focus_names, provider_info
@@ -398,7 +398,7 @@ def costs(
         raise UsageError(f"unknown --granularity {granularity!r}", hint="use day, week or month")
     if top is not None and top < 1:
         raise UsageError("--top must be at least 1")
-    from cloudspy.cost_report import CostQuery, build_cost_report
+    from cloudspy.cost_query.query import CostQuery, run_cost_query
 
     dims = _insight_dims(by, query_settings.teams)
     query = CostQuery(
@@ -411,9 +411,9 @@ def costs(
         granularity=granularity,
         top=top,
     )
-    report = build_cost_report(_db(db), query, lock_timeout=query_settings.lock_timeout_seconds)
+    report = run_cost_query(_db(db), query, lock_timeout=query_settings.lock_timeout_seconds)
     if "team" in report.group_by:
-        from cloudspy.teams import unallocated_notes
+        from cloudspy.cost_query.teams import unallocated_notes
 
         report.warnings += unallocated_notes(
             [(r.group["team"], r.currency, r.cost) for r in report.rows]
@@ -492,7 +492,7 @@ def compare(
     two explicit windows instead.
     """
     from cloudspy.insights.compare import compare_store
-    from cloudspy.insights.periods import explicit_pair, period_pair
+    from cloudspy.insights.period_pairs import explicit_pair, period_pair
     from cloudspy.store.connection import connect
 
     settings = _settings(settings)
@@ -604,7 +604,7 @@ def check(
     from cloudspy.insights.baseline import load_baseline
     from cloudspy.insights.check import check_store
     from cloudspy.insights.limits import build_limits
-    from cloudspy.insights.periods import PERIODS
+    from cloudspy.insights.period_pairs import PERIODS
     from cloudspy.store.connection import connect
 
     settings = _settings(settings)

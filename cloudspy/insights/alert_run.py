@@ -9,14 +9,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from cloudspy.dimensions import Dimension
 from cloudspy.errors import CloudSpyError
-from cloudspy.insights import alerts as store
+from cloudspy.insights.alerts import detect_store
 from cloudspy.models.insight_settings import AlertSettings
 from cloudspy.models.insights import Alert, AlertRun, ChannelOutcome
 from cloudspy.notify.channels import sender
 from cloudspy.notify.secrets import redact
+from cloudspy.store import alert_log
 from cloudspy.store.cost_queries import CostFilter
+from cloudspy.store.dimension import Dimension
 
 
 def run_alerts(
@@ -36,17 +37,17 @@ def run_alerts(
     from cloudspy.store.connection import connect
 
     with connect(db, read_only=True, timeout=lock_timeout) as conn:
-        detected = store.detect_store(conn, spike_dims, new_dims, filters, metric, today, config)
+        detected = detect_store(conn, spike_dims, new_dims, filters, metric, today, config)
     if dry_run:
         return AlertRun(dry_run=True, detected=detected, pending=detected)
     since = today - timedelta(days=config.lookback_days)
     with connect(db, read_only=False, timeout=lock_timeout) as conn:
-        new = store.record(conn, detected)
+        new = alert_log.record(conn, detected)
     run = AlertRun(dry_run=False, detected=detected, new=new)
     queued: dict[str, Alert] = {}
     for channel in channels:
         with connect(db, read_only=True, timeout=lock_timeout) as conn:
-            waiting = store.pending(conn, channel, since)
+            waiting = alert_log.pending(conn, channel, since)
         queued.update({a.key: a for a in waiting})
         if not waiting:
             run.channels.append(ChannelOutcome(channel=channel))
@@ -63,7 +64,7 @@ def run_alerts(
             run.channels.append(ChannelOutcome(channel=channel, ok=False, error=error))
             continue
         with connect(db, read_only=False, timeout=lock_timeout) as conn:
-            store.mark_sent(conn, [a.key for a in waiting], channel, channels)
+            alert_log.mark_sent(conn, [a.key for a in waiting], channel, channels)
         run.channels.append(ChannelOutcome(channel=channel, sent=len(waiting)))
     run.pending = sorted(queued.values(), key=lambda a: (a.day, a.key))
     return run

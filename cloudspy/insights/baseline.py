@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from cloudspy.errors import UsageError
-from cloudspy.insights.data import GroupTotal
+from cloudspy.insights.cost_reads import GroupTotal
 from cloudspy.periods import Window
 
 

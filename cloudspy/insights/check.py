@@ -13,12 +13,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from cloudspy.cost_query.teams import TEAM, unallocated_notes
 from cloudspy.currencies import amount_text
-from cloudspy.dimensions import Dimension
 from cloudspy.errors import NoDataError, UsageError
 from cloudspy.insights.baseline import BaselineFile
 from cloudspy.insights.compare import change_pct
-from cloudspy.insights.data import (
+from cloudspy.insights.cost_reads import (
     GroupTotal,
     answerable_scopes,
     daily_series,
@@ -28,12 +28,12 @@ from cloudspy.insights.data import (
     window_totals,
 )
 from cloudspy.insights.forecast import MIN_HISTORY_DAYS, forecast
-from cloudspy.insights.periods import next_period_start, period_pair, period_start
+from cloudspy.insights.period_pairs import next_period_start, period_pair, period_start
 from cloudspy.models.costs import WindowModel
 from cloudspy.models.insights import CheckItem, CheckResult
 from cloudspy.periods import Window
 from cloudspy.store.cost_queries import METRIC_COLUMNS, CostFilter
-from cloudspy.teams import TEAM, unallocated_notes
+from cloudspy.store.dimension import Dimension
 
 if TYPE_CHECKING:
     import duckdb

@@ -9,13 +9,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from cloudspy.dimensions import Dimension
-from cloudspy.insights.data import GroupTotal, answerable_scopes, window_totals
-from cloudspy.insights.periods import PeriodPair
+from cloudspy.cost_query.teams import TEAM, unallocated_share
+from cloudspy.insights.cost_reads import GroupTotal, answerable_scopes, window_totals
+from cloudspy.insights.period_pairs import PeriodPair
 from cloudspy.models.costs import WindowModel
 from cloudspy.models.insights import CompareResult, CompareRow, CompareTotal
 from cloudspy.store.cost_queries import METRIC_COLUMNS, CostFilter, covered_days
-from cloudspy.teams import TEAM, unallocated_share
+from cloudspy.store.dimension import Dimension
 
 if TYPE_CHECKING:
     import duckdb

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from cloudspy.dimensions import parse_dimension
+from cloudspy.cost_query.dimensions import parse_dimension
 from cloudspy.errors import UsageError
 from cloudspy.insights.check import Limit
 from cloudspy.models.insight_settings import CheckLimit, Team, parse_amount, parse_increase

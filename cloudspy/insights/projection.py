@@ -3,7 +3,7 @@
 :func:`project` is pure: one daily history in, the horizon's daily points, the
 horizon total and the month-end projection (each with its 80 % interval) and
 the method's back-test error out. :func:`forecast_store` reads the histories
-and month-to-date totals through :mod:`cloudspy.insights.data` and calls it.
+and month-to-date totals through :mod:`cloudspy.insights.cost_reads` and calls it.
 The method itself lives in :mod:`cloudspy.insights.forecast`.
 """
 
@@ -14,9 +14,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from cloudspy.dimensions import Dimension
 from cloudspy.errors import NoDataError
-from cloudspy.insights.data import (
+from cloudspy.insights.cost_reads import (
     answerable_scopes,
     daily_series,
     full_series,
@@ -39,6 +38,7 @@ from cloudspy.models.costs import WindowModel
 from cloudspy.models.insights import ForecastPoint, ForecastResult, ForecastSeries
 from cloudspy.periods import Window, add_months, month_start
 from cloudspy.store.cost_queries import METRIC_COLUMNS, CostFilter
+from cloudspy.store.dimension import Dimension
 
 if TYPE_CHECKING:
     import duckdb

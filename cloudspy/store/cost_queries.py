@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from cloudspy.dimensions import NONE_LABEL, Dimension, dimension_params
+from cloudspy.store.dimension import NONE_LABEL, Dimension, dimension_params
 
 if TYPE_CHECKING:
     import duckdb

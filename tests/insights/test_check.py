@@ -10,7 +10,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from cloudspy.insights.check import Limit, evaluate_budget, evaluate_increase
-from cloudspy.insights.data import GroupTotal
+from cloudspy.insights.cost_reads import GroupTotal
 from tests.insights.conftest import TODAY, daily
 
 START = TODAY - timedelta(days=120)

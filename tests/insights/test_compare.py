@@ -10,8 +10,8 @@ import pytest
 from cloudspy import api
 from cloudspy.errors import UsageError
 from cloudspy.insights.compare import change_pct, compare_groups
-from cloudspy.insights.data import GroupTotal
-from cloudspy.insights.periods import period_pair
+from cloudspy.insights.cost_reads import GroupTotal
+from cloudspy.insights.period_pairs import period_pair
 from tests.insights.conftest import TODAY, cost_row, daily
 
 OCT, NOV, SEP = date(2026, 10, 1), date(2026, 11, 1), date(2026, 9, 1)

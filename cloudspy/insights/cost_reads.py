@@ -12,8 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from cloudspy.cost_report import CostQuery, _check_answerable
-from cloudspy.dimensions import Dimension
+from cloudspy.cost_query.query import CostQuery, check_answerable
 from cloudspy.errors import NoDataError
 from cloudspy.periods import Window
 from cloudspy.store.cost_queries import (
@@ -24,6 +23,7 @@ from cloudspy.store.cost_queries import (
     coverage,
     has_overlaps,
 )
+from cloudspy.store.dimension import Dimension
 
 if TYPE_CHECKING:
     import duckdb
@@ -53,7 +53,7 @@ def answerable_scopes(
             f"no costs are cached for {window}",
             hint="run `cloudspy sync` or `cloudspy import FILE`, or pick another period",
         )
-    _check_answerable(scopes, CostQuery(window=window, dims=dims, filters=filters, metric=metric))
+    check_answerable(scopes, CostQuery(window=window, dims=dims, filters=filters, metric=metric))
     return scopes
 
 

@@ -1,14 +1,14 @@
 """Teams: what is left unallocated by the ``team`` dimension, and how to say so.
 
 The dimension itself (``[teams.NAME]`` of config.toml as a SQL ``CASE``) is built
-in :mod:`cloudspy.dimensions`, with the other ``--by`` values it is parsed beside.
+in :mod:`cloudspy.cost_query.dimensions`, with the other ``--by`` values it is parsed beside.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from cloudspy.dimensions import TEAM, UNALLOCATED
+from cloudspy.cost_query.dimensions import TEAM, UNALLOCATED
 
 __all__ = ["TEAM", "UNALLOCATED", "unallocated_notes", "unallocated_share"]
 

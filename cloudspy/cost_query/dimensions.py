@@ -1,4 +1,4 @@
-"""The dimensions costs can be grouped and filtered by, and their SQL over ``cost``.
+"""The dimensions costs can be grouped and filtered by: what ``--by`` accepts.
 
 A dimension name is what users type after ``--by`` and what ``cost_coverage``
 records per cached day, so the cache can tell which questions it can answer.
@@ -8,34 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from cloudspy.errors import UsageError
 from cloudspy.service_categories import category_sql
+from cloudspy.store.dimension import Dimension, tag_json_path
 
-NONE_LABEL = "(none)"
 _TAG_KEY = re.compile(r"^[^\x00-\x1f]{1,128}$")
-
-
-@dataclass(frozen=True)
-class Dimension:
-    """How one ``--by`` value maps onto FOCUS columns."""
-
-    name: str
-    sql: str
-    label_sql: str | None = None
-    coverage_name: str | None = None
-    tag_key: str | None = None
-    # Bound parameters of ``sql`` beyond a tag key (the team CASE carries its values).
-    params: tuple[Any, ...] = ()
-    # Whether ``sql`` reads only columns kept in the ``cost_daily`` rollup.
-    rollup: bool = True
-
-    @property
-    def needs(self) -> str:
-        """The name a cached day must list in its dimensions to answer this."""
-        return self.coverage_name or self.name
 
 
 BUILTIN: dict[str, Dimension] = {
@@ -65,12 +44,6 @@ BUILTIN: dict[str, Dimension] = {
 TEAM = "team"
 UNALLOCATED = "unallocated"
 DIMENSION_HELP = ", ".join([*BUILTIN, "team", "tag:KEY"])
-
-
-def tag_json_path(key: str) -> str:
-    """A JSON path selecting ``key`` literally (quotes escaped)."""
-    escaped = key.replace("\\", "\\\\").replace('"', '\\"')
-    return f'$."{escaped}"'
 
 
 def _marks(values: list[Any]) -> str:
@@ -148,13 +121,3 @@ def parse_dimension(text: str, teams: Mapping[str, Any] | None = None) -> Dimens
     if found is None:
         raise UsageError(f"unknown --by {text!r}", hint=f"use one of {DIMENSION_HELP}")
     return found
-
-
-def dimension_params(dims: list[Dimension]) -> list[Any]:
-    """The bound parameters the dimensions' SQL needs, in order."""
-    out: list[Any] = []
-    for d in dims:
-        if d.tag_key is not None:
-            out.append(tag_json_path(d.tag_key))
-        out.extend(d.params)
-    return out

@@ -13,7 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from cloudspy.dimensions import Dimension
 from cloudspy.errors import NoDataError, UsageError
 from cloudspy.models.costs import (
     CostGroup,
@@ -34,6 +33,7 @@ from cloudspy.store.cost_queries import (
     covered_days,
     has_overlaps,
 )
+from cloudspy.store.dimension import Dimension
 
 HUNDRED = Decimal(100)
 PCT = Decimal("0.01")
@@ -59,7 +59,7 @@ class CostQuery:
         return "week" if self.window.days <= 190 else "month"
 
 
-def _check_answerable(scopes: list[dict[str, Any]], query: CostQuery) -> None:
+def check_answerable(scopes: list[dict[str, Any]], query: CostQuery) -> None:
     needed = {d.needs: d.name for d in query.dims}
     needed.update({name: name for name in query.filters.dimension_names()})
     for scope in scopes:
@@ -81,7 +81,7 @@ def _check_answerable(scopes: list[dict[str, Any]], query: CostQuery) -> None:
             )
 
 
-def build_cost_report(db: Path, query: CostQuery, *, lock_timeout: float = 15.0) -> CostReport:
+def run_cost_query(db: Path, query: CostQuery, *, lock_timeout: float = 15.0) -> CostReport:
     """Answer ``query`` from the cache at ``db``."""
     from cloudspy.store.connection import connect
 
@@ -96,7 +96,7 @@ def build_cost_report(db: Path, query: CostQuery, *, lock_timeout: float = 15.0)
                 f"no costs are cached for {window}",
                 hint="run `cloudspy sync` or `cloudspy import FILE`, or pick another window",
             )
-        _check_answerable(scopes, query)
+        check_answerable(scopes, query)
         prev_days = covered_days(conn, previous.start, previous.end, query.filters.providers)
         spec = AggregateSpec(
             dims=query.dims,
