@@ -30,8 +30,8 @@ SCOPE = "bench:inventory"
 
 def build(db: Path, total: int, now: datetime) -> None:
     """Write the resources, hourly metrics and their daily rollup."""
-    from cloudspy.inventory.store import ROLLUP_SQL
     from cloudspy.store.connection import connect
+    from cloudspy.store.inventory_writes import ROLLUP_SQL
 
     start = now - timedelta(days=30)
     with connect(db, read_only=False, timeout=60) as conn:

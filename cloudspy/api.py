@@ -429,7 +429,7 @@ def import_files(
     settings: Settings | None = None,
 ) -> list[ImportResult]:
     """Import billing export files; re-importing a file replaces its earlier rows."""
-    from cloudspy.importer import import_files as _import
+    from cloudspy.providers.files.importer import import_files as _import
 
     settings = _settings(settings)
     return _import(
@@ -949,16 +949,15 @@ def has_inventory(
     """Whether the cache holds any inventory snapshot (of ``providers``, when given)."""
     from cloudspy import paths
     from cloudspy.store.connection import connect
+    from cloudspy.store.inventory_queries import inventory_cached
 
     timeout = paths.DEFAULT_LOCK_TIMEOUT_SECONDS if lock_timeout is None else lock_timeout
     path = _db(db)
     if not path.exists():
         return False
     names = sorted({provider_info(p).name for p in providers})
-    where = f" WHERE provider IN ({', '.join('?' for _ in names)})" if names else ""
     with connect(path, read_only=True, timeout=timeout) as conn:
-        rows = conn.execute(f"SELECT count(*) FROM inventory_coverage{where}", names).fetchall()
-    return bool(rows[0][0])
+        return inventory_cached(conn, names)
 
 
 def sync_resources(
@@ -1007,9 +1006,9 @@ def resources(
     now: datetime | None = None,
 ) -> ResourceList:
     """The stored inventory, filtered, with the age of its snapshot (no API calls)."""
-    from cloudspy.inventory.queries import ResourceFilter
     from cloudspy.inventory.service import parse_tags, provider_names, read_resources
     from cloudspy.models.resource import KINDS
+    from cloudspy.store.inventory_queries import ResourceFilter
 
     for k in kind:
         if k not in KINDS:

@@ -27,6 +27,7 @@ from cloudspy.models.sync import SyncResult
 from cloudspy.periods import Window, utc_today
 from cloudspy.providers.base import CachedDay, CostSource, FetchedCosts, Progress, plan_fetch
 from cloudspy.store.connection import connect
+from cloudspy.store.cost_queries import cached_day_rows
 from cloudspy.store.cost_writes import replace_costs, staged_rows
 from cloudspy.store.sync_log import Run, error_text, new_run_id, recorded
 
@@ -56,15 +57,10 @@ def cached_days(db: Path, scope: str, window: Window, timeout: float) -> dict[da
     """The days ``scope`` has cached in ``window`` (empty when there is no cache yet)."""
     try:
         with _store_open(db, read_only=True, timeout=timeout) as conn:
-            rows = conn.execute(
-                "SELECT day, bool_or(estimated), list_reduce(list(dimensions),"
-                " lambda a, b: list_intersect(a, b)) FROM cost_coverage"
-                " WHERE x_scope = ? AND day >= ? AND day < ? GROUP BY day",
-                [scope, window.start, window.end],
-            ).fetchall()
+            rows = cached_day_rows(conn, scope, window.start, window.end)
     except NoDataError:
         return {}
-    return {row[0]: CachedDay(bool(row[1]), tuple(row[2] or ())) for row in rows}
+    return {day: CachedDay(estimated, dims) for day, estimated, dims in rows}
 
 
 def _store(

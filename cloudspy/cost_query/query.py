@@ -215,7 +215,7 @@ def _assemble(
 def latest_day(db: Path) -> date | None:
     """The newest day any scope has cached (for the demo and freshness lines)."""
     from cloudspy.store.connection import connect
+    from cloudspy.store.cost_queries import newest_day
 
     with connect(db, read_only=True) as conn:
-        row = conn.execute("SELECT max(day) FROM cost_coverage").fetchall()
-    return row[0][0] if row else None
+        return newest_day(conn, [])

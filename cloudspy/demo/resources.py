@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from cloudspy.models import resource as m
-from cloudspy.models.resource import MetricSample, Resource
-from cloudspy.providers.inventory_source import Collected
+from cloudspy.models.resource import Collected, MetricSample, Resource
 
 METRIC_DAYS = 30
 SEED = 4242
@@ -84,9 +83,9 @@ def demo_metrics(end: datetime) -> list[MetricSample]:
 
 def load_demo_inventory(db: Path, today: date) -> dict[str, int]:
     """Store the demo inventory (snapshot taken at ``today`` 00:00 UTC) and its metrics."""
-    from cloudspy.inventory.store import replace_scope
     from cloudspy.pricing.table import apply_estimates
     from cloudspy.store.connection import connect
+    from cloudspy.store.inventory_writes import forget_scopes, replace_scope
     from cloudspy.store.sync_log import new_run_id
 
     now = datetime(today.year, today.month, today.day)
@@ -107,8 +106,7 @@ def load_demo_inventory(db: Path, today: date) -> dict[str, int]:
         scopes.setdefault((provider, account), []).append(part)
     run_id = new_run_id()
     with connect(db, read_only=False) as conn:
-        for table in ("resource", "metric", "metric_daily", "inventory_coverage"):
-            conn.execute(f"DELETE FROM {table} WHERE scope LIKE 'demo:%'")
+        forget_scopes(conn, "demo:")
         for (provider, account), parts in scopes.items():
             replace_scope(
                 conn,

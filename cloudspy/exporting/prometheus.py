@@ -20,13 +20,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cloudspy.exporting.selection import RowSelection
 from cloudspy.models.reporting import WasteRow
 from cloudspy.periods import Window, month_start
 from cloudspy.store.cost_queries import CostFilter
-from cloudspy.store.sync_log import pid_alive
+from cloudspy.store.export_queries import cost_by_service, latest_runs
 
 if TYPE_CHECKING:
     import duckdb
@@ -68,12 +68,7 @@ def _cost_samples(
     conn: duckdb.DuckDBPyConnection, window: Window, filters: CostFilter, metric_column: str
 ) -> list[Sample]:
     where, params = RowSelection(window, filters).where(conn)
-    rows = conn.execute(
-        "SELECT ProviderName, coalesce(ServiceName, '(none)'),"
-        " coalesce(SubAccountId, BillingAccountId), BillingCurrency,"
-        f" sum({metric_column}) FROM cost WHERE {where} GROUP BY ALL ORDER BY ALL",
-        params,
-    ).fetchall()
+    rows = cost_by_service(conn, where, params, metric_column)
     return [
         Sample(
             {"provider": r[0], "service": r[1], "account": r[2], "currency": r[3]},
@@ -85,19 +80,6 @@ def _cost_samples(
 
 def _epoch(moment: datetime) -> float:
     return moment.replace(tzinfo=UTC).timestamp()
-
-
-def _sync_rows(conn: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
-    rows = conn.execute(
-        "SELECT provider, source, scope, status, coalesce(finished_at, started_at), pid"
-        " FROM sync_run QUALIFY row_number() OVER (PARTITION BY provider, source, scope"
-        " ORDER BY started_at DESC, rowid DESC) = 1 ORDER BY provider, source, scope"
-    ).fetchall()
-    # A run left "running" by a process that died was interrupted (as `history` says).
-    return [
-        (*r[:3], "interrupted" if r[3] == "running" and not pid_alive(r[5]) else r[3], r[4])
-        for r in rows
-    ]
 
 
 def render(
@@ -139,7 +121,7 @@ def render(
             "Monthly savings of open waste findings, per provider and rule.",
             samples,
         )
-    runs = _sync_rows(conn)
+    runs = latest_runs(conn)
     keys = [{"provider": r[0], "source": r[1], "scope": r[2]} for r in runs]
     lines += family(
         "cloudspy_last_sync_timestamp_seconds",

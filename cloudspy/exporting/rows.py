@@ -16,14 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cloudspy.exporting import focus
-from cloudspy.exporting.selection import (
-    EXPORT_RELATION,
-    RowSelection,
-    export_columns,
-    neutralized,
-    quote,
-    sql_literal,
-)
+from cloudspy.exporting.selection import RowSelection, neutralized, quote
+from cloudspy.store.connection import in_utc
+from cloudspy.store.export_queries import billed_by_currency, copy_rows, export_columns
 
 if TYPE_CHECKING:
     import duckdb
@@ -87,7 +82,7 @@ def export_rows(
 
     ``target`` is the final name (it decides Parquet or CSV for FOCUS).
     """
-    conn.execute("SET TimeZone = 'UTC'")
+    in_utc(conn)
     where, params = selection.where(conn)
     as_parquet = "parquet" in copy_options(fmt, target)
     if fmt == "focus":
@@ -98,18 +93,5 @@ def export_rows(
         columns = _json_select(conn)
     else:
         columns = "*"
-    # Aliased `cost`: the overlap clause of the selection names `cost.` columns.
-    select = (
-        f"SELECT {columns} FROM {EXPORT_RELATION} AS cost WHERE {where} ORDER BY ChargePeriodStart"
-    )
-    copied = conn.execute(
-        f"COPY ({select}) TO {sql_literal(str(temporary))} ({copy_options(fmt, target)})",
-        params,
-    ).fetchall()
-    rows = int(copied[0][0]) if copied else 0
-    totals = conn.execute(
-        f"SELECT BillingCurrency, sum(BilledCost) FROM cost WHERE {where}"
-        " GROUP BY BillingCurrency ORDER BY BillingCurrency",
-        params,
-    ).fetchall()
-    return rows, [(row[0], row[1]) for row in totals]
+    rows = copy_rows(conn, columns, where, params, str(temporary), copy_options(fmt, target))
+    return rows, billed_by_currency(conn, where, params)

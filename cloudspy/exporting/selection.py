@@ -49,23 +49,3 @@ def neutralized(expression: str) -> str:
         f" AND NOT regexp_matches({expression}, '{_PLAIN_NUMBER}')"
         f" THEN '''' || {expression} ELSE {expression} END"
     )
-
-
-# The exported rows: `cost` with the source and run id of each row's day joined
-# back from `cost_coverage` (migration 6), so exports keep x_source and x_sync_id.
-EXPORT_RELATION = "cost_with_provenance"
-
-
-def export_columns(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    """The exported columns and types: ``cost``'s in table order, then the provenance."""
-    rows = conn.execute(
-        "SELECT column_name, data_type FROM information_schema.columns"
-        " WHERE table_name = ? AND table_schema = 'main' ORDER BY ordinal_position",
-        [EXPORT_RELATION],
-    ).fetchall()
-    return [(row[0], row[1]) for row in rows]
-
-
-def sql_literal(text: str) -> str:
-    """A SQL string literal (for file paths in ``COPY … TO``, which cannot be bound)."""
-    return "'" + text.replace("'", "''") + "'"

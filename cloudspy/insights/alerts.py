@@ -19,14 +19,13 @@ from cloudspy.currencies import amount_text, rounded
 from cloudspy.insights.cost_reads import (
     answerable_scopes,
     daily_series,
-    newest_day,
     require_complete,
 )
 from cloudspy.insights.forecast import median
 from cloudspy.models.insight_settings import AlertSettings
 from cloudspy.models.insights import Alert
 from cloudspy.periods import Window
-from cloudspy.store.cost_queries import CostFilter
+from cloudspy.store.cost_queries import CostFilter, newest_day
 from cloudspy.store.dimension import Dimension
 
 if TYPE_CHECKING:

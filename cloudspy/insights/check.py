@@ -23,7 +23,6 @@ from cloudspy.insights.cost_reads import (
     answerable_scopes,
     daily_series,
     full_series,
-    newest_day,
     require_complete,
     window_totals,
 )
@@ -32,7 +31,7 @@ from cloudspy.insights.period_pairs import next_period_start, period_pair, perio
 from cloudspy.models.costs import WindowModel
 from cloudspy.models.insights import CheckItem, CheckResult
 from cloudspy.periods import Window
-from cloudspy.store.cost_queries import METRIC_COLUMNS, CostFilter
+from cloudspy.store.cost_queries import METRIC_COLUMNS, CostFilter, newest_day
 from cloudspy.store.dimension import Dimension
 
 if TYPE_CHECKING:

@@ -151,17 +151,6 @@ def daily_series(
     return out
 
 
-def newest_day(conn: duckdb.DuckDBPyConnection, providers: list[str]) -> date | None:
-    """The newest day any (matching) scope has cached."""
-    sql = "SELECT max(day) FROM cost_coverage"
-    params: list[Any] = []
-    if providers:
-        sql += f" WHERE lower(ProviderName) IN ({', '.join('?' for _ in providers)})"
-        params = list(providers)
-    row = conn.execute(sql, params).fetchall()
-    return row[0][0] if row else None
-
-
 def full_series(points: dict[date, Decimal], window: Window) -> list[Decimal]:
     """A value for every day of ``window`` (zero where nothing was charged)."""
     return [points.get(day, Decimal(0)) for day in window.each_day()]

@@ -19,7 +19,6 @@ from cloudspy.insights.cost_reads import (
     answerable_scopes,
     daily_series,
     full_series,
-    newest_day,
     require_complete,
     window_totals,
 )
@@ -37,7 +36,7 @@ from cloudspy.insights.forecast import (
 from cloudspy.models.costs import WindowModel
 from cloudspy.models.insights import ForecastPoint, ForecastResult, ForecastSeries
 from cloudspy.periods import Window, add_months, month_start
-from cloudspy.store.cost_queries import METRIC_COLUMNS, CostFilter
+from cloudspy.store.cost_queries import METRIC_COLUMNS, CostFilter, newest_day
 from cloudspy.store.dimension import Dimension
 
 if TYPE_CHECKING:

@@ -11,16 +11,16 @@ from cloudspy.clock import utc_now
 from cloudspy.config import Settings
 from cloudspy.errors import UsageError
 from cloudspy.insights.schedule import suggest_offhours
-from cloudspy.inventory.queries import (
+from cloudspy.inventory.service import no_inventory, provider_names, snapshot_warnings
+from cloudspy.models.resource import RUNNING, VM, Resource
+from cloudspy.models.waste import ScheduleReport, ScheduleSuggestion
+from cloudspy.store.inventory_queries import (
     ResourceFilter,
     actual_costs,
     hourly_cpu,
     load_resources,
     snapshot_info,
 )
-from cloudspy.inventory.service import no_inventory, provider_names, snapshot_warnings
-from cloudspy.models.resource import RUNNING, VM, Resource
-from cloudspy.models.waste import ScheduleReport, ScheduleSuggestion
 from cloudspy.waste_rules.engine import totals
 
 HOURS_PER_MONTH = Decimal(730)

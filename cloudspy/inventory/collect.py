@@ -3,7 +3,7 @@
 Partitions (AWS regions …) run on a bounded thread pool; a partition that denies
 access is reported and skipped while the others are stored. No store connection
 is open while a cloud API is called: collection first, then one short write
-transaction per scope (:func:`cloudspy.inventory.store.replace_scope`).
+transaction per scope (:func:`cloudspy.store.inventory_writes.replace_scope`).
 """
 
 from __future__ import annotations
@@ -134,8 +134,8 @@ class InventorySync:
 
     def one(self, source: InventorySource) -> InventorySyncResult:
         """Read, price and store one source; its failure is a result, not an exception."""
-        from cloudspy.inventory.store import replace_scope
         from cloudspy.store.connection import connect
+        from cloudspy.store.inventory_writes import replace_scope
         from cloudspy.store.sync_log import Run, new_run_id, recorded
 
         started = time.monotonic()

@@ -61,10 +61,10 @@ def refresh_prices(
     Each provider's price list is reached with the credentials of its first source
     in ``sources`` (the configured or detected inventory sources).
     """
-    from cloudspy.inventory.queries import ResourceFilter, load_resources
-    from cloudspy.inventory.store import update_prices
     from cloudspy.pricing.price_lists import price_resources
     from cloudspy.store.connection import connect
+    from cloudspy.store.inventory_queries import ResourceFilter, load_resources
+    from cloudspy.store.inventory_writes import update_prices
 
     timeout = settings.cache.lock_timeout_seconds
     lists = {}

@@ -12,12 +12,12 @@ from pathlib import Path
 from cloudspy.clock import utc_now
 from cloudspy.config import Settings
 from cloudspy.errors import NoDataError, UsageError
-from cloudspy.inventory.queries import ResourceFilter, list_resources, snapshot_info
 from cloudspy.models.inventory import InventorySyncResult, ResourceList, Snapshot
 from cloudspy.pricing.price_lists import Alternatives
 from cloudspy.providers.base import INVENTORY, Progress
 from cloudspy.providers.inventory_source import InventorySource
 from cloudspy.providers.registry import configured_with, provider_info
+from cloudspy.store.inventory_queries import ResourceFilter, list_resources, snapshot_info
 
 
 def provider_names(providers: Sequence[str]) -> list[str]:

@@ -111,3 +111,18 @@ class DailyUsage:
     def days(self) -> list[date]:
         """The calendar days of the samples."""
         return [self.first_day + timedelta(days=o) for o in self.offsets]
+
+
+@dataclass
+class Collected:
+    """What one region of a scope holds now, and its utilization samples.
+
+    ``metrics_since`` is the start of the utilization window read: stored samples
+    of this region at or after it are replaced, older ones are kept.
+    """
+
+    region: str
+    resources: list[Resource]
+    metrics: list[MetricSample] = field(default_factory=list)
+    metrics_since: datetime | None = None
+    api_calls: int = 0

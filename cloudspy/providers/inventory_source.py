@@ -11,12 +11,12 @@ the store: the orchestrator (:mod:`cloudspy.inventory.collect`) writes afterward
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from cloudspy.errors import ProviderError
-from cloudspy.models.resource import MetricSample, Resource
+from cloudspy.models.resource import Collected
 from cloudspy.providers.base import Progress
 
 if TYPE_CHECKING:
@@ -25,21 +25,6 @@ if TYPE_CHECKING:
 
 class AccessDenied(ProviderError):
     """A region, project or subscription refused a read: it is reported and skipped."""
-
-
-@dataclass
-class Collected:
-    """What one region of a scope holds now, and its utilization samples.
-
-    ``metrics_since`` is the start of the utilization window read: stored samples
-    of this region at or after it are replaced, older ones are kept.
-    """
-
-    region: str
-    resources: list[Resource]
-    metrics: list[MetricSample] = field(default_factory=list)
-    metrics_since: datetime | None = None
-    api_calls: int = 0
 
 
 @dataclass(frozen=True)

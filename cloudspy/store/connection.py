@@ -235,3 +235,9 @@ def _prepare(
     with connect(path, read_only=False, timeout=timeout):
         pass
     return _open(path, True, timeout)
+
+
+def in_utc(conn: duckdb.DuckDBPyConnection) -> None:
+    """Make this session read and write timestamps in UTC (file imports and exports:
+    a file's zoned timestamps become the naive UTC the ``cost`` table holds)."""
+    conn.execute("SET TimeZone = 'UTC'")

@@ -349,3 +349,28 @@ def bucket_starts(start: date, end: date, granularity: str) -> list[date]:
         out.append(cursor)
         cursor = (cursor + timedelta(days=32)).replace(day=1)
     return out
+
+
+def newest_day(conn: duckdb.DuckDBPyConnection, providers: list[str]) -> date | None:
+    """The newest day any (matching) scope has cached."""
+    sql = "SELECT max(day) FROM cost_coverage"
+    params: list[Any] = []
+    if providers:
+        sql += f" WHERE lower(ProviderName) IN ({', '.join('?' for _ in providers)})"
+        params = list(providers)
+    row = conn.execute(sql, params).fetchall()
+    return row[0][0] if row else None
+
+
+def cached_day_rows(
+    conn: duckdb.DuckDBPyConnection, scope: str, start: date, end: date
+) -> list[tuple[date, bool, tuple[str, ...]]]:
+    """Per cached day of ``scope`` in [start, end): whether any row is still an estimate,
+    and the dimensions every cached part of that day answers."""
+    rows = conn.execute(
+        "SELECT day, bool_or(estimated), list_reduce(list(dimensions),"
+        " lambda a, b: list_intersect(a, b)) FROM cost_coverage"
+        " WHERE x_scope = ? AND day >= ? AND day < ? GROUP BY day",
+        [scope, start, end],
+    ).fetchall()
+    return [(row[0], bool(row[1]), tuple(row[2] or ())) for row in rows]

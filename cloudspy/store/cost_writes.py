@@ -8,7 +8,7 @@ one transaction, so a crash leaves either the old window or the new one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -178,3 +178,64 @@ def staged_rows(
         conn.execute("DROP VIEW IF EXISTS incoming_cost")
         conn.unregister("incoming_arrow")
         conn.unregister("incoming_coverage")
+
+
+def scope_row_count(conn: duckdb.DuckDBPyConnection, scope: str) -> int:
+    """How many cost rows ``scope`` holds (read off the daily rollup)."""
+    row = conn.execute(
+        "SELECT coalesce(sum(row_count), 0) FROM cost_daily WHERE x_scope = ?", [scope]
+    ).fetchall()
+    return int(row[0][0])
+
+
+def scope_summary(
+    conn: duckdb.DuckDBPyConnection, scope: str
+) -> tuple[list[str], list[str], date | None, date | None]:
+    """``scope``'s providers, currencies, first and last day (from the daily rollup)."""
+    row = conn.execute(
+        "SELECT list(DISTINCT ProviderName ORDER BY ProviderName),"
+        " list(DISTINCT BillingCurrency ORDER BY BillingCurrency),"
+        " min(day), max(day) FROM cost_daily WHERE x_scope = ?",
+        [scope],
+    ).fetchall()[0]
+    return row[0] or [], row[1] or [], row[2], row[3]
+
+
+def coverage_from_rollup(
+    scope: str, source: str, run_id: str, dims: list[str], metrics: list[str], priority: int
+) -> tuple[str, list[Any]]:
+    """The coverage insert of a file import: one final day per provider, account and
+    day that ``scope`` now holds, read off the daily rollup the writer has just built
+    (far fewer rows than ``cost``). Handed to :func:`replace_costs`."""
+    sql = (
+        "INSERT INTO cost_coverage SELECT x_scope, ?, ProviderName,"
+        " BillingAccountId, day, ?, ?, false, ?, ?,"
+        " now()::TIMESTAMP FROM cost_daily WHERE x_scope = ? GROUP BY ALL"
+    )
+    return sql, [source, dims, metrics, priority, run_id, scope]
+
+
+@contextmanager
+def incoming_view(conn: duckdb.DuckDBPyConnection, select: str) -> Iterator[None]:
+    """``incoming_cost`` as a temporary view over ``select`` (a file mapped to FOCUS)
+    while the block runs; :func:`replace_costs` with no rows reads from it."""
+    conn.execute(f"CREATE OR REPLACE TEMP VIEW incoming_cost AS {select}")
+    try:
+        yield
+    finally:
+        conn.execute("DROP VIEW IF EXISTS incoming_cost")
+
+
+def scope_extremes(
+    conn: duckdb.DuckDBPyConnection, scope: str, amounts: Sequence[str], implausible: str
+) -> tuple[Any, int]:
+    """One scan of ``scope``'s rows: the largest absolute value of the ``amounts``
+    columns, and how many rows match the ``implausible`` condition (a file import
+    refuses its rows on either)."""
+    largest = ", ".join(f"coalesce(abs({column}), 0)" for column in amounts)
+    [(worst, count)] = conn.execute(
+        f"SELECT max(greatest({largest})), count(*) FILTER (WHERE {implausible})"
+        " FROM cost WHERE x_scope = ?",
+        [scope],
+    ).fetchall()
+    return worst, int(count)

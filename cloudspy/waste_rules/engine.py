@@ -15,17 +15,17 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from cloudspy.inventory.queries import (
+from cloudspy.models.resource import DISK, IP, VM, Resource
+from cloudspy.models.waste import MoneyTotal, ScheduleSuggestion, WasteFinding
+from cloudspy.models.waste_settings import WasteSettings
+from cloudspy.pricing.price_book import PriceBook
+from cloudspy.store.inventory_queries import (
     ActualCost,
     ResourceFilter,
     actual_costs,
     daily_usage,
     load_resources,
 )
-from cloudspy.models.resource import DISK, IP, VM, Resource
-from cloudspy.models.waste import MoneyTotal, ScheduleSuggestion, WasteFinding
-from cloudspy.models.waste_settings import WasteSettings
-from cloudspy.pricing.price_book import PriceBook
 from cloudspy.store.price_cache import cached_prices
 from cloudspy.waste_rules.base import Finding, WasteContext
 from cloudspy.waste_rules.registry import Rule

@@ -10,9 +10,9 @@ from pathlib import Path
 from cloudspy.clock import utc_now
 from cloudspy.config import Settings
 from cloudspy.errors import UsageError
-from cloudspy.inventory.queries import snapshot_info
 from cloudspy.inventory.service import no_inventory, provider_names, snapshot_warnings
 from cloudspy.models.waste import WasteReport
+from cloudspy.store.inventory_queries import snapshot_info
 from cloudspy.waste_rules.engine import find_waste, totals
 from cloudspy.waste_rules.registry import select_rules
 

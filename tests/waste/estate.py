@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cloudspy.inventory.store import replace_scope
+from cloudspy.models.resource import Collected
 from cloudspy.pricing.table import apply_estimates
-from cloudspy.providers.inventory_source import Collected
 from cloudspy.store.connection import connect
+from cloudspy.store.inventory_writes import replace_scope
 
 NOW = datetime(2026, 11, 25, 12)
 

@@ -11,9 +11,8 @@ from cloudspy import api
 from cloudspy.config import Settings
 from cloudspy.errors import NoDataError, UsageError
 from cloudspy.models import resource as m
-from cloudspy.models.resource import MetricSample, Resource
+from cloudspy.models.resource import Collected, MetricSample, Resource
 from cloudspy.pricing.table import apply_estimates
-from cloudspy.providers.inventory_source import Collected
 from cloudspy.store.connection import connect
 from tests.waste.estate import NOW, store_collected
 

@@ -9,9 +9,8 @@ import pytest
 from cloudspy import api
 from cloudspy.config import Settings
 from cloudspy.models import resource as m
-from cloudspy.models.resource import Resource
+from cloudspy.models.resource import Collected, Resource
 from cloudspy.models.waste_settings import WasteSettings
-from cloudspy.providers.inventory_source import Collected
 from cloudspy.waste_rules.base import WasteContext
 from cloudspy.waste_rules.gp2_to_gp3 import evaluate, gp2_performance
 from tests.waste.estate import NOW, store_collected

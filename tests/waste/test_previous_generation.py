@@ -10,9 +10,8 @@ import pytest
 from cloudspy import api
 from cloudspy.config import Settings
 from cloudspy.models import resource as m
-from cloudspy.models.resource import DailyUsage, MetricSample, Resource
+from cloudspy.models.resource import Collected, DailyUsage, MetricSample, Resource
 from cloudspy.models.waste_settings import WasteSettings
-from cloudspy.providers.inventory_source import Collected
 from cloudspy.waste_rules.base import WasteContext
 from cloudspy.waste_rules.previous_generation import current_type, evaluate
 from tests.waste.estate import NOW, store_collected

@@ -9,14 +9,13 @@ from datetime import datetime
 
 from cloudspy import api
 from cloudspy.config import Settings
-from cloudspy.inventory.store import replace_scope
 from cloudspy.models import resource as m
-from cloudspy.models.resource import Resource
+from cloudspy.models.resource import Collected, Resource
 from cloudspy.pricing.table import apply_estimates
-from cloudspy.providers.inventory_source import Collected
 from cloudspy.render.inventory_render import resources_csv, resources_json
 from cloudspy.render.waste_render import waste_csv, waste_json
 from cloudspy.store.connection import connect
+from cloudspy.store.inventory_writes import replace_scope
 
 NOW = datetime(2026, 11, 25, 12)
 

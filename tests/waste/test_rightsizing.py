@@ -12,13 +12,12 @@ from cloudspy import api
 from cloudspy.config import Settings
 from cloudspy.models import prices as p
 from cloudspy.models import resource as m
-from cloudspy.models.resource import DailyUsage, MetricSample, Resource
+from cloudspy.models.resource import Collected, DailyUsage, MetricSample, Resource
 from cloudspy.models.waste_settings import WasteSettings
 from cloudspy.pricing.price_book import PriceBook
 from cloudspy.providers.aws.sizes import smaller_sizes as aws_sizes
 from cloudspy.providers.azure.sizes import smaller_sizes as azure_sizes
 from cloudspy.providers.gcp.sizes import smaller_sizes as gcp_sizes
-from cloudspy.providers.inventory_source import Collected
 from cloudspy.waste_rules.base import WasteContext
 from cloudspy.waste_rules.rightsizing import alternatives, evaluate
 from tests.waste.estate import NOW, store_collected

@@ -19,11 +19,11 @@ from typing import Any
 
 from cloudspy.errors import ProviderError
 from cloudspy.models import resource as m
-from cloudspy.models.resource import Resource
+from cloudspy.models.resource import Collected, Resource
 from cloudspy.providers.aws.price_list import AwsPriceList, platform_of
 from cloudspy.providers.aws.settings import AwsAccount
 from cloudspy.providers.base import Progress, with_retries
-from cloudspy.providers.inventory_source import AccessDenied, Collected, MetricWindow
+from cloudspy.providers.inventory_source import AccessDenied, MetricWindow
 
 PROVIDER = "aws"
 DENIED_CODES = frozenset(

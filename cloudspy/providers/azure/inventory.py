@@ -21,11 +21,11 @@ from typing import Any
 
 from cloudspy.errors import CloudSpyError, ProviderError
 from cloudspy.models import resource as m
-from cloudspy.models.resource import Resource
+from cloudspy.models.resource import Collected, Resource
 from cloudspy.providers.azure.retail_prices import AzureRetailPrices, vm_variant
 from cloudspy.providers.azure.session import Connector
 from cloudspy.providers.base import Progress, with_retries
-from cloudspy.providers.inventory_source import AccessDenied, Collected, MetricWindow
+from cloudspy.providers.inventory_source import AccessDenied, MetricWindow
 
 PROVIDER = "azure"
 ACCESS_HINT = "grant the actions in `cloudspy permissions --provider azure` (or Reader)"

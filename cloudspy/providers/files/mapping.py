@@ -132,13 +132,9 @@ def check_amounts(conn: duckdb.DuckDBPyConnection, scope: str, path: object) -> 
     file (``incoming_cost``) only when there is one.
     """
     from cloudspy.errors import ImportFileError
+    from cloudspy.store.cost_writes import scope_extremes
 
-    largest = ", ".join(f"coalesce(abs({c}), 0)" for c in _AMOUNTS)
-    [(worst, implausible)] = conn.execute(
-        f"SELECT max(greatest({largest})), count(*) FILTER (WHERE {_IMPLAUSIBLE})"
-        " FROM cost WHERE x_scope = ?",
-        [scope],
-    ).fetchall()
+    worst, implausible = scope_extremes(conn, scope, _AMOUNTS, _IMPLAUSIBLE)
     if worst is not None and worst >= MAX_AMOUNT:
         raise ImportFileError(
             f"{path} has an amount of {worst:f}; no bill line reaches {MAX_AMOUNT:,}",

@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 from cloudspy.errors import CloudSpyError, ProviderError
 from cloudspy.models import resource as m
-from cloudspy.models.resource import Resource
+from cloudspy.models.resource import Collected, Resource
 from cloudspy.providers.base import Progress, http_timeout
 from cloudspy.providers.gcp.catalog import GcpCatalog, platform_of
-from cloudspy.providers.inventory_source import AccessDenied, Collected, MetricWindow
+from cloudspy.providers.inventory_source import AccessDenied, MetricWindow
 
 if TYPE_CHECKING:
     from cloudspy.providers.gcp.settings import GcpSettings

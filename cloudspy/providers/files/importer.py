@@ -15,8 +15,14 @@ from cloudspy.models.sync import ImportResult
 from cloudspy.providers.files import azure_export, cur2, focus
 from cloudspy.providers.files.mapping import FileMapping, bad_date, check_amounts
 from cloudspy.providers.files.reader import describe, error_reason, file_kind, source_sql
-from cloudspy.store.connection import connect
-from cloudspy.store.cost_writes import replace_costs
+from cloudspy.store.connection import connect, in_utc
+from cloudspy.store.cost_writes import (
+    coverage_from_rollup,
+    incoming_view,
+    replace_costs,
+    scope_row_count,
+    scope_summary,
+)
 from cloudspy.store.sync_log import finish_run, new_run_id, start_run
 
 if TYPE_CHECKING:
@@ -24,18 +30,6 @@ if TYPE_CHECKING:
 
 FORMATS = ("auto", "focus", "cur2", "azure-export")
 FILE_PRIORITY = 30  # a provider's own export beats an API pull of the same days
-
-
-def _coverage_sql(
-    scope: str, source: str, run_id: str, dims: list[str], metrics: list[str]
-) -> tuple[str, list]:
-    # Read off the daily rollup the writer has just built: far fewer rows than `cost`.
-    sql = (
-        "INSERT INTO cost_coverage SELECT x_scope, ?, ProviderName,"
-        " BillingAccountId, day, ?, ?, false, ?, ?,"
-        " now()::TIMESTAMP FROM cost_daily WHERE x_scope = ? GROUP BY ALL"
-    )
-    return sql, [source, dims, metrics, FILE_PRIORITY, run_id, scope]
 
 
 def _friendly(path: Path, exc: Exception) -> ImportFileError:
@@ -95,17 +89,14 @@ def import_one(conn: duckdb.DuckDBPyConnection, path: Path, fmt: str = "auto") -
     name = _detect(path, columns) if fmt == "auto" else fmt
     scope = f"file:{path}"
     run_id = new_run_id()
-    conn.execute("SET TimeZone = 'UTC'")
-    before = conn.execute(
-        "SELECT coalesce(sum(row_count), 0) FROM cost_daily WHERE x_scope = ?", [scope]
-    ).fetchall()[0][0]
+    in_utc(conn)
+    before = scope_row_count(conn, scope)
     try:
         mapping = _MAPPINGS[name][1](
             conn, source_sql(path, kind), columns, path=str(path), scope=scope
         )
     except duckdb.Error as exc:
         raise _friendly(path, exc) from None
-    conn.execute(f"CREATE OR REPLACE TEMP VIEW incoming_cost AS {mapping.select}")
     start_run(
         conn,
         run_id=run_id,
@@ -123,13 +114,19 @@ def import_one(conn: duckdb.DuckDBPyConnection, path: Path, fmt: str = "auto") -
             )
         check_amounts(conn, scope, path)
 
-    cov_sql, cov_params = _coverage_sql(
-        scope, mapping.source, run_id, mapping.dimensions, mapping.metrics
+    cov_sql, cov_params = coverage_from_rollup(
+        scope, mapping.source, run_id, mapping.dimensions, mapping.metrics, FILE_PRIORITY
     )
     try:
-        rows = replace_costs(
-            conn, scope, None, coverage_sql=cov_sql, coverage_params=cov_params, check=refuse_empty
-        )
+        with incoming_view(conn, mapping.select):
+            rows = replace_costs(
+                conn,
+                scope,
+                None,
+                coverage_sql=cov_sql,
+                coverage_params=cov_params,
+                check=refuse_empty,
+            )
     except ImportFileError as exc:
         finish_run(conn, run_id, status="failed", error=exc.message)
         raise
@@ -137,15 +134,8 @@ def import_one(conn: duckdb.DuckDBPyConnection, path: Path, fmt: str = "auto") -
         error = bad_date(conn, source_sql(path, kind), str(exc), path) or _friendly(path, exc)
         finish_run(conn, run_id, status="failed", error=error.message)
         raise error from None
-    finally:
-        conn.execute("DROP VIEW IF EXISTS incoming_cost")
     finish_run(conn, run_id, status="ok", rows=rows)
-    summary = conn.execute(
-        "SELECT list(DISTINCT ProviderName ORDER BY ProviderName),"
-        " list(DISTINCT BillingCurrency ORDER BY BillingCurrency),"
-        " min(day), max(day) FROM cost_daily WHERE x_scope = ?",
-        [scope],
-    ).fetchall()[0]
+    summary = scope_summary(conn, scope)
     from cloudspy.currencies import is_iso_4217
 
     unknown = [c for c in summary[1] or [] if not is_iso_4217(c)]

@@ -11,8 +11,7 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from cloudspy.models.resource import MetricSample, Resource
-from cloudspy.providers.inventory_source import Collected
+from cloudspy.models.resource import Collected, MetricSample, Resource
 from cloudspy.store.engine import register_arrow
 
 if TYPE_CHECKING:
@@ -252,3 +251,10 @@ def update_prices(conn: duckdb.DuckDBPyConnection, resources: list[Resource]) ->
     finally:
         conn.unregister("repriced")
     return int(changed[0][0]) if changed else 0
+
+
+def forget_scopes(conn: duckdb.DuckDBPyConnection, prefix: str) -> None:
+    """Delete the inventory, utilization and coverage of every scope named ``prefix…``
+    (the demo's, before it is built again)."""
+    for table in ("resource", "metric", "metric_daily", "inventory_coverage"):
+        conn.execute(f"DELETE FROM {table} WHERE starts_with(scope, ?)", [prefix])

@@ -237,3 +237,10 @@ def actual_costs(
     finally:
         conn.unregister("priced_ids")
     return {r[0]: ActualCost(r[2], r[1], r[3], start, end, r[4] or 0) for r in rows}
+
+
+def inventory_cached(conn: duckdb.DuckDBPyConnection, providers: list[str]) -> bool:
+    """Whether any inventory is cached (for ``providers``, when given)."""
+    where = f" WHERE provider IN ({', '.join('?' for _ in providers)})" if providers else ""
+    rows = conn.execute(f"SELECT count(*) FROM inventory_coverage{where}", providers).fetchall()
+    return bool(rows[0][0])

@@ -1,0 +1,43 @@
+"""What the layer contracts of `lint-imports` cannot see (#16, docs/architecture.md)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import cloudspy
+
+PACKAGE = Path(cloudspy.__file__).parent
+# The store runs the SQL over the cache; the files provider reads billing files
+# with DuckDB (DuckDB is its reader, as boto3 is AWS's).
+SQL_HOMES = (PACKAGE / "store", PACKAGE / "providers" / "files")
+
+
+def _sql_calls(path: Path) -> list[int]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("execute", "executemany")
+    ]
+
+
+def test_sql_runs_through_the_store():
+    """Every `execute()` on a DuckDB connection is in `cloudspy/store/` (item 6 of #16:
+    it was called in 15 modules outside it), so the SQL over the cache has one home."""
+    outside = {
+        str(path.relative_to(PACKAGE)): lines
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if not any(home in path.parents for home in SQL_HOMES)
+        and (lines := _sql_calls(path))
+    }
+    assert outside == {}
+
+
+def test_the_check_sees_a_planted_query(tmp_path):
+    """The scan is not vacuous: a module that runs SQL is found."""
+    planted = tmp_path / "planted.py"
+    planted.write_text("def f(conn):\n    return conn.execute('SELECT 1').fetchall()\n")
+    assert _sql_calls(planted) == [2]
