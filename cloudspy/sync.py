@@ -114,27 +114,13 @@ def sync_source(
     progress: Progress = _silent,
     lock_timeout: float = 15.0,
 ) -> SyncResult:
-    """Sync one source's costs for ``window``; failures are recorded, then raised."""
-    today = today or utc_today()
+    """Sync one source's costs for ``window``; failures are recorded, then raised.
+
+    Three steps: plan (which days the cache lacks or may still change), fetch
+    (recorded as a run), store (the rows and the run's outcome in one transaction).
+    """
     run_id = new_run_id()
-    try:
-        scope = source.scope()
-        cached = cached_days(db, scope, window, lock_timeout)
-        plan = plan_fetch(
-            window,
-            cached,
-            today=today,
-            refresh=refresh,
-            wanted_dimensions=source.wanted_dimensions(),
-        )
-    except StoreLockedError:
-        # Recording the failure would wait for the same lock a second time.
-        raise
-    except Exception as exc:
-        # Even a source that fails before its first cost call (credentials,
-        # STS) leaves its failure in sync_run.
-        _record_early_failure(db, source, run_id, window, exc, lock_timeout)
-        raise
+    scope, plan = _plan(db, source, window, run_id, today or utc_today(), refresh, lock_timeout)
     result = SyncResult(
         run_id=run_id,
         provider=source.provider,
@@ -164,17 +150,7 @@ def sync_source(
             f"{source.fetch_note(plan)}"
         )
         fetched = source.fetch(plan, progress)
-    with _store_open(db, read_only=False, timeout=lock_timeout) as conn:
-        rows = _store(conn, source, scope, run_id, fetched)
-        run.finish(
-            conn,
-            status="ok",
-            rows=rows,
-            api_calls=fetched.api_calls,
-            api_cost=fetched.api_cost,
-            api_cost_currency=fetched.api_cost_currency,
-            quota=fetched.quota or None,
-        )
+    rows = _store_run(db, source, scope, run, fetched, lock_timeout)
     result.days_fetched = sum(w.days for w in plan)
     result.rows = rows
     result.api_calls = fetched.api_calls
@@ -185,6 +161,54 @@ def sync_source(
         f"{fetched.api_calls} API call(s)"
     )
     return result
+
+
+def _plan(
+    db: Path,
+    source: CostSource,
+    window: Window,
+    run_id: str,
+    today: date,
+    refresh: bool,
+    lock_timeout: float,
+) -> tuple[str, list[Window]]:
+    """The source's scope and the windows to fetch; a failure here (credentials, STS,
+    before any cost call) is recorded in ``sync_run`` too, then raised."""
+    try:
+        scope = source.scope()
+        cached = cached_days(db, scope, window, lock_timeout)
+        plan = plan_fetch(
+            window,
+            cached,
+            today=today,
+            refresh=refresh,
+            wanted_dimensions=source.wanted_dimensions(),
+        )
+    except StoreLockedError:
+        # Recording the failure would wait for the same lock a second time.
+        raise
+    except Exception as exc:
+        _record_early_failure(db, source, run_id, window, exc, lock_timeout)
+        raise
+    return scope, plan
+
+
+def _store_run(
+    db: Path, source: CostSource, scope: str, run: Run, fetched: FetchedCosts, timeout: float
+) -> int:
+    """Store the fetched rows and finish ``run`` as ok in the same transaction."""
+    with _store_open(db, read_only=False, timeout=timeout) as conn:
+        rows = _store(conn, source, scope, run.id, fetched)
+        run.finish(
+            conn,
+            status="ok",
+            rows=rows,
+            api_calls=fetched.api_calls,
+            api_cost=fetched.api_cost,
+            api_cost_currency=fetched.api_cost_currency,
+            quota=fetched.quota or None,
+        )
+    return rows
 
 
 def _record_early_failure(

@@ -239,22 +239,27 @@ def _rows_of(
             "BillingCurrency": currency,
             "x_estimated": estimated,
         }
-        tags: dict[str, str] = {}
-        for key, value in zip(breakdown, group.get("Keys") or [], strict=False):
-            if key == "SERVICE":
-                row["ServiceName"] = value
-            elif key == "REGION":
-                row["RegionId"] = None if value in _NO_REGION else value
-            elif key == "USAGE_TYPE":
-                row["ChargeDescription"] = value
-            elif key.startswith("TAG:"):
-                # "team$web" is tagged web; "team$" is untagged.
-                tag_value = value.partition("$")[2]
-                if tag_value:
-                    tags[key[4:]] = tag_value
-        if tags:
-            import json
-
-            row["Tags"] = json.dumps(tags, sort_keys=True)
+        row.update(_group_columns(breakdown, group.get("Keys") or []))
         row["ChargeCategory"] = _charge_category(row.get("ServiceName"), billed)
         yield row
+
+
+def _group_columns(breakdown: tuple[str, str], keys: list[str]) -> dict[str, Any]:
+    """The FOCUS columns a Cost Explorer group's keys fill, by the group-bys asked for."""
+    columns: dict[str, Any] = {}
+    tags: dict[str, str] = {}
+    for key, value in zip(breakdown, keys, strict=False):
+        if key == "SERVICE":
+            columns["ServiceName"] = value
+        elif key == "REGION":
+            columns["RegionId"] = None if value in _NO_REGION else value
+        elif key == "USAGE_TYPE":
+            columns["ChargeDescription"] = value
+        elif key.startswith("TAG:") and value.partition("$")[2]:
+            # "team$web" is tagged web; "team$" is untagged.
+            tags[key[4:]] = value.partition("$")[2]
+    if tags:
+        import json
+
+        columns["Tags"] = json.dumps(tags, sort_keys=True)
+    return columns

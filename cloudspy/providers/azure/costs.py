@@ -146,42 +146,9 @@ def fetch_costs(
 
     def run(chunk: Window, cost_type: str) -> list[QueryRow]:
         definition = query_definition(cost_type, chunk, cost_column, groupings)
-        only_day = chunk.start if chunk.days == 1 else None
-        rows: list[QueryRow] = []
-        for page in reader.pages(definition):
-            rows.extend(
-                parse_rows(
-                    page,
-                    cost_column=cost_column,
-                    groupings=groupings,
-                    scope=scope,
-                    only_day=only_day,
-                )
-            )
-        for row in rows:
-            if not chunk.start <= row.day < chunk.end:
-                from cloudspy.errors import ProviderError
+        return _chunk_rows(reader, definition, chunk, scope, cost_column, groupings)
 
-                raise ProviderError(
-                    f"Azure Cost Management returned {row.day} for {scope}, "
-                    f"outside the requested {chunk}"
-                )
-        return rows
-
-    results: dict[str, list[QueryRow]] = {cost_type: [] for cost_type in COST_TYPES}
-    with ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="azure-query") as pool:
-        futures = {pool.submit(run, chunk, cost_type): cost_type for chunk, cost_type in tasks}
-        done, pending = wait(futures, return_when=FIRST_EXCEPTION)
-        for future in pending:
-            future.cancel()
-        for future in done:
-            error = future.exception()
-            if error is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
-                if isinstance(error, CloudSpyError):
-                    error.api_calls = reader.calls  # type: ignore[attr-defined]
-                raise error
-            results[futures[future]].extend(future.result())
+    results = _run_all(tasks, run, parallel, reader)
     progress(f"Azure {scope}: {reader.calls} quer(ies), {reader.qpu_consumed} QPU")
     return FetchedCosts(
         rows=merge_rows(results, scope, groupings, today),
@@ -203,6 +170,59 @@ def fetch_costs(
             "throttled": reader.throttled,
         },
     )
+
+
+def _chunk_rows(
+    reader: QueryReader,
+    definition: dict[str, Any],
+    chunk: Window,
+    scope: str,
+    cost_column: str,
+    groupings: tuple[str, ...],
+) -> list[QueryRow]:
+    """Every page of one query, parsed; a day outside ``chunk`` is an error, not data."""
+    only_day = chunk.start if chunk.days == 1 else None
+    rows: list[QueryRow] = []
+    for page in reader.pages(definition):
+        rows.extend(
+            parse_rows(
+                page, cost_column=cost_column, groupings=groupings, scope=scope, only_day=only_day
+            )
+        )
+    stray = next((row for row in rows if not chunk.start <= row.day < chunk.end), None)
+    if stray is not None:
+        from cloudspy.errors import ProviderError
+
+        raise ProviderError(
+            f"Azure Cost Management returned {stray.day} for {scope}, outside the requested {chunk}"
+        )
+    return rows
+
+
+def _run_all(
+    tasks: list[tuple[Window, str]],
+    run: Callable[[Window, str], list[QueryRow]],
+    parallel: int,
+    reader: QueryReader,
+) -> dict[str, list[QueryRow]]:
+    """Run every (chunk, cost type) query on ``parallel`` threads; rows by cost type.
+    The first failure cancels the queries not yet started and is raised with the
+    calls made so far."""
+    results: dict[str, list[QueryRow]] = {cost_type: [] for cost_type in COST_TYPES}
+    with ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="azure-query") as pool:
+        futures = {pool.submit(run, chunk, cost_type): cost_type for chunk, cost_type in tasks}
+        done, pending = wait(futures, return_when=FIRST_EXCEPTION)
+        for future in pending:
+            future.cancel()
+        for future in done:
+            error = future.exception()
+            if error is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+                if isinstance(error, CloudSpyError):
+                    error.api_calls = reader.calls  # type: ignore[attr-defined]
+                raise error
+            results[futures[future]].extend(future.result())
+    return results
 
 
 def merge_rows(
