@@ -205,12 +205,47 @@ def error_status(exc: Exception) -> int:
     return 500
 
 
+def refusal(request: Any, guard: Any) -> Any:
+    """The response that refuses ``request`` before any page or API sees it (a write
+    method, an unknown Host, no token), the login redirect, or None to let it through."""
+    from starlette.responses import JSONResponse, PlainTextResponse
+
+    if request.method not in ("GET", "HEAD"):
+        return PlainTextResponse("read-only: only GET and HEAD\n", status_code=405)
+    if not guard.host_allowed(request.headers.get("host")):
+        return PlainTextResponse("unknown Host header\n", status_code=400)
+    if request.url.path == "/login":
+        return _login(request, guard)
+    if not guard.token_ok(request.headers.get("authorization"), request.cookies.get(COOKIE)):
+        return JSONResponse(
+            {
+                "error": "a token is required: Authorization: Bearer TOKEN, or open the"
+                " one-time link `cloudspy serve` printed"
+            },
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return None
+
+
+def _login(request: Any, guard: Any) -> Any:
+    """``/login?token=…``: the one-time link sets the session cookie and goes home."""
+    from starlette.responses import PlainTextResponse, RedirectResponse
+
+    offered = request.query_params.get("token", "")
+    if guard.token is None or not guard.token_ok(f"Bearer {offered}", None):
+        return PlainTextResponse("the link's token is not this server's\n", status_code=401)
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(COOKIE, offered, httponly=True, samesite="strict")
+    return response
+
+
 def create_app(config: ServeConfig) -> Any:
     """The Starlette application for ``config``."""
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
     from starlette.requests import Request
-    from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+    from starlette.responses import JSONResponse, PlainTextResponse, Response
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
 
@@ -230,25 +265,7 @@ def create_app(config: ServeConfig) -> Any:
             if scope["type"] != "http":
                 await self.app(scope, receive, send)
                 return
-            request = Request(scope)
-            response: Response | None = None
-            if request.method not in ("GET", "HEAD"):
-                response = PlainTextResponse("read-only: only GET and HEAD\n", status_code=405)
-            elif not guard.host_allowed(request.headers.get("host")):
-                response = PlainTextResponse("unknown Host header\n", status_code=400)
-            elif request.url.path == "/login":
-                response = _login(request)
-            elif not guard.token_ok(
-                request.headers.get("authorization"), request.cookies.get(COOKIE)
-            ):
-                response = JSONResponse(
-                    {
-                        "error": "a token is required: Authorization: Bearer TOKEN, or open the"
-                        " one-time link `cloudspy serve` printed"
-                    },
-                    status_code=401,
-                    headers={"WWW-Authenticate": "Bearer"},
-                )
+            response = refusal(Request(scope), guard)
             if response is not None:
                 response.headers.update(SECURITY_HEADERS)
                 await response(scope, receive, send)
@@ -264,14 +281,6 @@ def create_app(config: ServeConfig) -> Any:
                 await send(message)
 
             await self.app(scope, receive, send_with_headers)
-
-    def _login(request: Request) -> Response:
-        offered = request.query_params.get("token", "")
-        if guard.token is None or not guard.token_ok(f"Bearer {offered}", None):
-            return PlainTextResponse("the link's token is not this server's\n", status_code=401)
-        response = RedirectResponse("/", status_code=303)
-        response.set_cookie(COOKIE, offered, httponly=True, samesite="strict")
-        return response
 
     async def api_route(request: Request) -> Response:
         from starlette.concurrency import run_in_threadpool
