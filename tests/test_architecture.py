@@ -30,8 +30,7 @@ def test_sql_runs_through_the_store():
     outside = {
         str(path.relative_to(PACKAGE)): lines
         for path in sorted(PACKAGE.rglob("*.py"))
-        if not any(home in path.parents for home in SQL_HOMES)
-        and (lines := _sql_calls(path))
+        if not any(home in path.parents for home in SQL_HOMES) and (lines := _sql_calls(path))
     }
     assert outside == {}
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from cloudspy.config import load_settings
+from tests import paths
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = paths.EXAMPLES
 
 
 def test_example_config_loads_and_configures_every_provider():

@@ -35,9 +35,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests import paths
+
 DATA = Path(__file__).with_name("cases.toml")
 CASES = tomllib.loads(DATA.read_text(encoding="utf-8"))["case"]
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = paths.ROOT
 FSIZE_LIMIT = 256 * 1024
 PR_CAPBSET_DROP = 24
 CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 1, 2

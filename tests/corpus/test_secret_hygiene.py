@@ -20,8 +20,8 @@ from threading import Thread
 import duckdb
 import pytest
 
-from tests.aws.ce_results import accounts_page, breakdown_page, day_result, queue
 from tests.insights.conftest import TODAY, cost_row, write_store
+from tests.providers.aws.ce_results import accounts_page, breakdown_page, day_result, queue
 
 AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/plantedAWSsecretKEY0001"
 SLACK_SECRET = "PLANTEDslackB0T0KENxyz"

@@ -114,7 +114,7 @@ def test_cloudspy_import_reads_it_back(cli, focus_file: Path, hostile_db: Path, 
 def test_a_cur_exported_as_focus_carries_categories_quantities_and_unit_prices(tmp_path, cli):
     """#13 item 18: ServiceCategory was 'Other' on every row of a real CUR exported as FOCUS,
     and PricingQuantity, SkuPriceId and ListUnitPrice were empty where the CUR has them."""
-    from tests.files.cur2_fixture import make_rows, write_parquet
+    from tests.providers.files.cur2_fixture import make_rows, write_parquet
 
     plain = write_parquet(tmp_path / "plain.parquet", make_rows())
     cur = tmp_path / "cur.parquet"

@@ -23,7 +23,7 @@ import pytest
 from werkzeug import Request, Response
 
 from cloudspy.periods import month_start, utc_today
-from tests.gcp.conftest import httpserver_listen_address  # noqa: F401 (IPv4 loopback fixture)
+from tests.providers.gcp.conftest import httpserver_listen_address  # noqa: F401 (IPv4 loopback fixture)
 
 HTTP_TIMEOUT = "0.3"
 CE_TARGET = "AWSInsightsIndexService.GetCostAndUsage"

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.aws.ce_results import accounts_page, breakdown_page, day_result
 from tests.faults.conftest import (
     ACCOUNT,
     BROKEN_BODIES,
@@ -17,6 +16,7 @@ from tests.faults.conftest import (
     closed_days,
 )
 from tests.faults.helpers import assert_money, cost_state, last_run, one_line_error
+from tests.providers.aws.ce_results import accounts_page, breakdown_page, day_result
 
 START, END = closed_days(2)
 DAYS = [START, START + timedelta(days=1)]

@@ -6,7 +6,9 @@ import re
 
 import pytest
 
-from tests.azure.conftest import (  # noqa: F401 (fixtures)
+from tests.faults.conftest import BROKEN_BODIES, Script, body
+from tests.faults.helpers import cost_state, last_run, one_line_error, runs
+from tests.providers.azure.conftest import (  # noqa: F401 (fixtures)
     QPU_HEADERS,
     SUBSCRIPTION,
     FakeAuthPolicy,
@@ -16,11 +18,9 @@ from tests.azure.conftest import (  # noqa: F401 (fixtures)
     replay,
     respond,
 )
-from tests.azure.test_azure_cli import DAILY, WINDOW
-from tests.faults.conftest import BROKEN_BODIES, Script, body
-from tests.faults.helpers import cost_state, last_run, one_line_error, runs
-from tests.inventory_azure.conftest import SUBSCRIPTION as INVENTORY_SUBSCRIPTION
-from tests.inventory_azure.conftest import arm  # noqa: F401 (fixture)
+from tests.providers.azure.inventory.conftest import SUBSCRIPTION as INVENTORY_SUBSCRIPTION
+from tests.providers.azure.inventory.conftest import arm  # noqa: F401 (fixture)
+from tests.providers.azure.test_azure_cli import DAILY, WINDOW
 
 CONFIG = f'[azure]\nsubscriptions = ["{SUBSCRIPTION}"]\n'
 INVENTORY_CONFIG = f'[azure]\nsubscriptions = ["{INVENTORY_SUBSCRIPTION}"]\n'

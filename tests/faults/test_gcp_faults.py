@@ -13,7 +13,7 @@ from cloudspy.providers.gcp.inventory import GcpInventorySource
 from cloudspy.providers.gcp.settings import GcpSettings
 from tests.faults.conftest import BROKEN_BODIES, Script, body
 from tests.faults.helpers import cost_state, last_run, one_line_error, runs
-from tests.gcp.conftest import (  # noqa: F401 (fixtures)
+from tests.providers.gcp.conftest import (  # noqa: F401 (fixtures)
     PROJECT,
     TABLE,
     anonymous_adc,
@@ -23,8 +23,8 @@ from tests.gcp.conftest import (  # noqa: F401 (fixtures)
     gcp_env,
     google_error,
 )
-from tests.inventory_gcp.conftest import PROJECT as INVENTORY_PROJECT
-from tests.inventory_gcp.conftest import anonymous, endpoints, gcp  # noqa: F401 (fixtures)
+from tests.providers.gcp.inventory.conftest import PROJECT as INVENTORY_PROJECT
+from tests.providers.gcp.inventory.conftest import anonymous, endpoints, gcp  # noqa: F401 (fixtures)
 
 WINDOW = ("--since", "2026-10-01", "--until", "2026-10-04")
 THROTTLED = google_error(429, "RESOURCE_EXHAUSTED", "rateLimitExceeded", "Exceeded rate limits")

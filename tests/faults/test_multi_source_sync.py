@@ -6,10 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.aws.ce_results import accounts_page, breakdown_page, day_result, queue
-from tests.azure.conftest import SUBSCRIPTION, azure_cli, connector, replay, respond  # noqa: F401
 from tests.faults.helpers import runs
-from tests.gcp.conftest import PROJECT, TABLE, anonymous_adc, bigquery, endpoint, gcp_env  # noqa: F401
+from tests.providers.aws.ce_results import accounts_page, breakdown_page, day_result, queue
+from tests.providers.azure.conftest import SUBSCRIPTION, azure_cli, connector, replay, respond  # noqa: F401
+from tests.providers.gcp.conftest import PROJECT, TABLE, anonymous_adc, bigquery, endpoint, gcp_env  # noqa: F401
 
 DAYS = [date(2026, 10, 1) + timedelta(days=i) for i in range(3)]
 CONFIG = f"""

@@ -23,11 +23,12 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "prices"
+from tests import paths
+
+FIXTURES = paths.FIXTURES / "prices"
 
 
 def _recorded(name: str) -> dict[str, Any]:

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import duckdb
 
+from tests import paths
+
 CLOUDSPY = [sys.executable, "-m", "cloudspy"]
 FEB = (date(2026, 2, 1), date(2026, 3, 1))  # a closed month: final days, fetched on --refresh
 FEB_DAYS = [FEB[0] + timedelta(days=i) for i in range((FEB[1] - FEB[0]).days)]
@@ -156,7 +158,7 @@ def subprocess_env(home: Path, endpoint: str) -> dict[str, str]:
         AWS_EC2_METADATA_DISABLED="true",
         NO_COLOR="1",
         COLUMNS="200",
-        PYTHONPATH=str(Path(__file__).resolve().parents[2]),
+        PYTHONPATH=str(paths.ROOT),
     )
     return env
 

@@ -11,8 +11,9 @@ import pytest
 
 from cloudspy import api
 from cloudspy.config import Settings
+from tests import paths
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "reports"
+EXAMPLES = paths.EXAMPLES / "reports"
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from tests import paths
+
 WINDOW = {"since": "2026-10-26", "until": "2026-11-25"}
 
 
@@ -140,15 +142,10 @@ def test_serving_beyond_loopback_without_a_token_exits_2(cli, demo_db):
 def test_the_grafana_dashboard_queries_what_metrics_serves(client):
     """examples/grafana: every metric and label its panels use exists in /metrics."""
     import re
-    from pathlib import Path
 
     from prometheus_client.parser import text_string_to_metric_families
 
-    board = json.loads(
-        (
-            Path(__file__).parent.parent.parent / "examples/grafana/cloudspy-dashboard.json"
-        ).read_text()
-    )
+    board = json.loads((paths.EXAMPLES / "grafana" / "cloudspy-dashboard.json").read_text())
     exprs = [t["expr"] for p in board["panels"] for t in p.get("targets", [])]
     exprs += [v["query"] for v in board["templating"]["list"]]
     served = {f.name: f for f in text_string_to_metric_families(client.get("/metrics").text)}

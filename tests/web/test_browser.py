@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from tests import paths
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = Path(__file__).parent.parent.parent / "docs" / "screenshots"
+SHOTS = paths.DOCS / "screenshots"
 PAGES = ["", "costs", "resources", "waste", "forecast", "history"]
 # As the machine's browser probe starts it: no background traffic, nothing but the page.
 FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -1,0 +1,66 @@
+"""End to end: ``cloudspy azure sync --no-costs``, then ``resources`` and ``waste`` (#4)."""
+
+from __future__ import annotations
+
+import json
+
+from tests.providers.azure.inventory.conftest import SUBSCRIPTION
+
+DENIED = "11111111-1111-1111-1111-111111111111"
+CONFIG = f'[azure]\nsubscriptions = ["{SUBSCRIPTION}", "{DENIED}"]\n'
+
+
+def test_sync_no_costs_stores_one_subscription_and_reports_the_denied_one(arm, azure_cli):
+    arm.denied.add(DENIED)
+    synced = azure_cli("azure", "sync", "--no-costs", config=CONFIG)
+    assert synced.exit_code == 3, synced.output
+    assert f"azure:inventory:{SUBSCRIPTION}: inventory ok, 12 resource(s)" in synced.stdout
+    assert f"azure:inventory:{DENIED}: inventory FAILED" in synced.stdout
+    assert "AuthorizationFailed" in synced.stdout
+    assert not any(
+        p.startswith("/subscriptions/") and "CostManagement" in p for _, p, _ in arm.requests
+    )
+
+    listed = azure_cli("resources", "--provider", "azure", "--kind", "vm", "--format", "json")
+    assert listed.exit_code == 0, listed.output
+    [vm] = json.loads(listed.stdout)["resources"]
+    assert (vm["name"], vm["power_state"], vm["region"]) == (
+        "cctestvm",
+        "running",
+        "southcentralus",
+    )
+
+    waste = azure_cli("waste", "--provider", "azure", "--format", "json")
+    assert waste.exit_code == 0, waste.output
+    found = {(f["rule"], f["name"]) for f in json.loads(waste.stdout)["findings"]}
+    assert found >= {
+        ("unattached-disk", "cctestvm_disk2_a9097edcfa664ff48c8e88e87d72003e"),
+        ("unattached-disk", "cctestvm_OsDisk_1_81338ced63fa4855b8a5f3e2bab5213c"),
+        ("unassociated-ip", "myPublicIP-unassociated"),
+        ("old-snapshot", "db-data-2025-02-01"),  # the recent one is not old (#14)
+    }
+    assert ("old-snapshot", "db-data-2026-11-22") not in found
+    assert not {name for rule, name in found if rule in ("unattached-disk", "unassociated-ip")} & {
+        "cctestvm_disk2_977a393608a8458f960a28f8000151d7",
+        "myPublicIP",
+    }
+
+    history = azure_cli("history", "--format", "json")
+    assert history.exit_code == 0, history.output
+    assert "inventory" in history.stdout
+
+
+def test_subscription_option_overrides_the_config(arm, azure_cli):
+    synced = azure_cli(
+        "azure", "sync", "--no-costs", "--subscription", SUBSCRIPTION, config="[azure]\n"
+    )
+    assert synced.exit_code == 0, synced.output
+    assert [p for p, _ in arm.paths("vms")] == [
+        f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.Compute/virtualMachines"
+    ]
+
+
+def test_no_subscription_for_inventory_is_a_usage_error(azure_cli):
+    result = azure_cli("azure", "sync", "--no-costs", config="[azure]\n")
+    assert result.exit_code == 2
+    assert "no Azure subscription is given for inventory" in result.stderr

@@ -1,0 +1,153 @@
+"""Rightsizing: a running VM whose daily CPU p95 stays low all window is offered the next
+smaller size of its family, priced as the difference in its region (#14 item 5)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from cloudspy import api
+from cloudspy.config import Settings
+from cloudspy.models import prices as p
+from cloudspy.models import resource as m
+from cloudspy.models.resource import Collected, DailyUsage, MetricSample, Resource
+from cloudspy.models.waste_settings import WasteSettings
+from cloudspy.pricing.price_book import PriceBook
+from cloudspy.providers.aws.sizes import smaller_sizes as aws_sizes
+from cloudspy.providers.azure.sizes import smaller_sizes as azure_sizes
+from cloudspy.providers.gcp.sizes import smaller_sizes as gcp_sizes
+from cloudspy.waste_rules.base import WasteContext
+from cloudspy.waste_rules.rightsizing import alternatives, evaluate
+from tests.waste_rules.estate import NOW, store_collected
+
+DAYS = 14
+
+
+def _vm(rid, type_, *, provider="aws", region="us-east-1", power=m.RUNNING, platform=None):
+    return Resource(
+        provider, "1", region, rid, m.VM, power_state=power, type=type_, platform=platform
+    )
+
+
+def _usage(p95s, cpu=20.0, net=1e9):
+    """A VM (busy enough not to be idle, by default) whose daily p95 CPU is ``p95s``
+    (None: a day without one), aggregated as the store's query does."""
+    n = len(p95s)
+    known = [p for p in p95s if p is not None]
+    return DailyUsage(
+        date(2026, 11, 11), list(range(n)), [cpu] * n, [net] * n, max(known), len(known)
+    )
+
+
+def _ctx(usage, prices=None):
+    return WasteContext(
+        now=NOW, settings=WasteSettings(), usage=usage, prices=prices or PriceBook()
+    )
+
+
+def test_sizes_of_each_provider_keep_the_family():
+    assert aws_sizes("m5.2xlarge") == (8, (("m5.xlarge", 4), ("m5.large", 2)))
+    assert aws_sizes("t3.large") is None  # burstable: CPU credits, not size
+    assert aws_sizes("m5.metal") is None
+    assert gcp_sizes("n2-standard-8") == (8, (("n2-standard-4", 4), ("n2-standard-2", 2)))
+    assert gcp_sizes("e2-medium") is None and gcp_sizes("n2-custom-4-8192") is None
+    assert azure_sizes("Standard_D8s_v5") == (
+        8,
+        (("Standard_D4s_v5", 4), ("Standard_D2s_v5", 2)),
+    )
+    assert azure_sizes("Standard_B2ms") is None
+
+
+def test_a_low_peak_gets_the_largest_smaller_size_that_fits_priced_in_its_region():
+    vm = _vm("i-1", "m5.2xlarge")
+    finding = evaluate(vm, _ctx({"i-1": _usage([30.0] * DAYS)}))
+    # 8 vCPUs at p95 30 %: xlarge (4) runs at 60 % ≤ 80 %, large (2) would need 120 %.
+    assert finding.evidence["suggested_type"] == "m5.xlarge"
+    assert finding.evidence["projected_p95_cpu_percent"] == 60.0
+    assert finding.savings.amount == (Decimal("0.384") - Decimal("0.192")) * 730
+    assert finding.savings.currency == "USD"
+    assert [a.type for a in alternatives(vm)] == ["m5.xlarge", "m5.large"]
+
+
+@pytest.mark.parametrize(
+    ("usage", "why"),
+    [
+        (_usage([41.0] + [10.0] * (DAYS - 1)), "one day's p95 above 40 %"),
+        (_usage([10.0] * (DAYS - 1)), "13 days, not the 14-day window"),
+        (_usage([10.0] * (DAYS - 1) + [None]), "a day without a p95"),
+        (_usage([10.0] * DAYS, cpu=1.0, net=1e5), "idle: idle-vm's finding"),
+    ],
+)
+def test_no_finding_without_a_whole_low_window(usage, why):
+    assert evaluate(_vm("i-2", "m5.2xlarge"), _ctx({"i-2": usage})) is None, why
+
+
+def test_stopped_burstable_and_smallest_vms_are_not_this_rules():
+    low = _usage([5.0] * DAYS)
+    assert evaluate(_vm("i-3", "m5.2xlarge", power=m.STOPPED), _ctx({"i-3": low})) is None
+    assert evaluate(_vm("i-3", "t3.xlarge"), _ctx({"i-3": low})) is None
+    assert evaluate(_vm("i-3", "m5.large"), _ctx({"i-3": low})) is None  # nothing smaller
+
+
+def _price(provider, region, sku, variant, amount):
+    key = p.PriceKey(provider, m.VM, region, sku, variant)
+    fetched = NOW
+    if amount is None:
+        return key, [p.ListPrice(key, p.NONE, None, "USD", "test list", None, fetched, "no such")]
+    return key, [
+        p.ListPrice(key, p.HOUR, Decimal(amount), "USD", "test list", date(2025, 5, 1), fetched)
+    ]
+
+
+def test_a_size_the_family_lacks_is_skipped_for_the_next_that_exists():
+    book = PriceBook(
+        dict(
+            [
+                _price("azure", "westeurope", "Standard_D16s_v5", "Windows", "1.472"),
+                _price("azure", "westeurope", "Standard_D8s_v5", "Windows", None),
+                _price("azure", "westeurope", "Standard_D4s_v5", "Windows", "0.368"),
+            ]
+        )
+    )
+    vm = _vm("vm1", "Standard_D16s_v5", provider="azure", region="westeurope", platform="Windows")
+    finding = evaluate(vm, _ctx({"vm1": _usage([15.0] * DAYS)}, book))
+    assert finding.evidence["suggested_type"] == "Standard_D4s_v5"  # D8s: no such product
+    assert finding.savings.amount == (Decimal("1.472") - Decimal("0.368")) * 730
+    assert "test list, effective 2025-05-01" in finding.savings.basis
+
+
+def test_outside_the_priced_region_the_finding_says_why():
+    finding = evaluate(
+        _vm("i-4", "m5.2xlarge", region="sa-east-1"), _ctx({"i-4": _usage([20.0] * DAYS)})
+    )
+    assert finding.savings.amount is None
+    assert "has m5.2xlarge in us-east-1 only" in finding.savings.basis
+
+
+def test_through_the_engine_from_stored_hourly_samples(tmp_path):
+    """Daily p95 comes from the store's rollup of hourly CPU; an oversized m4 is
+    rightsizing's finding alone (previous-generation's saving would overlap it)."""
+    db = tmp_path / "cache.duckdb"
+    big, old = _vm("i-big", "m5.2xlarge"), _vm("i-old", "m4.2xlarge")
+    start = NOW.replace(hour=0) - timedelta(days=DAYS)
+    # 22 hours at 10 %, 2 hours at 30 % a day: p95 of each day ≈ 30 %, average ≈ 11.7 %.
+    samples = [
+        MetricSample(rid, metric, start + timedelta(hours=h), value, unit)
+        for rid in ("i-big", "i-old")
+        for h in range(DAYS * 24)
+        for metric, value, unit in (
+            (m.CPU_PERCENT, 30.0 if h % 24 in (12, 13) else 10.0, "Percent"),
+            (m.NETWORK_BYTES, 1e9, "Bytes"),
+        )
+    ]
+    store_collected(db, [Collected("us-east-1", [big, old], samples, metrics_since=start)])
+    report = api.waste(db=db, settings=Settings(), now=NOW)
+    found = {(f.rule, f.resource_id): f for f in report.findings}
+    assert sorted(found) == [("rightsizing", "i-big"), ("rightsizing", "i-old")]
+    big_finding = found[("rightsizing", "i-big")]
+    assert big_finding.evidence["suggested_type"] == "m5.xlarge"
+    assert big_finding.monthly_savings == Decimal("140.16")
+    assert big_finding.price_source == "list"
+    assert found[("rightsizing", "i-old")].evidence["suggested_type"] == "m4.xlarge"
