@@ -40,6 +40,8 @@ class RuleMeta:
     permissions: dict[str, tuple[str, ...]]
     reads: tuple[str, ...]
     reference: str | None = None
+    # Where the rule stands in the catalogue and in `waste` (lower first; then by id).
+    order: int = 100
 
 
 @dataclass(frozen=True)

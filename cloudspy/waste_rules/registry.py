@@ -1,8 +1,9 @@
-"""The registered waste rules, in catalogue order."""
+"""The waste rules (every module of ``waste_rules/rules/``), in catalogue order."""
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -11,17 +12,13 @@ from cloudspy.errors import UsageError
 from cloudspy.models.resource import Resource
 from cloudspy.waste_rules.base import Finding, RuleMeta, WasteContext
 
-RULE_MODULES = (
-    "idle_vm",
-    "stopped_vm",
-    "unattached_disk",
-    "unassociated_ip",
-    "old_snapshot",
-    "idle_load_balancer",
-    "gp2_to_gp3",
-    "previous_generation",
-    "rightsizing",
-)
+RULES_PACKAGE = "cloudspy.waste_rules.rules"
+
+
+def rule_modules() -> list[str]:
+    """Every module of :data:`RULES_PACKAGE`: each is one rule (adding a file adds it)."""
+    package = importlib.import_module(RULES_PACKAGE)
+    return sorted(info.name for info in pkgutil.iter_modules(package.__path__))
 
 
 def _no_alternatives(_: Resource) -> list[Resource]:
@@ -39,15 +36,15 @@ class Rule:
 
 @cache
 def all_rules() -> tuple[Rule, ...]:
-    """Every rule, imported once."""
+    """Every rule, imported once, in catalogue order (``META.order``, then id)."""
     out = []
-    for name in RULE_MODULES:
-        module = importlib.import_module(f"cloudspy.waste_rules.{name}")
+    for name in rule_modules():
+        module = importlib.import_module(f"{RULES_PACKAGE}.{name}")
         # ``alternatives`` is optional: only rules that price an equivalent define it.
         out.append(
             Rule(module.META, module.evaluate, getattr(module, "alternatives", _no_alternatives))
         )
-    return tuple(out)
+    return tuple(sorted(out, key=lambda rule: (rule.meta.order, rule.meta.id)))
 
 
 def select_rules(ids: list[str] | None = None) -> list[Rule]:

@@ -12,7 +12,7 @@ from cloudspy.models import resource as m
 from cloudspy.models.resource import Collected, Resource
 from cloudspy.models.waste_settings import WasteSettings
 from cloudspy.waste_rules.base import WasteContext
-from cloudspy.waste_rules.gp2_to_gp3 import evaluate, gp2_performance
+from cloudspy.waste_rules.rules.gp2_to_gp3 import evaluate, gp2_performance
 from tests.waste_rules.estate import NOW, store_collected
 
 # No cached price list: the shipped table prices (us-east-1 only).

@@ -12,7 +12,7 @@ from cloudspy.providers.aws.inventory import (
     normalize_instances,
     normalize_volumes,
 )
-from cloudspy.waste_rules import stopped_vm, unassociated_ip, unattached_disk
+from cloudspy.waste_rules.rules import stopped_vm, unassociated_ip, unattached_disk
 from tests.waste_rules.placebo import load
 
 VOLUMES = {

@@ -13,7 +13,7 @@ from cloudspy.models import resource as m
 from cloudspy.models.resource import Collected, DailyUsage, MetricSample, Resource
 from cloudspy.models.waste_settings import WasteSettings
 from cloudspy.waste_rules.base import WasteContext
-from cloudspy.waste_rules.previous_generation import current_type, evaluate
+from cloudspy.waste_rules.rules.previous_generation import current_type, evaluate
 from tests.waste_rules.estate import NOW, store_collected
 
 

@@ -64,3 +64,17 @@ def test_rules_do_not_branch_on_provider_names():
         body = text.split("META = RuleMeta(")[-1].split("\n)\n", 1)[-1] if "META" in text else text
         for name in ('"aws"', '"gcp"', '"azure"', "'aws'", "'gcp'", "'azure'"):
             assert name not in body, f"{path.name} branches on {name} outside its metadata"
+
+
+def test_every_module_of_the_rules_package_is_a_rule():
+    """A new rule is one file in `waste_rules/rules/` (#16 "done when"): the registry
+    finds every module there, with nothing else to register."""
+    import cloudspy.waste_rules.rules as package
+
+    files = sorted(
+        p.stem for p in Path(package.__file__).parent.glob("*.py") if p.stem != "__init__"
+    )
+    modules = sorted(r.evaluate.__module__.rsplit(".", 1)[-1] for r in all_rules())
+    assert modules == files
+    orders = [(r.meta.order, r.meta.id) for r in all_rules()]
+    assert orders == sorted(orders)

@@ -19,7 +19,7 @@ from cloudspy.providers.aws.sizes import smaller_sizes as aws_sizes
 from cloudspy.providers.azure.sizes import smaller_sizes as azure_sizes
 from cloudspy.providers.gcp.sizes import smaller_sizes as gcp_sizes
 from cloudspy.waste_rules.base import WasteContext
-from cloudspy.waste_rules.rightsizing import alternatives, evaluate
+from cloudspy.waste_rules.rules.rightsizing import alternatives, evaluate
 from tests.waste_rules.estate import NOW, store_collected
 
 DAYS = 14

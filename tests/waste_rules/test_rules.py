@@ -7,7 +7,8 @@ from datetime import timedelta
 from cloudspy.models import resource as m
 from cloudspy.models.resource import Resource
 from cloudspy.models.waste_settings import WasteSettings
-from cloudspy.waste_rules import (
+from cloudspy.waste_rules.base import WasteContext
+from cloudspy.waste_rules.rules import (
     idle_load_balancer,
     idle_vm,
     old_snapshot,
@@ -15,7 +16,6 @@ from cloudspy.waste_rules import (
     unassociated_ip,
     unattached_disk,
 )
-from cloudspy.waste_rules.base import WasteContext
 from tests.waste_rules.conftest import NOW, usage, vm
 
 

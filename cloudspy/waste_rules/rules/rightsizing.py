@@ -6,11 +6,12 @@ from dataclasses import replace
 
 from cloudspy.models.resource import RUNNING, VM, Resource
 from cloudspy.providers.registry import smaller_sizes
-from cloudspy.waste_rules import idle_vm
 from cloudspy.waste_rules.base import Finding, RuleMeta, Savings, WasteContext, difference
+from cloudspy.waste_rules.rules import idle_vm
 
 META = RuleMeta(
     id="rightsizing",
+    order=90,
     title="Running VM larger than its CPU needs",
     providers=("aws", "gcp", "azure"),
     kind=VM,

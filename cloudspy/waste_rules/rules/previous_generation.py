@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from cloudspy.models.resource import RUNNING, VM, Resource
-from cloudspy.waste_rules import idle_vm, rightsizing
 from cloudspy.waste_rules.base import Finding, RuleMeta, Savings, WasteContext, difference
+from cloudspy.waste_rules.rules import idle_vm, rightsizing
 
 # Previous-generation family → the current family with the same vCPU and memory per
 # size (Amazon EC2 previous-generation instances; the sizes keep their names).
@@ -14,6 +14,7 @@ CURRENT_FAMILY = {"m4": "m6i", "c4": "c6i", "r4": "r6i", "t2": "t3"}
 
 META = RuleMeta(
     id="previous-generation",
+    order=80,
     title="Previous-generation instance type",
     providers=("aws",),
     kind=VM,

@@ -7,6 +7,7 @@ from cloudspy.waste_rules.base import Finding, RuleMeta, WasteContext
 
 META = RuleMeta(
     id="unattached-disk",
+    order=30,
     title="Unattached disk",
     providers=("aws", "gcp", "azure"),
     kind=DISK,

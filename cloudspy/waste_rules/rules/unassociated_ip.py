@@ -7,6 +7,7 @@ from cloudspy.waste_rules.base import Finding, RuleMeta, WasteContext
 
 META = RuleMeta(
     id="unassociated-ip",
+    order=40,
     title="Unassociated public IP address",
     providers=("aws", "gcp", "azure"),
     kind=IP,

@@ -7,6 +7,7 @@ from cloudspy.waste_rules.base import Finding, RuleMeta, WasteContext
 
 META = RuleMeta(
     id="idle-load-balancer",
+    order=60,
     title="Load balancer without targets",
     providers=("aws",),
     kind=LOAD_BALANCER,

@@ -9,6 +9,7 @@ MB = 1_000_000
 
 META = RuleMeta(
     id="idle-vm",
+    order=10,
     title="Idle VM",
     providers=("aws", "gcp", "azure"),
     kind=VM,

@@ -24,6 +24,7 @@ GP3_INCLUDED_MIBPS = 125
 
 META = RuleMeta(
     id="gp2-to-gp3",
+    order=70,
     title="gp2 volume that gp3 would serve for less",
     providers=("aws",),
     kind=DISK,

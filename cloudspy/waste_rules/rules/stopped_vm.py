@@ -7,6 +7,7 @@ from cloudspy.waste_rules.base import Finding, RuleMeta, WasteContext
 
 META = RuleMeta(
     id="stopped-vm",
+    order=20,
     title="Stopped VM with billed storage",
     providers=("aws", "gcp", "azure"),
     kind=VM,

@@ -7,6 +7,7 @@ from cloudspy.waste_rules.base import Finding, RuleMeta, WasteContext
 
 META = RuleMeta(
     id="old-snapshot",
+    order=50,
     title="Old snapshot",
     providers=("aws", "gcp", "azure"),
     kind=SNAPSHOT,
