@@ -21,6 +21,7 @@ from typer.core import TyperGroup
 
 from cloudspy import __version__
 from cloudspy.cli.state import CliState
+from cloudspy.providers.registry import PROVIDERS
 
 
 class CloudSpyGroup(TyperGroup):
@@ -59,9 +60,12 @@ COMMANDS: dict[str, str] = {
     "history": "history_cmd",
     "demo": "demo_cmd",
     "init": "init_cmd",
-    "aws": "provider_cmd",
-    "azure": "provider_cmd",
-    "gcp": "provider_cmd",
+    # One group per provider that declares its commands (cli/provider_cmd.py), by name.
+    **{
+        info.name: "provider_cmd"
+        for info in sorted(PROVIDERS.values(), key=lambda info: info.name)
+        if info.commands is not None
+    },
     "compare": "compare_cmd",
     "forecast": "forecast_cmd",
     "check": "check_cmd",

@@ -14,6 +14,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from cloudspy.providers.registry import PROVIDERS as REGISTRY
+
 if TYPE_CHECKING:
     from cloudspy.web.app import ServeConfig
 
@@ -28,7 +30,8 @@ NAV = [
 PERIODS = ["7d", "30d", "90d", "mtd", "last-month", "6m", "ytd"]
 DIMENSIONS = ["service", "provider", "account", "region", "category", "charge", "team"]
 METRICS = ["billed", "effective", "list"]
-PROVIDERS = ["aws", "gcp", "azure"]
+# The providers a filter offers: every one with an API connector, in registry order.
+PROVIDERS = [info.name for info in REGISTRY.values() if info.entry_point is not None]
 
 
 @dataclass
