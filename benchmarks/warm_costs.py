@@ -13,7 +13,7 @@ result pages it needed. ``--rows N`` adds N FOCUS rows from another scope to
 the store first (10 M for the figure in README.md; the core benchmark's file is
 reused when it exists), so the warm query runs over a large table.
 
-Usage: ``python benchmarks/warm_costs.py [--repeat K] [--rows N]``.
+Usage: ``python benchmarks/warm_costs.py [--repeat K] [--rows N] [--keep]``.
 """
 
 from __future__ import annotations
@@ -104,6 +104,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--rows", type=int, default=0)
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the work folder (store, config) to profile"
+    )
     args = parser.parse_args()
     from moto.server import ThreadedMotoServer
 
@@ -208,7 +211,10 @@ def main() -> int:
             failed = True
     finally:
         server.stop()
-        shutil.rmtree(work, ignore_errors=True)
+        if args.keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
     print("\n".join(lines))
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, rows={args.rows:,}")
     return 1 if failed else 0

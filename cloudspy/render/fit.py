@@ -133,8 +133,9 @@ def fit_table(
     ``totals`` rows follow in a section of their own (one per currency, say).
     """
     everything = [*rows, *totals]
-    from rich.table import Table
     from rich.text import Text
+
+    from cloudspy.render.one_line_table import OneLineTable
 
     if wide:
         keep = list(range(len(columns)))
@@ -146,7 +147,7 @@ def fit_table(
     notes = [caption] if caption else []
     if dropped:
         notes.append(f"not shown: {', '.join(dropped)} (--wide shows every column)")
-    table = Table(
+    table = OneLineTable(
         title=title,
         title_justify="left",
         caption="; ".join(notes) or None,
@@ -157,7 +158,7 @@ def fit_table(
     for index, column_width in zip(keep, widths, strict=True):
         column = columns[index]
         table.add_column(
-            shorten_words(column.header, column_width),
+            Text(shorten_words(column.header, column_width)),
             justify="right" if column.right else "left",
             no_wrap=True,
             overflow="ellipsis",
