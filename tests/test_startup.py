@@ -127,8 +127,8 @@ def test_run_builds_only_the_command_asked_for(monkeypatch, capsys):
     built: list[int] = []
     original = cli_main.build_app
 
-    def counting(only=None):
-        app = original(only)
+    def counting(only=None, sub=None):
+        app = original(only, sub)
         built.append(len(typer.main.get_command(app).commands))
         return app
 
@@ -140,6 +140,22 @@ def test_run_builds_only_the_command_asked_for(monkeypatch, capsys):
     assert built == [1]
     assert cli_main._command_of(["--db", "x", "--debug", "waste", "--rule", "a"]) == "waste"
     assert cli_main._command_of(["--config", "costs"]) is None
+
+
+def test_a_provider_command_builds_only_its_subcommand():
+    """`cloudspy aws costs` converts the `costs` command of the `aws` group alone; the
+    group alone (or an unknown word) gets every subcommand, so click can list them."""
+    import typer
+
+    from cloudspy.cli import main as cli_main
+
+    def subcommands(*sub):
+        app = cli_main.build_app("aws", *sub)
+        return sorted(typer.main.get_command(app).commands["aws"].commands)
+
+    assert subcommands("costs") == ["costs"]
+    assert subcommands() == ["costs", "sync"]
+    assert subcommands("nope") == ["costs", "sync"]
 
 
 def test_the_command_table_names_what_each_module_registers():

@@ -189,35 +189,39 @@ def provider_costs(
     with the config and credentials they name the identity whose freshness the
     cache remembers, so a warm run builds no source and imports no SDK.
     """
-    if not offline:
-        refresh_if_stale(
-            state_of(ctx),
-            [provider],
-            last,
-            since,
-            until,
-            refresh=refresh,
-            make_sources=make_sources,
-            identity=[str(part or "") for part in identity or []],
-            strict=True,
+    from cloudspy import api
+
+    # One open of the cache for the freshness check and the answer, as `costs` does.
+    with api.one_store_open(state_of(ctx).db_path()):
+        if not offline:
+            refresh_if_stale(
+                state_of(ctx),
+                [provider],
+                last,
+                since,
+                until,
+                refresh=refresh,
+                make_sources=make_sources,
+                identity=[str(part or "") for part in identity or []],
+                strict=True,
+            )
+        costs(
+            ctx,
+            last=last,
+            since=since,
+            until=until,
+            by=by,
+            granularity=None,
+            provider=[provider],
+            region=None,
+            service=None,
+            account=None,
+            metric=metric,
+            top=None,
+            output=output,
+            offline=True,
+            refresh=False,
         )
-    costs(
-        ctx,
-        last=last,
-        since=since,
-        until=until,
-        by=by,
-        granularity=None,
-        provider=[provider],
-        region=None,
-        service=None,
-        account=None,
-        metric=metric,
-        top=None,
-        output=output,
-        offline=True,
-        refresh=False,
-    )
 
 
 def register(app: typer.Typer) -> None:

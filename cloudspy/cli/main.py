@@ -119,7 +119,7 @@ def root(
     ctx.obj = CliState(db=db, config=config, debug=debug, no_color=no_color, demo=demo)
 
 
-def build_app(only: str | None = None) -> typer.Typer:
+def build_app(only: str | None = None, sub: str | None = None) -> typer.Typer:
     """The root app with every command, or only the one named ``only``.
 
     Typer turns every registered command into a click command (evaluating all
@@ -138,15 +138,15 @@ def build_app(only: str | None = None) -> typer.Typer:
     )
     root_app.callback()(root)
     for name in COMMANDS if only is None else (only,):
-        _register(command_module(name), root_app, name)
+        _register(command_module(name), root_app, name, sub)
     return root_app
 
 
-def _register(module: ModuleType, app: typer.Typer, name: str) -> None:
+def _register(module: ModuleType, app: typer.Typer, name: str, sub: str | None = None) -> None:
     """Let ``module`` add the command ``name``: a module serving several commands (the
     provider groups) has ``register_command(app, name)``, the others ``register(app)``."""
     if hasattr(module, "register_command"):
-        module.register_command(app, name)
+        module.register_command(app, name, sub)
     else:
         module.register(app)
 
@@ -277,5 +277,7 @@ def run() -> None:
     An unknown or missing command gets the full app, so that click names the
     choices in its error and ``cloudspy`` alone prints the root help.
     """
-    name = _command_of(sys.argv[1:])
-    (build_app(name) if name in COMMANDS else full_app())()
+    argv = sys.argv[1:]
+    name = _command_of(argv)
+    sub = _command_of(argv[argv.index(name) + 1 :]) if name in COMMANDS else None
+    (build_app(name, sub) if name in COMMANDS else full_app())()

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from cloudspy.providers.base import ConfiguredSettings
+if TYPE_CHECKING:
+    from cloudspy.providers.base import ConfiguredSettings
+
 
 # The values of a command's provider options, by option name.
 Values = Mapping[str, Any]

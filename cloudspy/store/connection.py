@@ -190,15 +190,18 @@ def keep_reads_open(path: Path) -> Iterator[None]:
     answer); opening the file once saves a sizeable part of its budget (#12).
     A write open in between closes the shared connection first. Call
     :func:`stop_keeping` before any cloud API call: the shared connection is a
-    read lock that would keep another process's sync from writing.
+    read lock that would keep another process's sync from writing. Blocks nest:
+    the connection is closed when the outermost one ends.
     """
     path = Path(path)
     with _PROCESS_LOCK:
+        outermost = path not in _keeping
         _keeping.add(path)
     try:
         yield
     finally:
-        stop_keeping(path)
+        if outermost:
+            stop_keeping(path)
 
 
 def stop_keeping(path: Path) -> None:

@@ -129,3 +129,19 @@ def test_reads_in_one_store_open_share_a_connection_and_a_write_still_gets_in(db
     # After the block nothing holds the file: another process may write at once.
     code = f"import duckdb; duckdb.connect({str(db)!r}).execute('DROP TABLE scratch')"
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_one_store_open_blocks_nest(db):
+    """`aws costs` keeps the store open around `costs`, which keeps it open too: the inner
+    block ends without closing what the outer one still reads from."""
+    api.import_files([FOCUS_SAMPLE], db=db)
+    with api.one_store_open(db):
+        with connect(db) as outer:
+            pass
+        with api.one_store_open(db), connect(db) as inner:
+            assert inner is outer
+        with connect(db) as after:
+            assert after is outer
+            assert after.execute("SELECT count(*) FROM cost").fetchall()[0][0] > 0
+    with connect(db) as own, connect(db) as other:
+        assert own is not other

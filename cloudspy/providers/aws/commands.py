@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cloudspy.providers.base import ConfiguredSettings
 from cloudspy.providers.commands import CliOption, ProviderCommands, Values
+
+if TYPE_CHECKING:
+    from cloudspy.providers.base import ConfiguredSettings
 
 
 def _check(values: Values) -> None:

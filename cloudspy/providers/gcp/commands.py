@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cloudspy.providers.base import ConfiguredSettings
 from cloudspy.providers.commands import (
     CliOption,
     Listing,
@@ -12,6 +11,9 @@ from cloudspy.providers.commands import (
     ProviderCommands,
     Values,
 )
+
+if TYPE_CHECKING:
+    from cloudspy.providers.base import ConfiguredSettings
 
 # The options that only make sense for a table named with --billing-table.
 _TABLE_OPTIONS = ("kind", "location", "label_key", "resources")
