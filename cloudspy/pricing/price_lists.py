@@ -24,15 +24,11 @@ from cloudspy.models import prices as p
 from cloudspy.models.resource import Resource
 from cloudspy.pricing.table import Estimate, assign, priced
 from cloudspy.providers.inventory_source import PriceList
-from cloudspy.providers.registry import price_key
+from cloudspy.providers.registry import included_performance, price_key
 
 DEFAULT_MAX_AGE = timedelta(days=7)
 # What a resource could be instead (waste rules' cheaper equivalents): priced too.
 Alternatives = Callable[[Resource], list[Resource]]
-# Volume types that bill provisioned performance, and how much their GB-month price
-# includes (Amazon EBS pricing). Other types (gp2, st1 …) report IOPS they do not bill.
-_INCLUDED_IOPS = {"gp3": Decimal(3000), "io1": Decimal(0), "io2": Decimal(0)}
-_INCLUDED_MIBPS = {"gp3": Decimal(125)}
 
 
 @dataclass
@@ -99,16 +95,22 @@ def monthly_from(resource: Resource, prices: Sequence[p.ListPrice]) -> tuple[Dec
     parts = [
         f"{per_gb.price.normalize():f} {per_gb.currency}/GB-month × {size.normalize():f} GB{free}"
     ]
+    # What the provider's price for this disk type includes; None: it bills no performance.
+    included = included_performance(resource.provider, resource.type or "") or {}
     extras = (
-        (p.IOPS_MONTH, _number(resource.iops), _INCLUDED_IOPS, "IOPS"),
-        (p.MIBPS_MONTH, _number(resource.throughput_mibps), _INCLUDED_MIBPS, "MiB/s"),
+        (p.IOPS_MONTH, _number(resource.iops), "IOPS"),
+        (p.MIBPS_MONTH, _number(resource.throughput_mibps), "MiB/s"),
     )
-    for unit, provisioned, included, label in extras:
-        if provisioned is None or (resource.type or "") not in included:
+    for unit, provisioned, label in extras:
+        if unit not in included:
             continue
-        billed = max(Decimal(0), provisioned - included[resource.type or ""])
+        if provisioned is None and included[unit]:
+            continue  # not reported: the included baseline is what such a disk gets
+        if provisioned is None:
+            return f"unpriced: {resource.type} bills provisioned {label}, which is unknown"
+        billed = max(Decimal(0), provisioned - included[unit])
         if billed and unit not in by_unit:
-            # Never price the storage alone when the volume also bills performance.
+            # Never price the storage alone when the disk also bills performance.
             return f"unpriced: the price list gives no {label} price for {resource.type}"
         if billed:
             extra = _tiered(billed, by_unit[unit])

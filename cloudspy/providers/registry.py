@@ -8,7 +8,9 @@ so ``cloudspy --help`` pays for no SDK.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,6 +45,9 @@ class ProviderInfo:
     price_keys: str | None = None
     # module:function giving a VM type's vCPUs and its family's smaller types
     sizes: str | None = None
+    # module:function giving a disk type's provisioned performance included in its
+    # capacity price, per unit (None from it: the type bills no performance)
+    performance: str | None = None
     # module:class of its ``[name]`` config section (None: nothing to configure)
     settings: str | None = None
     # module:attribute of its ``cloudspy <name> …`` group (a ProviderCommands)
@@ -91,6 +96,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         ambient="cloudspy.providers.aws.ambient:detect",
         price_keys="cloudspy.providers.aws.price_list:key_for",
         sizes="cloudspy.providers.aws.sizes:smaller_sizes",
+        performance="cloudspy.providers.aws.price_list:included_performance",
         settings="cloudspy.providers.aws.settings:AwsSettings",
         commands="cloudspy.providers.aws.commands:COMMANDS",
     ),
@@ -114,6 +120,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         ambient="cloudspy.providers.azure.ambient:detect",
         price_keys="cloudspy.providers.azure.retail_prices:key_for",
         sizes="cloudspy.providers.azure.sizes:smaller_sizes",
+        performance="cloudspy.providers.azure.retail_prices:included_performance",
         settings="cloudspy.providers.azure.settings:AzureSettings",
         commands="cloudspy.providers.azure.commands:COMMANDS",
     ),
@@ -198,6 +205,18 @@ def smaller_sizes(provider: str, vm_type: str) -> tuple[int, tuple[tuple[str, in
         return None
     answer: tuple[int, tuple[tuple[str, int], ...]] | None = _resolve(info.sizes)(vm_type)
     return answer
+
+
+@cache
+def included_performance(provider: str, disk_type: str) -> Mapping[str, Decimal] | None:
+    """Per performance unit (IOPS-month, MiBps-month), how much of it ``disk_type``'s
+    capacity price includes, through the provider's ``performance`` function; None
+    when the type bills no provisioned performance."""
+    info = PROVIDERS.get(provider)
+    if info is None or info.performance is None:
+        return None
+    included: Mapping[str, Decimal] | None = _resolve(info.performance)(disk_type)
+    return included
 
 
 def provider_info(name: str) -> ProviderInfo:

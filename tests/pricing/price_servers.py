@@ -257,6 +257,7 @@ class AzurePriceServer(_Server):
         sku_name: str | None = None,
         kind: str = "Consumption",
         effective: str = "2025-05-01T00:00:00Z",
+        tier: float = 0.0,
     ) -> None:
         """Add an item in the recorded shape (the first recorded item, rewritten)."""
         document = json.loads((FIXTURES / "retail-prices_compute.json").read_text("utf-8"))
@@ -273,6 +274,7 @@ class AzurePriceServer(_Server):
             skuName=sku_name or meter,
             type=kind,
             effectiveStartDate=effective,
+            tierMinimumUnits=tier,
         )
         self.items.append(item)
 

@@ -117,10 +117,88 @@ def test_managed_disks_bill_their_size_tier(db, prices):
 
 def test_what_is_billed_otherwise_is_refused_with_the_reason(db, prices):
     rhel = vm("westeurope", publisher="RedHat")
-    ultra = Resource("azure", "sub", "westeurope", "d2", m.DISK, type="UltraSSD_LRS", size_gb=64)
-    price_resources(db, [rhel, ultra], {"azure": retail()})
+    price_resources(db, [rhel], {"azure": retail()})
     assert rhel.monthly_cost is None and "RHEL images bill a software meter" in rhel.price_basis
-    assert ultra.monthly_cost is None and "capacity, IOPS and throughput" in ultra.price_basis
+
+
+def _provisioned(server, product, sku_name, region, capacity, iops, throughput, *, free=None):
+    """The meters of a Premium SSD v2 or Ultra product as the API lists them: hourly,
+    capacity per GiB; Premium SSD v2 lists its included part as a zero-price tier."""
+    meters = (("Capacity", "1 GiB/Hour", capacity), ("IOPS", "1/Hour", iops),
+              ("Throughput (MBps)", "1/Hour", throughput))  # fmt: skip
+    for name, unit, price in meters:
+        if price is None:
+            continue
+        start = 0.0
+        if free and name in free:
+            server.item(sku="", region=region, price=0.0, meter=f"{sku_name} Provisioned {name}",
+                        sku_name=sku_name, product=product, service="Storage", unit=unit)  # fmt: skip
+            start = free[name]
+        server.item(sku="", region=region, price=price, meter=f"{sku_name} Provisioned {name}",
+                    sku_name=sku_name, product=product, service="Storage", unit=unit,
+                    tier=start)  # fmt: skip
+
+
+def test_premium_ssd_v2_and_ultra_bill_capacity_iops_and_throughput_by_the_hour(db, prices):
+    _provisioned(prices, "Azure Premium SSD v2", "Premium LRS", "westeurope",
+                 0.000121, 0.0000068, 0.000055, free={"IOPS": 3000, "Throughput (MBps)": 125})  # fmt: skip
+    _provisioned(prices, "Ultra Disks", "Ultra LRS", "westeurope", 0.000164, 0.000068, 0.000479)
+
+    def disk(rid, sku, size, iops, mbps):
+        return Resource("azure", "sub", "westeurope", rid, m.DISK, type=sku, size_gb=size,
+                        iops=iops, throughput_mibps=mbps)  # fmt: skip
+
+    busy = disk("v2-busy", "PremiumV2_LRS", 200, 5000, 200)
+    base = disk("v2-base", "PremiumV2_LRS", 200, 3000, 125)
+    ultra = disk("ultra", "UltraSSD_LRS", 64, 2000, 50)
+    outcome = price_resources(db, [busy, base, ultra], {"azure": retail()})
+    hours = Decimal(730)
+    capacity = 200 * Decimal("0.000121") * hours
+    # 3,000 IOPS and 125 MB/s come with the capacity; only what is above them bills.
+    assert base.monthly_cost == capacity
+    assert busy.monthly_cost == (
+        capacity + 2000 * Decimal("0.0000068") * hours + 75 * Decimal("0.000055") * hours
+    )
+    assert (
+        ultra.monthly_cost
+        == (64 * Decimal("0.000164") + 2000 * Decimal("0.000068") + 50 * Decimal("0.000479"))
+        * hours
+    )  # Ultra bills every IOPS and MB/s
+    assert "2000 IOPS billed" in busy.price_basis
+    assert outcome.requests == {"azure": 2}  # one product each, all meters in one answer
+    assert (
+        "serviceName eq 'Storage' and armRegionName eq 'westeurope' and"
+        " productName eq 'Azure Premium SSD v2' and priceType eq 'Consumption'"
+    ) in prices.filters
+
+
+def test_a_provisioned_disk_missing_a_meter_is_unpriced_not_priced_by_capacity(db, prices):
+    _provisioned(prices, "Ultra Disks", "Ultra LRS", "westeurope", 0.000164, None, 0.000479)
+    ultra = Resource("azure", "sub", "westeurope", "u", m.DISK, type="UltraSSD_LRS", size_gb=64,
+                     iops=2000, throughput_mibps=50)  # fmt: skip
+    price_resources(db, [ultra], {"azure": retail()})
+    assert ultra.monthly_cost is None
+    assert "lists no IOPS-month price for UltraSSD_LRS in westeurope" in ultra.price_basis
+
+
+def test_full_snapshots_bill_their_size_and_incremental_ones_are_refused(db, prices):
+    for redundancy, price in (("LRS", 0.05), ("ZRS", 0.0625)):
+        prices.item(sku="", region="westeurope", price=price, meter=f"{redundancy} Snapshots",
+                    sku_name=f"Snapshots {redundancy}", product="Standard HDD Managed Disks",
+                    service="Storage", unit="1 GB/Month")  # fmt: skip
+
+    def snap(rid, sku, incremental=False):
+        raw = {"properties": {"incremental": incremental}}
+        return Resource("azure", "sub", "westeurope", rid, m.SNAPSHOT, type=sku, size_gb=128,
+                        raw=raw)  # fmt: skip
+
+    lrs, zrs = snap("s1", "Standard_LRS"), snap("s2", "Standard_ZRS")
+    incremental, premium = snap("s3", "Standard_LRS", True), snap("s4", "Premium_LRS")
+    price_resources(db, [lrs, zrs, incremental, premium], {"azure": retail()})
+    assert lrs.monthly_cost == 128 * Decimal("0.05")
+    assert zrs.monthly_cost == 128 * Decimal("0.0625")
+    assert incremental.monthly_cost is None and "incremental" in incremental.price_basis
+    assert premium.monthly_cost is None and "Premium_LRS snapshots" in premium.price_basis
 
 
 def test_next_page_links_are_followed_and_429_is_retried(prices):

@@ -58,6 +58,19 @@ _UNITS = {"Hrs": p.HOUR, "GB-Mo": p.GB_MONTH, "IOPS-Mo": p.IOPS_MONTH}
 # Throughput is published per GiB/s-month; CloudSpy prices MiB/s (what a volume reports).
 _THROUGHPUT_UNITS = {"GiBps-mo": Decimal(1024), "MiBps-mo": Decimal(1)}
 WORKERS = 8
+# What a volume type's GB-month price includes of the performance it provisions
+# (Amazon EBS pricing): gp3 bills IOPS above 3,000 and MiB/s above 125; io1 and io2
+# bill every provisioned IOPS. Other types (gp2, st1, sc1) report IOPS they do not bill.
+INCLUDED_PERFORMANCE: dict[str, dict[str, Decimal]] = {
+    "gp3": {p.IOPS_MONTH: Decimal(3000), p.MIBPS_MONTH: Decimal(125)},
+    "io1": {p.IOPS_MONTH: Decimal(0)},
+    "io2": {p.IOPS_MONTH: Decimal(0)},
+}
+
+
+def included_performance(volume_type: str) -> dict[str, Decimal] | None:
+    """The performance ``volume_type``'s price includes, per billed unit (None: not billed)."""
+    return INCLUDED_PERFORMANCE.get(volume_type)
 
 
 def platform_of(raw: dict[str, Any] | None) -> str:

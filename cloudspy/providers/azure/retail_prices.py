@@ -9,7 +9,11 @@ A VM size has one Linux and one Windows meter (``productName`` ending in
 Azure Hybrid Benefit (``licenseType`` ``Windows_Server``/``Windows_Client``)
 pays the Linux rate. RHEL and SUSE images add a software meter CloudSpy does not
 fetch yet, so they are refused rather than priced as Linux. A managed disk
-bills a monthly price per size tier (P10, E10, S10 …), per disk.
+bills a monthly price per size tier (P10, E10, S10 …), per disk; a Premium SSD v2
+or Ultra disk bills its capacity (GiB), IOPS and throughput (MB/s) by the hour,
+Premium SSD v2 with 3,000 IOPS and 125 MB/s included. A full snapshot bills its
+size per GB-month on Standard HDD storage (LRS or ZRS); an incremental one bills
+the blocks it holds, which the API does not report, so it is refused.
 """
 
 from __future__ import annotations
@@ -42,6 +46,32 @@ _TIER_SIZES = (4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 3
 _TIER_NUMBERS = (1, 2, 3, 4, 6, 10, 15, 20, 30, 40, 50, 60, 70, 80)
 _DISK_FAMILIES = {"Premium": "P", "StandardSSD": "E", "Standard": "S"}
 _HYBRID_BENEFIT = {"Windows_Server", "Windows_Client"}
+# Disks billed by capacity, IOPS and throughput: the Retail Prices product of each, and
+# what its capacity price includes (Azure managed disks pricing). The API also lists
+# the included part as a zero-price tier; CloudSpy keeps the priced meters only.
+PROVISIONED_DISKS: dict[str, tuple[str, str]] = {
+    "PremiumV2_LRS": ("Azure Premium SSD v2", "Premium LRS"),
+    "UltraSSD_LRS": ("Ultra Disks", "Ultra LRS"),
+}
+INCLUDED_PERFORMANCE: dict[str, dict[str, Decimal]] = {
+    "PremiumV2_LRS": {p.IOPS_MONTH: Decimal(3000), p.MIBPS_MONTH: Decimal(125)},
+    "UltraSSD_LRS": {p.IOPS_MONTH: Decimal(0), p.MIBPS_MONTH: Decimal(0)},
+}
+# The hourly meters of a provisioned disk → the unit CloudSpy bills by (× 730 hours).
+_PROVISIONED_METERS = {
+    "Provisioned Capacity": p.GB_MONTH,
+    "Provisioned IOPS": p.IOPS_MONTH,
+    "Provisioned Throughput (MBps)": p.MIBPS_MONTH,
+}
+# A snapshot's storage SKU → the Retail Prices skuName of its meter (Standard HDD storage).
+SNAPSHOT_SKUS = {"Standard_LRS": "Snapshots LRS", "Standard_ZRS": "Snapshots ZRS"}
+_SNAPSHOT_PRODUCT = "Standard HDD Managed Disks"
+
+
+def included_performance(disk_type: str) -> dict[str, Decimal] | None:
+    """The performance ``disk_type``'s capacity price includes, per billed unit (None:
+    the type bills no provisioned performance, its tier price covers it)."""
+    return INCLUDED_PERFORMANCE.get(disk_type)
 
 
 def endpoint() -> str:
@@ -96,6 +126,10 @@ def key_for(resource: Resource) -> p.PriceKey | str:
                 " which CloudSpy does not fetch yet"
             )
         return p.PriceKey("azure", m.VM, resource.region, resource.type, variant)
+    if resource.kind == m.DISK and resource.type in PROVISIONED_DISKS:
+        return p.PriceKey("azure", m.DISK, resource.region, resource.type)
+    if resource.kind == m.SNAPSHOT:
+        return _snapshot_key(resource)
     if resource.kind == m.DISK and resource.type:
         if resource.size_gb is None:
             return "unpriced: the disk's size is unknown"
@@ -109,6 +143,19 @@ def key_for(resource: Resource) -> p.PriceKey | str:
     return f"unpriced: no {SOURCE} lookup for {resource.kind} yet"
 
 
+def _snapshot_key(resource: Resource) -> p.PriceKey | str:
+    props = (resource.raw or {}).get("properties") or {}
+    if props.get("incremental"):
+        return (
+            "unpriced: an incremental snapshot bills the blocks it holds, which the"
+            " Azure API does not report"
+        )
+    sku = SNAPSHOT_SKUS.get(resource.type or "Standard_LRS")
+    if sku is None:
+        return f"unpriced: no {SOURCE} meter is known for {resource.type} snapshots"
+    return p.PriceKey("azure", m.SNAPSHOT, resource.region, sku)
+
+
 def _odata(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
@@ -120,6 +167,17 @@ def query_filter(key: p.PriceKey) -> str:
         return (
             f"serviceName eq 'Virtual Machines' and {region} and armSkuName eq {_odata(key.sku)}"
             " and priceType eq 'Consumption'"
+        )
+    if key.kind == m.DISK and key.sku in PROVISIONED_DISKS:
+        product, _ = PROVISIONED_DISKS[key.sku]
+        return (
+            f"serviceName eq 'Storage' and {region} and productName eq {_odata(product)}"
+            " and priceType eq 'Consumption'"
+        )
+    if key.kind == m.SNAPSHOT:
+        return (
+            f"serviceName eq 'Storage' and {region} and productName eq {_odata(_SNAPSHOT_PRODUCT)}"
+            f" and skuName eq {_odata(key.sku)} and priceType eq 'Consumption'"
         )
     return (
         f"serviceName eq 'Storage' and {region} and skuName eq {_odata(key.sku)}"
@@ -146,35 +204,92 @@ def _wanted(key: p.PriceKey, item: dict[str, Any]) -> bool:
     return windows == (key.variant == "Windows")
 
 
+def _newest(items: list[dict[str, Any]]) -> dict[str, Any]:
+    """The primary meter region's item, the newest (the API lists older ones too)."""
+    return sorted(
+        items,
+        key=lambda i: (bool(i.get("isPrimaryMeterRegion")), str(i.get("effectiveStartDate") or "")),
+    )[-1]
+
+
+def _price(
+    key: p.PriceKey, item: dict[str, Any], unit: str, factor: Decimal, fetched_at: datetime
+) -> p.ListPrice:
+    return p.ListPrice(
+        key=key,
+        unit=unit,
+        price=Decimal(str(item.get("retailPrice", item.get("unitPrice")))) * factor,
+        currency=str(item.get("currencyCode") or "USD"),
+        source=SOURCE,
+        effective=_effective(item.get("effectiveStartDate")),
+        fetched_at=fetched_at,
+        detail=f"{item.get('productName')}: {item.get('meterName')}"[:300],
+    )
+
+
+def _provisioned_prices(
+    key: p.PriceKey, items: Sequence[dict[str, Any]], fetched_at: datetime
+) -> list[p.ListPrice]:
+    """Capacity, IOPS and throughput of a Premium SSD v2 or Ultra disk, each hourly
+    price × 730; all three or a ``NONE`` price (never the capacity alone)."""
+    _, sku_name = PROVISIONED_DISKS[key.sku]
+    found: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        if item.get("type") not in (None, "Consumption") or item.get("skuName") != sku_name:
+            continue
+        meter = str(item.get("meterName") or "").removeprefix(f"{sku_name} ")
+        unit = _PROVISIONED_METERS.get(meter)
+        expected = "1 GiB/Hour" if unit == p.GB_MONTH else "1/Hour"
+        # The included part is listed as a zero-price tier: the baseline is subtracted
+        # from what the disk provisions instead (included_performance).
+        price = Decimal(str(item.get("retailPrice", item.get("unitPrice")) or 0))
+        if unit is not None and item.get("unitOfMeasure") == expected and price > 0:
+            found.setdefault(unit, []).append(item)
+    if set(found) != set(_PROVISIONED_METERS.values()):
+        missing = sorted(set(_PROVISIONED_METERS.values()) - set(found))
+        why = f"the Retail Prices API lists no {', '.join(missing)} price for {key.describe()}"
+        return [p.ListPrice.missing(key, SOURCE, fetched_at, why)]
+    return [
+        _price(key, _newest(chosen), unit, p.HOURS_PER_MONTH, fetched_at)
+        for unit, chosen in sorted(found.items())
+    ]
+
+
 def prices_of(
     key: p.PriceKey, items: Sequence[dict[str, Any]], fetched_at: datetime
 ) -> list[p.ListPrice]:
     """The price of ``key`` among the API's ``Items`` (the primary meter region's,
     the newest), or one ``NONE`` price when none fits."""
-    candidates = [item for item in items if _wanted(key, item)]
-    candidates.sort(
-        key=lambda i: (bool(i.get("isPrimaryMeterRegion")), str(i.get("effectiveStartDate") or ""))
-    )
+    if key.kind == m.DISK and key.sku in PROVISIONED_DISKS:
+        return _provisioned_prices(key, items, fetched_at)
+    if key.kind == m.SNAPSHOT:
+        return _snapshot_prices(key, items, fetched_at)
     unit = p.HOUR if key.kind == m.VM else p.MONTH
     expected = "1 Hour" if key.kind == m.VM else "1/Month"
-    candidates = [i for i in candidates if i.get("unitOfMeasure") == expected]
+    candidates = [
+        item for item in items if _wanted(key, item) and item.get("unitOfMeasure") == expected
+    ]
     if not candidates:
         why = f"the Retail Prices API lists no consumption price for {key.describe()}"
         return [p.ListPrice.missing(key, SOURCE, fetched_at, why)]
-    best = candidates[-1]
-    price = Decimal(str(best.get("retailPrice", best.get("unitPrice"))))
-    return [
-        p.ListPrice(
-            key=key,
-            unit=unit,
-            price=price,
-            currency=str(best.get("currencyCode") or "USD"),
-            source=SOURCE,
-            effective=_effective(best.get("effectiveStartDate")),
-            fetched_at=fetched_at,
-            detail=f"{best.get('productName')}: {best.get('meterName')}"[:300],
-        )
+    return [_price(key, _newest(candidates), unit, Decimal(1), fetched_at)]
+
+
+def _snapshot_prices(
+    key: p.PriceKey, items: Sequence[dict[str, Any]], fetched_at: datetime
+) -> list[p.ListPrice]:
+    meter = key.sku.removeprefix("Snapshots ") + " Snapshots"  # "LRS Snapshots"
+    chosen = [
+        item
+        for item in items
+        if item.get("type") in (None, "Consumption")
+        and item.get("meterName") == meter
+        and item.get("unitOfMeasure") == "1 GB/Month"
     ]
+    if not chosen:
+        why = f"the Retail Prices API lists no consumption price for {key.describe()}"
+        return [p.ListPrice.missing(key, SOURCE, fetched_at, why)]
+    return [_price(key, _newest(chosen), p.GB_MONTH, Decimal(1), fetched_at)]
 
 
 class AzureRetailPrices:
