@@ -194,3 +194,28 @@ def test_prices_are_kept_in_the_store_with_their_dates(db, prices):
     assert (price.unit, price.price, price.currency) == ("hour", Decimal("0.1008"), "USD")
     assert price.effective.isoformat() == "2025-06-01"
     assert price.fetched_at == datetime(2026, 11, 25, 12, 0)
+
+
+def test_public_ipv4_addresses_are_priced_from_amazon_vpc_by_their_usage_type(db, prices):
+    """Public IPv4 moved to service AmazonVPC in 2024; its rows have no product family,
+    so the usage type (idle or in use, region prefix and all) picks the address out of
+    the region's VPC products (a NAT gateway row sits beside it here)."""
+    for region, prefix in (("us-east-1", "USE1"), ("sa-east-1", "SAE1")):
+        prices.usage("AmazonVPC", "", region, f"{prefix}-NatGateway-Hours", [("Hrs", "0", "0.045")])
+        prices.usage("AmazonVPC", "", region, f"{prefix}-PublicIPv4:IdleAddress",
+                     [("Hrs", "0", "0.005" if prefix == "USE1" else "0.0055")])  # fmt: skip
+        prices.usage("AmazonVPC", "", region, f"{prefix}-PublicIPv4:InUseAddress",
+                     [("Hrs", "0", "0.005")])  # fmt: skip
+
+    def address(region: str, attached: bool, rid: str) -> Resource:
+        return Resource("aws", "1", region, rid, m.IP, type="vpc", attached=attached)
+
+    idle, in_use = address("us-east-1", False, "eipalloc-1"), address("us-east-1", True, "eip-2")
+    elsewhere = address("sa-east-1", False, "eipalloc-3")
+    outcome = price_resources(db, [idle, in_use, elsewhere], {"aws": price_list()})
+    assert idle.monthly_cost == Decimal("0.005") * 730
+    assert in_use.monthly_cost == Decimal("0.005") * 730
+    assert elsewhere.monthly_cost == Decimal("0.0055") * 730  # the region's own price
+    assert "PublicIPv4:IdleAddress in sa-east-1" in elsewhere.price_basis
+    assert outcome.requests == {"aws": 3}
+    assert {body["ServiceCode"] for body in prices.bodies} == {"AmazonVPC"}

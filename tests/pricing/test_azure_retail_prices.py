@@ -228,3 +228,40 @@ def test_unreachable_is_one_clear_error(prices, monkeypatch):
     monkeypatch.setenv("CLOUDSPY_AZURE_PRICES_ENDPOINT", "file:///etc/passwd")
     with pytest.raises(ProviderError, match="must be an http"):
         retail().fetch([PriceKey("azure", m.VM, "westeurope", SIZE, "Linux")], print)
+
+
+def test_public_ips_bill_their_sku_version_and_allocation_meter_hourly(db, prices):
+    for meter, price in (("Standard IPv4 Static Public IP", 0.005),
+                         ("Basic IPv4 Static Public IP", 0.0036),
+                         ("Basic IPv4 Dynamic Public IP", 0.004)):  # fmt: skip
+        prices.item(sku="", region="westeurope", price=price, meter=meter, sku_name=meter.split()[0],
+                    product="IP Addresses", service="Virtual Network")  # fmt: skip
+
+    def ip(rid, sku, allocation="Static", attached=False):
+        raw = {"properties": {"publicIPAllocationMethod": allocation,
+                              "publicIPAddressVersion": "IPv4"}}  # fmt: skip
+        return Resource("azure", "sub", "westeurope", rid, m.IP, type=sku, attached=attached,
+                        raw=raw)  # fmt: skip
+
+    standard, basic = ip("ip1", "Standard"), ip("ip2", "Basic")
+    dynamic_used = ip("ip3", "Basic", "Dynamic", attached=True)
+    price_resources(db, [standard, basic, dynamic_used], {"azure": retail()})
+    assert standard.monthly_cost == Decimal("0.005") * 730
+    assert basic.monthly_cost == Decimal("0.0036") * 730
+    assert dynamic_used.monthly_cost == Decimal("0.004") * 730
+    # Unassociated, a dynamic IP holds no address and bills nothing: the collector says
+    # so (0, with why), and the unassociated-ip rule does not flag it.
+    from cloudspy.providers.azure.inventory import normalize_public_ip
+    from cloudspy.waste_rules.rules import unassociated_ip
+
+    item = {"id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/"
+                  "publicIPAddresses/ip4", "name": "ip4", "location": "westeurope",
+            "sku": {"name": "Basic"}, "properties": {"publicIPAllocationMethod": "Dynamic"}}  # fmt: skip
+    dynamic_idle = normalize_public_ip(item, "s", {})
+    assert dynamic_idle.monthly_cost == 0 and "bills nothing" in dynamic_idle.price_basis
+    assert unassociated_ip.evaluate(dynamic_idle, None) is None
+    assert unassociated_ip.evaluate(ip("ip5", "Standard"), None) is not None
+    assert (
+        "serviceName eq 'Virtual Network' and armRegionName eq 'westeurope' and"
+        " meterName eq 'Standard IPv4 Static Public IP' and priceType eq 'Consumption'"
+    ) in prices.filters

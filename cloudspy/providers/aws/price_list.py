@@ -9,7 +9,8 @@ eu-central-1, ap-south-1) whatever region is priced.
 ``PriceList`` entries are JSON *strings* (decoded a second time); a product's
 OnDemand term holds one price per dimension: an instance's ``Hrs``; a volume's
 ``GB-Mo`` and, for gp3/io1/io2, ``IOPS-Mo`` and throughput (``GiBps-mo``), some
-of them tiered by ``beginRange``.
+of them tiered by ``beginRange``. Public IPv4 addresses are in service
+``AmazonVPC``, usage type ``<region>-PublicIPv4:IdleAddress`` or ``…:InUseAddress``.
 """
 
 from __future__ import annotations
@@ -96,18 +97,25 @@ def key_for(resource: Resource) -> p.PriceKey | str:
         return p.PriceKey("aws", m.SNAPSHOT, resource.region, "ebs-snapshot")
     if resource.kind == m.LOAD_BALANCER and resource.type in LOAD_BALANCER_FAMILIES:
         return p.PriceKey("aws", m.LOAD_BALANCER, resource.region, resource.type)
+    if resource.kind == m.IP:
+        # Every public IPv4 address bills hourly (Amazon VPC pricing, since 2024-02-01):
+        # one usage type while it is in use, another while it sits idle.
+        usage = "PublicIPv4:InUseAddress" if resource.attached else "PublicIPv4:IdleAddress"
+        return p.PriceKey("aws", m.IP, resource.region, usage)
     return f"unpriced: no {SOURCE} lookup for {resource.kind} yet"
 
 
 def service_code(key: p.PriceKey) -> str:
     """The price list service a key's product is in."""
+    if key.kind == m.IP:
+        return "AmazonVPC"  # public IPv4 moved there from AmazonEC2 in 2024
     return "AWSELB" if key.kind == m.LOAD_BALANCER else "AmazonEC2"
 
 
 def wanted_product(key: p.PriceKey, product: dict[str, Any]) -> bool:
     """Whether a product the filters returned is the key's own (snapshots and load
     balancers share their family with other usage: archive tiers, capacity units)."""
-    suffix = _USAGE_SUFFIX.get(key.kind)
+    suffix = key.sku if key.kind == m.IP else _USAGE_SUFFIX.get(key.kind)
     if suffix is None:
         return True
     usage = str(((product.get("product") or {}).get("attributes") or {}).get("usagetype") or "")
@@ -124,6 +132,9 @@ def _filters(key: p.PriceKey) -> list[dict[str, str]]:
     if key.kind == m.LOAD_BALANCER:
         family = LOAD_BALANCER_FAMILIES[key.sku]
         return [term("productFamily", family), term("regionCode", key.region)]
+    if key.kind == m.IP:
+        # The address rows carry no product family: the usage type picks them out.
+        return [term("regionCode", key.region)]
 
     if key.kind == m.VM:
         system, software, licence = PLATFORMS[key.variant]

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from cloudspy.errors import CloudSpyError, ProviderError
@@ -153,6 +154,11 @@ def normalize_public_ip(
     resource.type = (item.get("sku") or {}).get("name") or "Basic"
     resource.attached_to = nic_owners.get(owner, owner) if owner else None
     resource.name = item.get("name")
+    dynamic = props.get("publicIPAllocationMethod") == "Dynamic"
+    if not resource.attached and dynamic and not props.get("ipAddress"):
+        # A dynamic IP gives its address back when nothing uses it, and bills nothing.
+        resource.monthly_cost, resource.currency = Decimal(0), "USD"
+        resource.price_basis = "bills nothing: a dynamic public IP holds no address unassociated"
     return resource
 
 

@@ -130,6 +130,8 @@ def key_for(resource: Resource) -> p.PriceKey | str:
         return p.PriceKey("azure", m.DISK, resource.region, resource.type)
     if resource.kind == m.SNAPSHOT:
         return _snapshot_key(resource)
+    if resource.kind == m.IP:
+        return _ip_key(resource)
     if resource.kind == m.DISK and resource.type:
         if resource.size_gb is None:
             return "unpriced: the disk's size is unknown"
@@ -156,6 +158,19 @@ def _snapshot_key(resource: Resource) -> p.PriceKey | str:
     return p.PriceKey("azure", m.SNAPSHOT, resource.region, sku)
 
 
+def _ip_key(resource: Resource) -> p.PriceKey | str:
+    """A public IP's meter: ``Standard IPv4 Static Public IP`` and the like."""
+    props = (resource.raw or {}).get("properties") or {}
+    allocation = str(props.get("publicIPAllocationMethod") or "Static").title()
+    version = "IPv6" if str(props.get("publicIPAddressVersion")) == "IPv6" else "IPv4"
+    if allocation == "Dynamic" and not resource.attached and not props.get("ipAddress"):
+        return (
+            "unpriced: a dynamic public IP holds no address, and bills nothing, while unassociated"
+        )
+    meter = f"{resource.type or 'Basic'} {version} {allocation} Public IP"
+    return p.PriceKey("azure", m.IP, resource.region, meter)
+
+
 def _odata(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
@@ -172,6 +187,11 @@ def query_filter(key: p.PriceKey) -> str:
         product, _ = PROVISIONED_DISKS[key.sku]
         return (
             f"serviceName eq 'Storage' and {region} and productName eq {_odata(product)}"
+            " and priceType eq 'Consumption'"
+        )
+    if key.kind == m.IP:
+        return (
+            f"serviceName eq 'Virtual Network' and {region} and meterName eq {_odata(key.sku)}"
             " and priceType eq 'Consumption'"
         )
     if key.kind == m.SNAPSHOT:
@@ -198,6 +218,8 @@ def _wanted(key: p.PriceKey, item: dict[str, Any]) -> bool:
     meter = str(item.get("meterName") or "")
     if key.kind == m.DISK:
         return meter == f"{key.sku} Disk"
+    if key.kind == m.IP:
+        return meter == key.sku
     if "Spot" in meter or "Low Priority" in meter:
         return False
     windows = str(item.get("productName") or "").endswith("Windows")
@@ -264,8 +286,9 @@ def prices_of(
         return _provisioned_prices(key, items, fetched_at)
     if key.kind == m.SNAPSHOT:
         return _snapshot_prices(key, items, fetched_at)
-    unit = p.HOUR if key.kind == m.VM else p.MONTH
-    expected = "1 Hour" if key.kind == m.VM else "1/Month"
+    hourly = key.kind in (m.VM, m.IP)
+    unit = p.HOUR if hourly else p.MONTH
+    expected = "1 Hour" if hourly else "1/Month"
     candidates = [
         item for item in items if _wanted(key, item) and item.get("unitOfMeasure") == expected
     ]

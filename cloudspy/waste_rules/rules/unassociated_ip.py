@@ -14,7 +14,9 @@ META = RuleMeta(
     severity="low",
     why="A reserved public IP address bills by the hour whether or not it is in use "
     "(AWS Elastic IP without `AssociationId`; GCP address without `users`, whatever its "
-    "status; Azure public IP with neither `ipConfiguration` nor `natGateway`).",
+    "status; Azure public IP with neither `ipConfiguration` nor `natGateway`). An address "
+    "that bills nothing while unused (an Azure dynamic IP gives its address back) is not "
+    "flagged.",
     fix="Release the address if nothing will use it again.",
     permissions={
         "aws": ("ec2:DescribeAddresses",),
@@ -29,6 +31,8 @@ def evaluate(resource: Resource, ctx: WasteContext) -> Finding | None:
     """A finding when the address is known to be unassociated."""
     if resource.kind != IP or resource.attached is not False:
         return None
+    if resource.monthly_cost == 0:
+        return None  # an address that bills nothing while unused (Azure dynamic) is no waste
     return Finding(
         rule=META.id,
         resource=resource,
