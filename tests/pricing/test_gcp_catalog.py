@@ -40,7 +40,16 @@ def catalog():
         "Storage PD Snapshot in US", ["us"], [(0, 0, 50000000)], group="PDSnapshot",
         usage_unit="GiBy.mo",
     )  # fmt: skip
-    server.sku("N2 Custom Instance Core running in Americas", AMERICAS, [(0, 0, 33000000)])
+    server.sku("N2 Custom Instance Core running in Americas", AMERICAS, [(0, 0, 33191000)])
+    server.sku(
+        "N2 Custom Instance Ram running in Americas", AMERICAS, [(0, 0, 4449000)], group="RAM",
+        usage_unit="GiBy.h",
+    )  # fmt: skip
+    server.sku("Custom Instance Core running in Americas", AMERICAS, [(0, 0, 34806000)])
+    server.sku(
+        "Custom Instance Ram running in Americas", AMERICAS, [(0, 0, 4660000)], group="RAM",
+        usage_unit="GiBy.h",
+    )  # fmt: skip
     yield server.start()
     server.stop()
 
@@ -102,15 +111,27 @@ def test_what_the_catalog_cannot_price_says_why(db, catalog):
         rid="vm4",
         raw={"disks": [{"licenses": ["https://www.googleapis.com/compute/v1/projects/windows-cloud/global/licenses/windows-server-2022-dc"]}]},
     )  # fmt: skip
-    custom, far = vm("n2-custom-4-8192", rid="vm5"), vm("n2-standard-4", "asia-south1", "vm6")
-    price_resources(db, [windows, custom, far], {"gcp": gcp_catalog(catalog)})
+    extended = vm("n2-custom-4-40960-ext", rid="vm5")
+    far = vm("n2-standard-4", "asia-south1", "vm6")
+    price_resources(db, [windows, extended, far], {"gcp": gcp_catalog(catalog)})
     assert platform_of(windows.raw) == "Windows"
     assert "Windows images bill a licence SKU" in windows.price_basis
-    assert "not a predefined type" in custom.price_basis
+    assert "has extended memory" in extended.price_basis
     assert far.price_basis.startswith(
         "unpriced: the catalog has no on-demand N2 core and RAM SKUs for asia-south1"
     )
-    assert all(r.monthly_cost is None for r in (windows, custom, far))
+    assert all(r.monthly_cost is None for r in (windows, extended, far))
+
+
+def test_custom_types_bill_the_vcpus_and_memory_in_their_name_at_the_custom_skus(db, catalog):
+    """`n2-custom-4-16384`: 4 vCPUs and 16 GiB at N2's custom SKUs (not the predefined
+    ones); `custom-2-7680` is N1, whose custom SKUs name no series."""
+    n2, n1 = vm("n2-custom-4-16384", rid="c1"), vm("custom-2-7680", rid="c2")
+    odd = vm("c3-custom-4-16384", rid="c3")
+    price_resources(db, [n2, n1, odd], {"gcp": gcp_catalog(catalog)})
+    assert n2.monthly_cost == (4 * Decimal("0.033191") + 16 * Decimal("0.004449")) * 730
+    assert n1.monthly_cost == (2 * Decimal("0.034806") + Decimal("7.5") * Decimal("0.00466")) * 730
+    assert odd.monthly_cost is None and "custom C3 types are not priced yet" in odd.price_basis
 
 
 def test_unreachable_is_one_clear_error(catalog):

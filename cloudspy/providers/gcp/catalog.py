@@ -12,6 +12,11 @@ they store. The whole Compute Engine
 catalog is read once per fetch (paged), then matched locally; prices come as
 ``units`` + ``nanos`` per ``usageUnit`` and may be tiered.
 
+A custom machine type (``custom-2-7680`` on N1, ``n2-custom-4-16384``,
+``n2d-custom-…``, ``e2-custom-…``: vCPUs and MiB of memory in the name) bills its
+vCPUs and GiB at the series' "Custom Instance Core/Ram" SKUs (N1's carry no series
+name). Extended memory (``-ext``) bills another SKU CloudSpy does not read yet.
+
 Premium images (Windows, RHEL, SLES) add a licence SKU CloudSpy does not fetch
 yet: such VMs are unpriced with that reason, never priced as Linux.
 """
@@ -33,6 +38,10 @@ from cloudspy.models.resource import Resource
 SOURCE = "Cloud Billing Catalog API"
 COMPUTE_SERVICE = "services/6F81-5844-456A"
 _PREDEFINED = re.compile(r"^([a-z0-9]+)-(standard|highmem|highcpu)-(\d+)$")
+_CUSTOM = re.compile(r"^(?:([a-z0-9]+)-)?custom-(\d+)-(\d+)(-ext)?$")
+# The description prefix of each series' custom SKUs ("N2 Custom Instance Core running
+# in Americas"); N1's custom SKUs name no series.
+CUSTOM_SKU_PREFIX = {"n1": "Custom", "n2": "N2 Custom", "n2d": "N2D AMD Custom", "e2": "E2 Custom"}
 # GiB of memory per vCPU of each predefined class, per series (Compute Engine
 # machine families). A series missing here is refused rather than guessed.
 MEMORY_PER_VCPU: dict[str, dict[str, Decimal]] = {
@@ -73,6 +82,9 @@ def key_for(resource: Resource) -> p.PriceKey | str:
         platform = resource.platform or platform_of(resource.raw)
         if platform != "Linux":
             return f"unpriced: {platform} images bill a licence SKU CloudSpy does not fetch yet"
+        custom = _CUSTOM.match(resource.type)
+        if custom is not None:
+            return _custom_key(resource, custom)
         match = _PREDEFINED.match(resource.type)
         if match is None or match.group(2) not in MEMORY_PER_VCPU.get(match.group(1), {}):
             return f"unpriced: {resource.type} is not a predefined type CloudSpy prices yet"
@@ -86,6 +98,18 @@ def key_for(resource: Resource) -> p.PriceKey | str:
             return "unpriced: the snapshot's storage location is unknown"
         return p.PriceKey("gcp", m.SNAPSHOT, str(locations[0]), "pd-snapshot")
     return f"unpriced: no {SOURCE} lookup for {resource.kind} {resource.type or ''}".rstrip()
+
+
+def _custom_key(resource: Resource, custom: re.Match[str]) -> p.PriceKey | str:
+    series = custom.group(1) or "n1"
+    if custom.group(4):
+        return (
+            f"unpriced: {resource.type} has extended memory, billed at a SKU CloudSpy"
+            " does not read yet"
+        )
+    if series not in CUSTOM_SKU_PREFIX:
+        return f"unpriced: custom {series.upper()} types are not priced yet"
+    return p.PriceKey("gcp", m.VM, resource.region, str(resource.type), "Linux")
 
 
 def _money(unit_price: dict[str, Any]) -> Decimal:
@@ -113,18 +137,27 @@ def _rates(sku: dict[str, Any]) -> tuple[str, list[tuple[Decimal, Decimal]], str
     )
 
 
-def _on_demand(sku: dict[str, Any], region: str) -> bool:
+def _on_demand(sku: dict[str, Any], region: str, custom: bool = False) -> bool:
     category = sku.get("category") or {}
     description = str(sku.get("description") or "")
+    excluded = [word for word in _EXCLUDED if not (custom and word == "Custom")]
     return (
         category.get("usageType") == "OnDemand"
         and region in (sku.get("serviceRegions") or [])
-        and not any(word in description for word in _EXCLUDED)
+        and not any(word in description for word in excluded)
     )
 
 
-def _find(skus: Sequence[dict[str, Any]], region: str, test: Callable[[str], bool]) -> dict | None:
-    found = [s for s in skus if _on_demand(s, region) and test(str(s.get("description") or ""))]
+def _find(
+    skus: Sequence[dict[str, Any]],
+    region: str,
+    test: Callable[[str], bool],
+    *,
+    custom: bool = False,
+) -> dict | None:
+    found = [
+        s for s in skus if _on_demand(s, region, custom) and test(str(s.get("description") or ""))
+    ]
     return found[0] if len(found) == 1 else None
 
 
@@ -158,19 +191,31 @@ def prices_of(
         if sku is None:
             return none(f"the catalog has no {name} SKU for {key.region}")
         return listed(sku, p.GB_MONTH, Decimal(1), key.sku)
-    match = _PREDEFINED.match(key.sku)
-    assert match is not None  # key_for made the key from a predefined type
-    series, kind, count = match.group(1), match.group(2), int(match.group(3))
-    label = series.upper()
-    core = _find(
-        skus, key.region, lambda d: d.split(" ")[0] == label and "Instance Core running in" in d
-    )
-    ram = _find(
-        skus, key.region, lambda d: d.split(" ")[0] == label and "Instance Ram running in" in d
-    )
+    custom = _CUSTOM.match(key.sku)
+    if custom is not None:
+        # vCPUs and MiB of memory are in the name; N1's custom SKUs name no series.
+        series, count = custom.group(1) or "n1", int(custom.group(2))
+        memory = Decimal(custom.group(3)) / 1024
+        prefix = CUSTOM_SKU_PREFIX[series]
+        label = f"custom {series.upper()}"
+        core = _find(skus, key.region, lambda d: d.startswith(f"{prefix} Instance Core running in"),
+                     custom=True)  # fmt: skip
+        ram = _find(skus, key.region, lambda d: d.startswith(f"{prefix} Instance Ram running in"),
+                    custom=True)  # fmt: skip
+    else:
+        match = _PREDEFINED.match(key.sku)
+        assert match is not None  # key_for made the key from a predefined or custom type
+        series, kind, count = match.group(1), match.group(2), int(match.group(3))
+        label = series.upper()
+        core = _find(
+            skus, key.region, lambda d: d.split(" ")[0] == label and "Instance Core running in" in d
+        )
+        ram = _find(
+            skus, key.region, lambda d: d.split(" ")[0] == label and "Instance Ram running in" in d
+        )
+        memory = MEMORY_PER_VCPU[series][kind] * count
     if core is None or ram is None:
         return none(f"the catalog has no on-demand {label} core and RAM SKUs for {key.region}")
-    memory = MEMORY_PER_VCPU[series][kind] * count
     # One hourly price for the machine: vCPUs × core price + GiB × RAM price.
     cores = listed(core, p.HOUR, Decimal(count), f"{count} vCPU")
     gib = listed(ram, p.HOUR, memory, f"{memory.normalize():f} GiB")
