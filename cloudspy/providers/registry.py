@@ -108,6 +108,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         ambient="cloudspy.providers.gcp.ambient:detect",
         price_keys="cloudspy.providers.gcp.catalog:key_for",
         sizes="cloudspy.providers.gcp.sizes:smaller_sizes",
+        performance="cloudspy.providers.gcp.catalog:included_performance",
         settings="cloudspy.providers.gcp.settings:GcpSettings",
         commands="cloudspy.providers.gcp.commands:COMMANDS",
     ),

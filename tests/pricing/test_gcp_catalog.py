@@ -138,3 +138,54 @@ def test_unreachable_is_one_clear_error(catalog):
     catalog.stop()
     with pytest.raises(ProviderError, match="Cloud Billing Catalog"):
         gcp_catalog(catalog).fetch([PriceKey("gcp", m.DISK, "us-central1", "pd-ssd")], print)
+
+
+def test_extreme_and_hyperdisks_bill_capacity_and_provisioned_performance(db, catalog):
+    """Hyperdisk Balanced includes 3,000 IOPS and 140 MiB/s; pd-extreme bills every IOPS;
+    Hyperdisk Throughput's throughput SKU must not be taken for its capacity SKU."""
+    iowa = ["us-central1"]
+    # (description, USD nanos, usage unit): one hourly SKU checks the 730-hour month.
+    for description, nanos, unit in (
+        ("Hyperdisk Balanced Capacity in Iowa", 80000000, "GiBy.mo"),
+        ("Hyperdisk Balanced IOPS in Iowa", 10000, "h"),
+        ("Hyperdisk Balanced Throughput in Iowa", 40000000, "mo"),
+        ("Hyperdisk Balanced High Availability Capacity in Iowa", 9, "GiBy.mo"),
+        ("Extreme PD Capacity in Iowa", 125000000, "GiBy.mo"),
+        ("Extreme PD IOPS in Iowa", 65000000, "mo"),
+        ("Hyperdisk Throughput Capacity in Iowa", 5000000, "GiBy.mo"),
+        ("Hyperdisk Throughput Throughput Capacity in Iowa", 250000000, "mo"),
+    ):
+        catalog.sku(description, iowa, [(0, 0, nanos)], group="SSD", usage_unit=unit)
+
+    def disk(rid, type_, size, iops=None, mibps=None):
+        return Resource("gcp", "p", "us-central1", rid, m.DISK, type=type_, size_gb=size,
+                        iops=iops, throughput_mibps=mibps)  # fmt: skip
+
+    balanced = disk("hb", "hyperdisk-balanced", 100, 5000, 200)
+    baseline = disk("hb0", "hyperdisk-balanced", 100, 3000, 140)
+    extreme = disk("ext", "pd-extreme", 500, 10000)
+    throughput = disk("ht", "hyperdisk-throughput", 2048, None, 90)
+    unknown = disk("ext2", "pd-extreme", 500)  # pd-extreme without provisioned IOPS
+    price_resources(db, [balanced, baseline, extreme, throughput, unknown],
+                    {"gcp": gcp_catalog(catalog)})  # fmt: skip
+    capacity = 100 * Decimal("0.08")
+    assert baseline.monthly_cost == capacity
+    iops_month = Decimal("0.00001") * 730  # priced per IOPS-hour
+    assert balanced.monthly_cost == capacity + 2000 * iops_month + 60 * Decimal("0.04")
+    assert extreme.monthly_cost == 500 * Decimal("0.125") + 10000 * Decimal("0.065")
+    assert throughput.monthly_cost == 2048 * Decimal("0.005") + 90 * Decimal("0.25")
+    assert unknown.monthly_cost is None
+    assert "pd-extreme bills provisioned IOPS, which is unknown" in unknown.price_basis
+
+
+def test_disk_inventory_reads_the_provisioned_iops_and_throughput():
+    from cloudspy.providers.gcp.inventory import normalize_disk
+
+    item = {"name": "hb", "id": "1", "zone": "projects/p/zones/us-central1-a",
+            "type": "projects/p/zones/us-central1-a/diskTypes/hyperdisk-balanced",
+            "sizeGb": "100", "provisionedIops": "5000", "provisionedThroughput": "200",
+            "selfLink": "https://compute.googleapis.com/compute/v1/projects/p/zones/us-central1-a/disks/hb"}  # fmt: skip
+    resource = normalize_disk(item, "p", "us-central1")
+    assert (resource.type, resource.iops, resource.throughput_mibps) == (
+        "hyperdisk-balanced", 5000, 200,
+    )  # fmt: skip

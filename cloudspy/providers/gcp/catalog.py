@@ -62,8 +62,50 @@ DISKS = {
     "pd-balanced": "Balanced PD Capacity",
     "pd-ssd": "SSD backed PD Capacity",
 }
+# Disks that bill provisioned performance beside capacity: the description prefix of
+# each unit's SKU ("Hyperdisk Balanced IOPS in Iowa"), and what the capacity price
+# includes (Compute Engine disk pricing: Hyperdisk Balanced comes with 3,000 IOPS and
+# 140 MiB/s; the others bill every provisioned IOPS or MiB/s).
+PERFORMANCE_DISKS: dict[str, dict[str, str]] = {
+    "pd-extreme": {p.GB_MONTH: "Extreme PD Capacity", p.IOPS_MONTH: "Extreme PD IOPS"},
+    "hyperdisk-balanced": {
+        p.GB_MONTH: "Hyperdisk Balanced Capacity",
+        p.IOPS_MONTH: "Hyperdisk Balanced IOPS",
+        p.MIBPS_MONTH: "Hyperdisk Balanced Throughput",
+    },
+    "hyperdisk-extreme": {
+        p.GB_MONTH: "Hyperdisk Extreme Capacity",
+        p.IOPS_MONTH: "Hyperdisk Extreme IOPS",
+    },
+    "hyperdisk-throughput": {
+        p.GB_MONTH: "Hyperdisk Throughput Capacity",
+        p.MIBPS_MONTH: "Hyperdisk Throughput Throughput Capacity",
+    },
+}
+INCLUDED_PERFORMANCE: dict[str, dict[str, Decimal]] = {
+    "pd-extreme": {p.IOPS_MONTH: Decimal(0)},
+    "hyperdisk-balanced": {p.IOPS_MONTH: Decimal(3000), p.MIBPS_MONTH: Decimal(140)},
+    "hyperdisk-extreme": {p.IOPS_MONTH: Decimal(0)},
+    "hyperdisk-throughput": {p.MIBPS_MONTH: Decimal(0)},
+}
 _EXCLUDED = ("Sole Tenancy", "Custom", "Spot", "Preemptible", "Commitment", "Extended")
 _PREMIUM = {"windows-cloud": "Windows", "rhel-cloud": "RHEL", "suse-cloud": "SLES"}
+
+
+def included_performance(disk_type: str) -> dict[str, Decimal] | None:
+    """The performance ``disk_type``'s capacity price includes, per billed unit (None:
+    the type bills no provisioned performance)."""
+    return INCLUDED_PERFORMANCE.get(disk_type)
+
+
+def _per_month(usage_unit: str) -> Decimal | None:
+    """What turns a price per ``usage_unit`` into a price per month (730 hours), or
+    None for a unit CloudSpy does not bill by."""
+    if usage_unit == "mo" or usage_unit.endswith(".mo"):
+        return Decimal(1)
+    if usage_unit == "h" or usage_unit.endswith(".h"):
+        return p.HOURS_PER_MONTH
+    return None
 
 
 def platform_of(raw: dict[str, Any] | None) -> str:
@@ -89,7 +131,7 @@ def key_for(resource: Resource) -> p.PriceKey | str:
         if match is None or match.group(2) not in MEMORY_PER_VCPU.get(match.group(1), {}):
             return f"unpriced: {resource.type} is not a predefined type CloudSpy prices yet"
         return p.PriceKey("gcp", m.VM, resource.region, resource.type, platform)
-    if resource.kind == m.DISK and resource.type in DISKS:
+    if resource.kind == m.DISK and (resource.type in DISKS or resource.type in PERFORMANCE_DISKS):
         return p.PriceKey("gcp", m.DISK, resource.region, resource.type)
     if resource.kind == m.SNAPSHOT:
         # Snapshots are global resources; they bill where they are stored.
@@ -185,6 +227,8 @@ def prices_of(
         if sku is None:
             return none(f"the catalog has no Storage PD Snapshot SKU for {key.region}")
         return listed(sku, p.GB_MONTH, Decimal(1), "snapshot storage")
+    if key.kind == m.DISK and key.sku in PERFORMANCE_DISKS:
+        return _performance_prices(key, skus, listed, none)
     if key.kind == m.DISK:
         name = DISKS[key.sku]
         sku = _find(skus, key.region, lambda d: d.startswith(name) and "Regional" not in d)
@@ -227,6 +271,27 @@ def prices_of(
             cores[0].effective, fetched_at, f"{cores[0].detail}; {gib[0].detail}"[:300],
         )
     ]  # fmt: skip
+
+
+def _performance_prices(
+    key: p.PriceKey,
+    skus: Sequence[dict[str, Any]],
+    listed: Callable[[dict[str, Any], str, Decimal, str], list[p.ListPrice]],
+    none: Callable[[str], list[p.ListPrice]],
+) -> list[p.ListPrice]:
+    """Capacity and the provisioned performance a pd-extreme or hyperdisk bills, each
+    at its zonal SKU of the region, per month; every unit or a ``NONE`` price."""
+    out: list[p.ListPrice] = []
+    for unit, prefix in PERFORMANCE_DISKS[key.sku].items():
+        sku = _find(skus, key.region, lambda d, prefix=prefix: d.startswith(f"{prefix} in "))
+        if sku is None:
+            return none(f"the catalog has no {prefix} SKU for {key.region}")
+        usage_unit = _rates(sku)[0]
+        scale = _per_month(usage_unit)
+        if scale is None:
+            return none(f"{prefix} is priced per {usage_unit!r}, not a unit CloudSpy bills by")
+        out += listed(sku, unit, scale, key.sku)
+    return out
 
 
 class GcpCatalog:

@@ -118,6 +118,11 @@ def normalize_disk(item: dict[str, Any], project: str, scope: str) -> Resource:
     resource.size_gb = float(size) if size not in (None, "") else None
     resource.attached = bool(users)
     resource.attached_to = relative_name(users[0]) if users else None
+    # What pd-extreme and hyperdisks bill beside capacity (int64 strings in JSON).
+    for name, value in (("iops", item.get("provisionedIops")),
+                         ("throughput_mibps", item.get("provisionedThroughput"))):  # fmt: skip
+        if value not in (None, ""):
+            setattr(resource, name, int(value))
     return resource
 
 
