@@ -189,3 +189,51 @@ def test_disk_inventory_reads_the_provisioned_iops_and_throughput():
     assert (resource.type, resource.iops, resource.throughput_mibps) == (
         "hyperdisk-balanced", 5000, 200,
     )  # fmt: skip
+
+
+def test_shared_core_types_bill_their_fraction_of_a_vcpu_or_their_own_sku(db, catalog):
+    """e2-micro is 0.25 vCPU and 1 GiB at the E2 SKUs (the pricing page's $0.00838/h in
+    Iowa); f1-micro has a SKU of its own (the recorded page's, $0.0076/h)."""
+    catalog.sku("E2 Instance Core running in Americas", AMERICAS, [(0, 0, 21811200)])
+    catalog.sku("E2 Instance Ram running in Americas", AMERICAS, [(0, 0, 2923300)],
+                group="RAM", usage_unit="GiBy.h")  # fmt: skip
+    micro, medium, f1 = vm("e2-micro", rid="a"), vm("e2-medium", rid="b"), vm("f1-micro", rid="c")
+    price_resources(db, [micro, medium, f1], {"gcp": gcp_catalog(catalog)})
+    core, ram = Decimal("0.0218112"), Decimal("0.0029233")
+    assert micro.monthly_cost == (Decimal("0.25") * core + ram) * 730
+    assert round(micro.monthly_cost / 730, 5) == Decimal("0.00838")
+    assert medium.monthly_cost == (core + 4 * ram) * 730
+    assert f1.monthly_cost == Decimal("0.0076") * 730
+
+
+def test_addresses_bill_the_static_or_in_use_sku_of_their_region(db, catalog):
+    catalog.sku("Static Ip Charge", [*AMERICAS, "asia-northeast1"], [(0, 0, 0), (1, 0, 10000000)],
+                group="IpAddress")  # fmt: skip
+    catalog.sku("Static Ip Charge in Japan", ["asia-northeast1"], [(0, 0, 13000000)],
+                group="IpAddress")  # fmt: skip
+    catalog.sku("External IP Charge on a Standard VM", AMERICAS, [(0, 0, 5000000)],
+                group="IpAddress")  # fmt: skip
+
+    def address(rid, region="us-central1", user=None, kind="EXTERNAL"):
+        return Resource("gcp", "p", region, rid, m.IP, attached=user is not None,
+                        attached_to=user, raw={"addressType": kind})  # fmt: skip
+
+    unused, tokyo = address("a1"), address("a2", "asia-northeast1")
+    on_vm = address("a3", user="projects/p/zones/us-central1-a/instances/web-1")
+    on_rule = address("a4", user="projects/p/regions/us-central1/forwardingRules/fr")
+    price_resources(db, [unused, tokyo, on_vm, on_rule], {"gcp": gcp_catalog(catalog)})
+    assert unused.monthly_cost == Decimal("0.01") * 730  # past the free first tier
+    assert tokyo.monthly_cost == Decimal("0.013") * 730  # the region's own SKU
+    assert on_vm.monthly_cost == Decimal("0.005") * 730
+    assert "Cloud Billing Catalog" not in (on_rule.price_basis or "")  # not the VM's SKU
+    # A reserved internal address bills nothing: the collector says 0 and why, and the
+    # unassociated-ip rule leaves it alone.
+    from cloudspy.providers.gcp.inventory import normalize_address
+    from cloudspy.waste_rules.rules import unassociated_ip
+
+    item = {"name": "int", "id": "9", "addressType": "INTERNAL", "status": "RESERVED",
+            "region": "projects/p/regions/us-central1",
+            "selfLink": "https://compute.googleapis.com/compute/v1/projects/p/regions/us-central1/addresses/int"}  # fmt: skip
+    internal = normalize_address(item, "p", "us-central1")
+    assert internal.monthly_cost == 0 and "internal address" in internal.price_basis
+    assert unassociated_ip.evaluate(internal, None) is None

@@ -12,6 +12,11 @@ they store. The whole Compute Engine
 catalog is read once per fetch (paged), then matched locally; prices come as
 ``units`` + ``nanos`` per ``usageUnit`` and may be tiered.
 
+Shared-core E2 types bill a fraction of a vCPU at the E2 core SKU (``e2-micro``
+0.25, ``e2-small`` 0.5, ``e2-medium`` 1) plus their memory; ``f1-micro`` and
+``g1-small`` have SKUs of their own. An unused static address bills "Static Ip
+Charge", one in use by a VM "External IP Charge on a Standard VM", by the hour.
+
 A custom machine type (``custom-2-7680`` on N1, ``n2-custom-4-16384``,
 ``n2d-custom-…``, ``e2-custom-…``: vCPUs and MiB of memory in the name) bills its
 vCPUs and GiB at the series' "Custom Instance Core/Ram" SKUs (N1's carry no series
@@ -62,6 +67,19 @@ DISKS = {
     "pd-balanced": "Balanced PD Capacity",
     "pd-ssd": "SSD backed PD Capacity",
 }
+# Shared-core E2 types: (the fraction of a vCPU billed, GiB of memory), per the Compute
+# Engine pricing page; the older shared-core types have SKUs of their own.
+SHARED_CORE: dict[str, tuple[Decimal, Decimal]] = {
+    "e2-micro": (Decimal("0.25"), Decimal(1)),
+    "e2-small": (Decimal("0.5"), Decimal(2)),
+    "e2-medium": (Decimal(1), Decimal(4)),
+}
+SHARED_CORE_SKUS = {
+    "f1-micro": "Micro Instance with burstable CPU running in",
+    "g1-small": "Small Instance with 1 VCPU running in",
+}
+# An address's SKU: unused (reserved, static) or in use by a VM.
+ADDRESS_SKUS = {False: "Static Ip Charge", True: "External IP Charge on a Standard VM"}
 # Disks that bill provisioned performance beside capacity: the description prefix of
 # each unit's SKU ("Hyperdisk Balanced IOPS in Iowa"), and what the capacity price
 # includes (Compute Engine disk pricing: Hyperdisk Balanced comes with 3,000 IOPS and
@@ -127,12 +145,16 @@ def key_for(resource: Resource) -> p.PriceKey | str:
         custom = _CUSTOM.match(resource.type)
         if custom is not None:
             return _custom_key(resource, custom)
+        if resource.type in SHARED_CORE or resource.type in SHARED_CORE_SKUS:
+            return p.PriceKey("gcp", m.VM, resource.region, resource.type, platform)
         match = _PREDEFINED.match(resource.type)
         if match is None or match.group(2) not in MEMORY_PER_VCPU.get(match.group(1), {}):
             return f"unpriced: {resource.type} is not a predefined type CloudSpy prices yet"
         return p.PriceKey("gcp", m.VM, resource.region, resource.type, platform)
     if resource.kind == m.DISK and (resource.type in DISKS or resource.type in PERFORMANCE_DISKS):
         return p.PriceKey("gcp", m.DISK, resource.region, resource.type)
+    if resource.kind == m.IP:
+        return _address_key(resource)
     if resource.kind == m.SNAPSHOT:
         # Snapshots are global resources; they bill where they are stored.
         locations = (resource.raw or {}).get("storageLocations") or []
@@ -140,6 +162,14 @@ def key_for(resource: Resource) -> p.PriceKey | str:
             return "unpriced: the snapshot's storage location is unknown"
         return p.PriceKey("gcp", m.SNAPSHOT, str(locations[0]), "pd-snapshot")
     return f"unpriced: no {SOURCE} lookup for {resource.kind} {resource.type or ''}".rstrip()
+
+
+def _address_key(resource: Resource) -> p.PriceKey | str:
+    if str((resource.raw or {}).get("addressType") or "EXTERNAL") == "INTERNAL":
+        return "unpriced: an internal address bills nothing"
+    if resource.attached and "/instances/" not in f"/{resource.attached_to or ''}":
+        return "unpriced: an address used by a forwarding rule bills with the rule"
+    return p.PriceKey("gcp", m.IP, resource.region, ADDRESS_SKUS[bool(resource.attached)])
 
 
 def _custom_key(resource: Resource, custom: re.Match[str]) -> p.PriceKey | str:
@@ -229,6 +259,14 @@ def prices_of(
         return listed(sku, p.GB_MONTH, Decimal(1), "snapshot storage")
     if key.kind == m.DISK and key.sku in PERFORMANCE_DISKS:
         return _performance_prices(key, skus, listed, none)
+    if key.kind == m.IP:
+        return _address_prices(key, skus, listed, none)
+    if key.kind == m.VM and key.sku in SHARED_CORE_SKUS:
+        name = SHARED_CORE_SKUS[key.sku]
+        sku = _find(skus, key.region, lambda d: d.startswith(name))
+        if sku is None:
+            return none(f"the catalog has no {key.sku} SKU for {key.region}")
+        return listed(sku, p.HOUR, Decimal(1), key.sku)
     if key.kind == m.DISK:
         name = DISKS[key.sku]
         sku = _find(skus, key.region, lambda d: d.startswith(name) and "Regional" not in d)
@@ -236,7 +274,13 @@ def prices_of(
             return none(f"the catalog has no {name} SKU for {key.region}")
         return listed(sku, p.GB_MONTH, Decimal(1), key.sku)
     custom = _CUSTOM.match(key.sku)
-    if custom is not None:
+    if key.sku in SHARED_CORE:
+        # A fraction of a vCPU at the E2 core SKU, and the type's memory.
+        series, label = "e2", "E2"
+        count, memory = SHARED_CORE[key.sku]
+        core = _find(skus, key.region, lambda d: d.startswith("E2 Instance Core running in"))
+        ram = _find(skus, key.region, lambda d: d.startswith("E2 Instance Ram running in"))
+    elif custom is not None:
         # vCPUs and MiB of memory are in the name; N1's custom SKUs name no series.
         series, count = custom.group(1) or "n1", int(custom.group(2))
         memory = Decimal(custom.group(3)) / 1024
@@ -261,7 +305,7 @@ def prices_of(
     if core is None or ram is None:
         return none(f"the catalog has no on-demand {label} core and RAM SKUs for {key.region}")
     # One hourly price for the machine: vCPUs × core price + GiB × RAM price.
-    cores = listed(core, p.HOUR, Decimal(count), f"{count} vCPU")
+    cores = listed(core, p.HOUR, Decimal(count), f"{Decimal(count).normalize():f} vCPU")
     gib = listed(ram, p.HOUR, memory, f"{memory.normalize():f} GiB")
     if len(cores) != 1 or len(gib) != 1:
         return none(f"tiered {label} machine prices are not supported")
@@ -292,6 +336,29 @@ def _performance_prices(
             return none(f"{prefix} is priced per {usage_unit!r}, not a unit CloudSpy bills by")
         out += listed(sku, unit, scale, key.sku)
     return out
+
+
+def _address_prices(
+    key: p.PriceKey,
+    skus: Sequence[dict[str, Any]],
+    listed: Callable[[dict[str, Any], str, Decimal, str], list[p.ListPrice]],
+    none: Callable[[str], list[p.ListPrice]],
+) -> list[p.ListPrice]:
+    """An address's hourly SKU in its region; where a region also has its own copy
+    ("Static Ip Charge in Japan"), that one; the rate past any free first tier."""
+    found = [
+        s
+        for s in skus
+        if _on_demand(s, key.region) and str(s.get("description") or "").startswith(key.sku)
+    ]
+    regional = [s for s in found if f"{key.sku} in " in str(s.get("description") or "")]
+    chosen = regional or found
+    if len(chosen) != 1:
+        return none(f"the catalog has no single {key.sku} SKU for {key.region}")
+    usage_unit = _rates(chosen[0])[0]
+    if usage_unit != "h":
+        return none(f"{key.sku} is priced per {usage_unit!r}, not by the hour")
+    return listed(chosen[0], p.HOUR, Decimal(1), "address")[-1:]
 
 
 class GcpCatalog:

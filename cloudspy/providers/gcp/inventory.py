@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from cloudspy.errors import CloudSpyError, ProviderError
@@ -162,6 +163,10 @@ def normalize_address(item: dict[str, Any], project: str, scope: str) -> Resourc
     resource.type = item.get("networkTier") or item.get("addressType") or "EXTERNAL"
     resource.attached = bool(users)
     resource.attached_to = relative_name(users[0]) if users else None
+    if item.get("addressType") == "INTERNAL":
+        # A reserved internal address bills nothing: not waste, whether used or not.
+        resource.monthly_cost, resource.currency = Decimal(0), "USD"
+        resource.price_basis = "bills nothing: an internal address"
     return resource
 
 
