@@ -64,7 +64,14 @@ def test_shell_completion_completes_commands_and_options():
         [sys.executable, "-m", "cloudspy", "--show-completion", "bash"],
         capture_output=True,
         text=True,
-        env={**os.environ, "SHELL": "/bin/bash"},
+        # With shellingham installed Typer makes --show-completion a flag and detects
+        # the shell from the process tree, which a test runner's ancestry may not have:
+        # this variable makes it take the shell named, whatever runs the tests.
+        env={
+            **os.environ,
+            "SHELL": "/bin/bash",
+            "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1",
+        },
     )
     assert "_cloudspy_completion" in script.stdout
 
