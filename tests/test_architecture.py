@@ -40,3 +40,40 @@ def test_the_check_sees_a_planted_query(tmp_path):
     planted = tmp_path / "planted.py"
     planted.write_text("def f(conn):\n    return conn.execute('SELECT 1').fetchall()\n")
     assert _sql_calls(planted) == [2]
+
+
+def _unit(module: str) -> str:
+    return ".".join(module.split(".")[:2])
+
+
+def test_no_import_cycle_between_top_level_units():
+    """#16 "done when": no cycle between the top-level units of `cloudspy/` (a package
+    or a root module), counting imports inside functions. The layer contract forbids
+    upward imports between rows; this also covers siblings of one row that may
+    import each other (models, money, currencies, periods, paths)."""
+    import grimp
+
+    graph = grimp.build_graph("cloudspy", cache_dir=None)
+    edges: dict[str, set[str]] = {}
+    for module in graph.modules:
+        for imported in graph.find_modules_directly_imported_by(module):
+            if imported.startswith("cloudspy.") and _unit(imported) != _unit(module):
+                edges.setdefault(_unit(module), set()).add(_unit(imported))
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = set(), [start]
+        while todo:
+            unit = todo.pop()
+            if unit == goal:
+                return True
+            if unit not in seen:
+                seen.add(unit)
+                todo.extend(edges.get(unit, ()))
+        return False
+
+    cycles = sorted(
+        (unit, other) for unit, targets in edges.items() for other in targets
+        if unit < other and reaches(other, unit)
+    )  # fmt: skip
+    assert cycles == []
+    assert len(edges) > 20  # the graph was read: the check is not vacuous
