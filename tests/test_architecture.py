@@ -77,3 +77,33 @@ def test_no_import_cycle_between_top_level_units():
     )  # fmt: skip
     assert cycles == []
     assert len(edges) > 20  # the graph was read: the check is not vacuous
+
+
+PROVIDER_NAMES = {"aws", "gcp", "azure", "AWS", "Google Cloud", "Microsoft"}
+
+
+def _provider_branches(path: Path) -> list[int]:
+    """Lines comparing against a provider's name (``== "aws"``, ``in ("gcp", …)``)."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Compare):
+            continue
+        for side in (node.left, *node.comparators):
+            values = side.elts if isinstance(side, (ast.Tuple, ast.List, ast.Set)) else [side]
+            if any(isinstance(v, ast.Constant) and v.value in PROVIDER_NAMES for v in values):
+                lines.append(node.lineno)
+    return lines
+
+
+def test_no_code_outside_the_providers_branches_on_a_providers_name(tmp_path):
+    """A new provider is its package plus one registry line (#16 "done when"): shared
+    code asks the registry instead of comparing names."""
+    outside = {
+        str(path.relative_to(PACKAGE)): lines
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if (PACKAGE / "providers") not in path.parents and (lines := _provider_branches(path))
+    }
+    assert outside == {}
+    planted = tmp_path / "planted.py"
+    planted.write_text("def f(r):\n    return r.provider in ('aws', 'gcp')\n")
+    assert _provider_branches(planted) == [2]
