@@ -116,7 +116,7 @@ def test_what_the_catalog_cannot_price_says_why(db, catalog):
     price_resources(db, [windows, extended, far], {"gcp": gcp_catalog(catalog)})
     assert platform_of(windows.raw) == "Windows"
     assert "Windows images bill a licence SKU" in windows.price_basis
-    assert "has extended memory" in extended.price_basis
+    assert "no custom N2 extended memory SKU for us-central1" in extended.price_basis
     assert far.price_basis.startswith(
         "unpriced: the catalog has no on-demand N2 core and RAM SKUs for asia-south1"
     )
@@ -128,7 +128,19 @@ def test_custom_types_bill_the_vcpus_and_memory_in_their_name_at_the_custom_skus
     ones); `custom-2-7680` is N1, whose custom SKUs name no series."""
     n2, n1 = vm("n2-custom-4-16384", rid="c1"), vm("custom-2-7680", rid="c2")
     odd = vm("c3-custom-4-16384", rid="c3")
-    price_resources(db, [n2, n1, odd], {"gcp": gcp_catalog(catalog)})
+    catalog.sku(
+        "N2 Custom Extended Instance Ram running in Americas", AMERICAS, [(0, 0, 9550000)],
+        group="RAM", usage_unit="GiBy.h",
+    )  # fmt: skip
+    # 40 GiB on 4 vCPUs: 32 GiB (8 per vCPU) at the custom RAM SKU, 8 at the extended one.
+    extended = vm("n2-custom-4-40960-ext", rid="c4")
+    e2_ext = vm("e2-custom-4-40960-ext", rid="c5")
+    price_resources(db, [n2, n1, odd, extended, e2_ext], {"gcp": gcp_catalog(catalog)})
+    assert (
+        extended.monthly_cost
+        == (4 * Decimal("0.033191") + 32 * Decimal("0.004449") + 8 * Decimal("0.00955")) * 730
+    )
+    assert e2_ext.monthly_cost is None and "E2 custom types have no extended" in e2_ext.price_basis
     assert n2.monthly_cost == (4 * Decimal("0.033191") + 16 * Decimal("0.004449")) * 730
     assert n1.monthly_cost == (2 * Decimal("0.034806") + Decimal("7.5") * Decimal("0.00466")) * 730
     assert odd.monthly_cost is None and "custom C3 types are not priced yet" in odd.price_basis

@@ -20,7 +20,8 @@ Charge", one in use by a VM "External IP Charge on a Standard VM", by the hour.
 A custom machine type (``custom-2-7680`` on N1, ``n2-custom-4-16384``,
 ``n2d-custom-…``, ``e2-custom-…``: vCPUs and MiB of memory in the name) bills its
 vCPUs and GiB at the series' "Custom Instance Core/Ram" SKUs (N1's carry no series
-name). Extended memory (``-ext``) bills another SKU CloudSpy does not read yet.
+name); memory past the series' most per vCPU (``-ext``) bills at its "Custom
+Extended Instance Ram" SKU.
 
 Premium images (Windows, RHEL, SLES) add a licence SKU CloudSpy does not fetch
 yet: such VMs are unpriced with that reason, never priced as Linux.
@@ -47,6 +48,9 @@ _CUSTOM = re.compile(r"^(?:([a-z0-9]+)-)?custom-(\d+)-(\d+)(-ext)?$")
 # The description prefix of each series' custom SKUs ("N2 Custom Instance Core running
 # in Americas"); N1's custom SKUs name no series.
 CUSTOM_SKU_PREFIX = {"n1": "Custom", "n2": "N2 Custom", "n2d": "N2D AMD Custom", "e2": "E2 Custom"}
+# GiB per vCPU a custom type may have before the rest bills as extended memory
+# (Compute Engine custom machine types); E2 has no extended memory.
+CUSTOM_MAX_MEMORY_PER_VCPU = {"n1": Decimal("6.5"), "n2": Decimal(8), "n2d": Decimal(8)}
 # GiB of memory per vCPU of each predefined class, per series (Compute Engine
 # machine families). A series missing here is refused rather than guessed.
 MEMORY_PER_VCPU: dict[str, dict[str, Decimal]] = {
@@ -174,11 +178,8 @@ def _address_key(resource: Resource) -> p.PriceKey | str:
 
 def _custom_key(resource: Resource, custom: re.Match[str]) -> p.PriceKey | str:
     series = custom.group(1) or "n1"
-    if custom.group(4):
-        return (
-            f"unpriced: {resource.type} has extended memory, billed at a SKU CloudSpy"
-            " does not read yet"
-        )
+    if custom.group(4) and series not in CUSTOM_MAX_MEMORY_PER_VCPU:
+        return f"unpriced: {series.upper()} custom types have no extended memory"
     if series not in CUSTOM_SKU_PREFIX:
         return f"unpriced: custom {series.upper()} types are not priced yet"
     return p.PriceKey("gcp", m.VM, resource.region, str(resource.type), "Linux")
@@ -212,7 +213,7 @@ def _rates(sku: dict[str, Any]) -> tuple[str, list[tuple[Decimal, Decimal]], str
 def _on_demand(sku: dict[str, Any], region: str, custom: bool = False) -> bool:
     category = sku.get("category") or {}
     description = str(sku.get("description") or "")
-    excluded = [word for word in _EXCLUDED if not (custom and word == "Custom")]
+    excluded = [word for word in _EXCLUDED if not (custom and word in ("Custom", "Extended"))]
     return (
         category.get("usageType") == "OnDemand"
         and region in (sku.get("serviceRegions") or [])
@@ -273,6 +274,19 @@ def prices_of(
         if sku is None:
             return none(f"the catalog has no {name} SKU for {key.region}")
         return listed(sku, p.GB_MONTH, Decimal(1), key.sku)
+    return _machine_prices(key, skus, listed, none, fetched_at)
+
+
+def _machine_prices(
+    key: p.PriceKey,
+    skus: Sequence[dict[str, Any]],
+    listed: Callable[[dict[str, Any], str, Decimal, str], list[p.ListPrice]],
+    none: Callable[[str], list[p.ListPrice]],
+    fetched_at: datetime,
+) -> list[p.ListPrice]:
+    """One hourly price for a machine type: its vCPUs at the series' core SKU plus its
+    GiB at the RAM SKU (predefined, shared-core or custom, extended memory included)."""
+    extra: list[p.ListPrice] = []
     custom = _CUSTOM.match(key.sku)
     if key.sku in SHARED_CORE:
         # A fraction of a vCPU at the E2 core SKU, and the type's memory.
@@ -286,6 +300,19 @@ def prices_of(
         memory = Decimal(custom.group(3)) / 1024
         prefix = CUSTOM_SKU_PREFIX[series]
         label = f"custom {series.upper()}"
+        if custom.group(4):
+            # Past the series' most per vCPU, memory bills at the extended SKU.
+            normal = min(memory, CUSTOM_MAX_MEMORY_PER_VCPU[series] * count)
+            extended = _find(
+                skus, key.region,
+                lambda d: d.startswith(f"{prefix} Extended Instance Ram running in"), custom=True,
+            )  # fmt: skip
+            if extended is None:
+                return none(f"the catalog has no {label} extended memory SKU for {key.region}")
+            extra = listed(
+                extended, p.HOUR, memory - normal, f"{(memory - normal).normalize():f} GiB extended"
+            )
+            memory = normal
         core = _find(skus, key.region, lambda d: d.startswith(f"{prefix} Instance Core running in"),
                      custom=True)  # fmt: skip
         ram = _find(skus, key.region, lambda d: d.startswith(f"{prefix} Instance Ram running in"),
@@ -307,12 +334,14 @@ def prices_of(
     # One hourly price for the machine: vCPUs × core price + GiB × RAM price.
     cores = listed(core, p.HOUR, Decimal(count), f"{Decimal(count).normalize():f} vCPU")
     gib = listed(ram, p.HOUR, memory, f"{memory.normalize():f} GiB")
-    if len(cores) != 1 or len(gib) != 1:
+    parts = [cores, gib, *([extra] if extra else [])]
+    if any(len(part) != 1 for part in parts):
         return none(f"tiered {label} machine prices are not supported")
     return [
         p.ListPrice(
-            key, p.HOUR, (cores[0].price or 0) + (gib[0].price or 0), cores[0].currency, SOURCE,
-            cores[0].effective, fetched_at, f"{cores[0].detail}; {gib[0].detail}"[:300],
+            key, p.HOUR, sum((part[0].price or Decimal(0) for part in parts), Decimal(0)),
+            cores[0].currency, SOURCE, cores[0].effective, fetched_at,
+            "; ".join(part[0].detail for part in parts)[:300],
         )
     ]  # fmt: skip
 
