@@ -95,15 +95,29 @@ def monthly_from(resource: Resource, prices: Sequence[p.ListPrice]) -> tuple[Dec
     parts = [
         f"{per_gb.price.normalize():f} {per_gb.currency}/GB-month × {size.normalize():f} GB{free}"
     ]
-    # What the provider's price for this disk type includes; None: it bills no performance.
+    extra = _performance(resource, by_unit)
+    if isinstance(extra, str):
+        return extra
+    for billed_amount, part in extra:
+        amount += billed_amount
+        parts.append(part)
+    return amount, " + ".join(parts)
+
+
+def _performance(
+    resource: Resource, by_unit: Mapping[str, list[p.ListPrice]]
+) -> list[tuple[Decimal, str]] | str:
+    """What a disk's provisioned IOPS and throughput add above what its capacity price
+    includes (the provider says how much, per disk type), or why it cannot be priced."""
     included = included_performance(resource.provider, resource.type or "") or {}
     extras = (
         (p.IOPS_MONTH, _number(resource.iops), "IOPS"),
         (p.MIBPS_MONTH, _number(resource.throughput_mibps), "MiB/s"),
     )
+    out: list[tuple[Decimal, str]] = []
     for unit, provisioned, label in extras:
         if unit not in included:
-            continue
+            continue  # this type bills no such performance
         if provisioned is None and included[unit]:
             continue  # not reported: the included baseline is what such a disk gets
         if provisioned is None:
@@ -113,10 +127,9 @@ def monthly_from(resource: Resource, prices: Sequence[p.ListPrice]) -> tuple[Dec
             # Never price the storage alone when the disk also bills performance.
             return f"unpriced: the price list gives no {label} price for {resource.type}"
         if billed:
-            extra = _tiered(billed, by_unit[unit])
-            amount += extra
-            parts.append(f"{billed.normalize():f} {label} billed ({extra.normalize():f})")
-    return amount, " + ".join(parts)
+            cost = _tiered(billed, by_unit[unit])
+            out.append((cost, f"{billed.normalize():f} {label} billed ({cost.normalize():f})"))
+    return out
 
 
 def estimate_from(
