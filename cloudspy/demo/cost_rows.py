@@ -151,10 +151,11 @@ def load_demo(db: Path, *, today: date | None = None) -> dict[str, Any]:
     """(Re)build the demo store at ``db`` and return what it holds."""
     from cloudspy.store.connection import connect
     from cloudspy.store.cost_writes import replace_costs, staged_rows
-    from cloudspy.store.sync_log import finish_run, new_run_id, start_run
+    from cloudspy.store.sync_log import Run
 
     end = today or utc_today()
-    run_id = new_run_id()
+    window = (end - timedelta(days=DEMO_DAYS), end)
+    run = Run(db, provider="demo", source="demo", scope=DEMO_SCOPE, what="costs", window=window)
     rows = [{**row, "x_scope": DEMO_SCOPE} for row in demo_rows(end)]
     now = utc_now()
     coverage = [
@@ -168,25 +169,17 @@ def load_demo(db: Path, *, today: date | None = None) -> dict[str, Any]:
             "metrics": ["billed", "effective", "list"],
             "estimated": False,
             "priority": 0,
-            "x_sync_id": run_id,
+            "x_sync_id": run.id,
             "fetched_at": now,
         }
         for provider, account in _ACCOUNTS
         for d in range(DEMO_DAYS)
     ]
     with connect(db, read_only=False) as conn:
-        start_run(
-            conn,
-            run_id=run_id,
-            provider="demo",
-            source="demo",
-            scope=DEMO_SCOPE,
-            what="costs",
-            window=(end - timedelta(days=DEMO_DAYS), end),
-        )
+        run.start(conn)
         with staged_rows(conn, rows, coverage):
             count = replace_costs(conn, DEMO_SCOPE, None)
-        finish_run(conn, run_id, status="ok", rows=count)
+        run.finish(conn, status="ok", rows=count)
     from cloudspy.demo.resources import load_demo_inventory
 
     inventory = load_demo_inventory(db, end)

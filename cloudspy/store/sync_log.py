@@ -142,11 +142,12 @@ class Run:
     """One ``sync_run`` row, written the way every run is (#16): ``running`` in a short
     write of its own before any API call, then finished once, ``ok`` in the same
     transaction as its rows (:meth:`finish` with the caller's connection) or
-    ``failed`` with the error and the API calls it had made (:meth:`fail`)."""
+    ``failed`` with the error and the API calls it had made (:meth:`fail`). A run
+    written only on its caller's connection (a file import, the demo) needs no ``db``."""
 
     def __init__(
         self,
-        db: Path,
+        db: Path | None,
         *,
         provider: str,
         source: str,
@@ -171,6 +172,8 @@ class Run:
     def _connect(self) -> Any:
         from cloudspy.store.connection import connect
 
+        if self.db is None:
+            raise TypeError("this run is written on its caller's connection only")
         return connect(self.db, read_only=False, timeout=self.lock_timeout)
 
     def start(self, conn: duckdb.DuckDBPyConnection | None = None) -> Run:

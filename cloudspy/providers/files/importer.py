@@ -23,7 +23,7 @@ from cloudspy.store.cost_writes import (
     scope_row_count,
     scope_summary,
 )
-from cloudspy.store.sync_log import finish_run, new_run_id, start_run
+from cloudspy.store.sync_log import Run
 
 if TYPE_CHECKING:
     import duckdb
@@ -88,7 +88,6 @@ def import_one(conn: duckdb.DuckDBPyConnection, path: Path, fmt: str = "auto") -
     columns = describe(conn, path, kind)
     name = _detect(path, columns) if fmt == "auto" else fmt
     scope = f"file:{path}"
-    run_id = new_run_id()
     in_utc(conn)
     before = scope_row_count(conn, scope)
     try:
@@ -97,15 +96,9 @@ def import_one(conn: duckdb.DuckDBPyConnection, path: Path, fmt: str = "auto") -
         )
     except duckdb.Error as exc:
         raise _friendly(path, exc) from None
-    start_run(
-        conn,
-        run_id=run_id,
-        provider="files",
-        source=mapping.source,
-        scope=scope,
-        what="costs",
-        window=None,
-    )
+    # Written on this connection, in the import's own transaction (no API to call).
+    run = Run(None, provider="files", source=mapping.source, scope=scope, what="costs")
+    run.start(conn)
 
     def refuse_empty(count: int) -> None:
         if count == 0:
@@ -115,7 +108,7 @@ def import_one(conn: duckdb.DuckDBPyConnection, path: Path, fmt: str = "auto") -
         check_amounts(conn, scope, path)
 
     cov_sql, cov_params = coverage_from_rollup(
-        scope, mapping.source, run_id, mapping.dimensions, mapping.metrics, FILE_PRIORITY
+        scope, mapping.source, run.id, mapping.dimensions, mapping.metrics, FILE_PRIORITY
     )
     try:
         with incoming_view(conn, mapping.select):
@@ -128,13 +121,13 @@ def import_one(conn: duckdb.DuckDBPyConnection, path: Path, fmt: str = "auto") -
                 check=refuse_empty,
             )
     except ImportFileError as exc:
-        finish_run(conn, run_id, status="failed", error=exc.message)
+        run.finish(conn, status="failed", error=exc.message)
         raise
     except duckdb.Error as exc:
         error = bad_date(conn, source_sql(path, kind), str(exc), path) or _friendly(path, exc)
-        finish_run(conn, run_id, status="failed", error=error.message)
+        run.finish(conn, status="failed", error=error.message)
         raise error from None
-    finish_run(conn, run_id, status="ok", rows=rows)
+    run.finish(conn, status="ok", rows=rows)
     summary = scope_summary(conn, scope)
     from cloudspy.currencies import is_iso_4217
 
