@@ -34,7 +34,10 @@ POWER_STATES = (RUNNING, STOPPED, DEALLOCATED, STOPPED_BILLED, TRANSITIONING, GO
 # Normalized utilization metric names (the `metric` column) and their units.
 CPU_PERCENT = "cpu_percent"  # 0–100; GCP's 0–1 fraction is scaled by its collector
 NETWORK_BYTES = "network_bytes"  # bytes in + out during the sample's hour
-METRIC_UNITS = {CPU_PERCENT: "Percent", NETWORK_BYTES: "Bytes"}
+# 0–100 of the VM's memory in use, where an agent in the VM reports it (AWS: the
+# CloudWatch agent's mem_used_percent); a cloud itself cannot see inside the VM.
+MEMORY_PERCENT = "memory_percent"
+METRIC_UNITS = {CPU_PERCENT: "Percent", NETWORK_BYTES: "Bytes", MEMORY_PERCENT: "Percent"}
 
 
 @dataclass(slots=True)
@@ -107,6 +110,9 @@ class DailyUsage:
     network_bytes: list[float | None]
     peak_p95: float | None = None
     p95_days: int = 0
+    # The same for memory in use, where an agent reports it (None: not measured).
+    memory_peak_p95: float | None = None
+    memory_p95_days: int = 0
 
     def days(self) -> list[date]:
         """The calendar days of the samples."""

@@ -49,6 +49,8 @@ class WasteSettings(Section):
     # or under the target.
     rightsizing_p95_cpu_percent: float = Field(default=40.0, gt=0, le=100)
     rightsizing_target_cpu_percent: float = Field(default=80.0, gt=0, le=100)
+    # Where an agent reports memory in use, the smaller size must hold its p95 under this.
+    rightsizing_target_memory_percent: float = Field(default=80.0, gt=0, le=100)
     rightsizing_window_days: int = Field(default=14, ge=1, le=60)
 
     def idle(self, name: str) -> float:

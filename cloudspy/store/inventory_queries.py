@@ -9,7 +9,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from cloudspy.models.inventory import ResourceRow, Snapshot
-from cloudspy.models.resource import CPU_PERCENT, NETWORK_BYTES, DailyUsage, Resource
+from cloudspy.models.resource import (
+    CPU_PERCENT,
+    MEMORY_PERCENT,
+    NETWORK_BYTES,
+    DailyUsage,
+    Resource,
+)
 from cloudspy.store.engine import register_arrow
 
 if TYPE_CHECKING:
@@ -142,25 +148,27 @@ def daily_usage(
     rows = conn.execute(
         "SELECT resource_id, list(day - ?::DATE ORDER BY day), list(cpu ORDER BY day),"
         " list(net ORDER BY day), max(p95) FILTER (WHERE day >= ?),"
-        " count(p95) FILTER (WHERE day >= ?) FROM ("
+        " count(p95) FILTER (WHERE day >= ?), max(mem) FILTER (WHERE day >= ?),"
+        " count(mem) FILTER (WHERE day >= ?) FROM ("
         "  SELECT resource_id, day,"
         "   max(avg_value) FILTER (WHERE metric = ?) AS cpu,"
         "   sum(sum_value) FILTER (WHERE metric = ?) AS net,"
-        "   max(p95_value) FILTER (WHERE metric = ?) AS p95"
+        "   max(p95_value) FILTER (WHERE metric = ?) AS p95,"
+        "   max(p95_value) FILTER (WHERE metric = ?) AS mem"
         "  FROM metric_daily WHERE day >= ? AND day < ? GROUP BY resource_id, day"
         "  HAVING cpu IS NOT NULL) GROUP BY resource_id",
         [
             first_day,
-            p95_since or first_day,
-            p95_since or first_day,
+            *[p95_since or first_day] * 4,
             CPU_PERCENT,
             NETWORK_BYTES,
             CPU_PERCENT,
+            MEMORY_PERCENT,
             first_day,
             end_day,
         ],
     ).fetchall()
-    return {r[0]: DailyUsage(first_day, r[1], r[2], r[3], r[4], r[5]) for r in rows}
+    return {r[0]: DailyUsage(first_day, r[1], r[2], r[3], r[4], r[5], r[6], r[7]) for r in rows}
 
 
 def hourly_cpu(

@@ -92,6 +92,20 @@ def moto_account(aws_env: str) -> MotoAccount:
             )
         ],
     )
+    # The CloudWatch agent's memory metric, aggregated by InstanceId as its wizard sets up.
+    cloudwatch.put_metric_data(
+        Namespace="CWAgent",
+        MetricData=[
+            {
+                "MetricName": "mem_used_percent",
+                "Dimensions": [{"Name": "InstanceId", "Value": running}],
+                "Timestamp": now - timedelta(hours=h, minutes=30),
+                "Value": 40.0 + h,
+                "Unit": "Percent",
+            }
+            for h in range(1, 7)
+        ],
+    )
     return MotoAccount(
         running,
         stopped,

@@ -85,7 +85,9 @@ def test_cloudwatch_metrics_are_stored_hourly(db, moto_account):
         ).fetchall()
     assert rows[0][0] == m.CPU_PERCENT and rows[0][1] == 6
     assert (rows[0][2], rows[0][3]) == (3.0, 8.0)
-    assert rows[1] == (m.NETWORK_BYTES, 6, 1500.0, 1500.0)
+    # Memory, from the CloudWatch agent's CWAgent namespace (only agents report it).
+    assert rows[1] == (m.MEMORY_PERCENT, 6, 41.0, 46.0)
+    assert rows[2] == (m.NETWORK_BYTES, 6, 1500.0, 1500.0)
 
 
 def test_a_denied_region_is_reported_and_skipped(db, moto_account):

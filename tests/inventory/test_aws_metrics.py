@@ -34,13 +34,19 @@ def test_queries_are_batched_at_most_500_per_request():
     window = MetricWindow(datetime(2026, 11, 1), datetime(2026, 11, 25))
     samples = fetch_vm_metrics(reader, ids, window)
     sizes = [len(r["MetricDataQueries"]) for r in reader.requests]
-    assert sizes == [498, 498, 204] and max(sizes) <= MAX_QUERIES
+    # Four queries per instance (CPU, network in and out, the agent's memory): 125 a call.
+    assert sizes == [500, 500, 500, 100] and max(sizes) <= MAX_QUERIES
     assert reader.requests[0]["StartTime"] == window.start
     stats = {q["MetricStat"]["Stat"] for r in reader.requests for q in r["MetricDataQueries"]}
     assert stats == {"Average", "Sum"}
     cpu = [s for s in samples if s.metric == m.CPU_PERCENT]
     net = [s for s in samples if s.metric == m.NETWORK_BYTES]
-    assert len(cpu) == len(net) == 400 * 2
+    memory = [s for s in samples if s.metric == m.MEMORY_PERCENT]
+    assert len(cpu) == len(net) == len(memory) == 400 * 2
+    namespaces = {
+        q["MetricStat"]["Metric"]["Namespace"] for q in reader.requests[0]["MetricDataQueries"]
+    }
+    assert namespaces == {"AWS/EC2", "CWAgent"}
     # NetworkIn + NetworkOut of the same hour are one network_bytes sample, in naive UTC.
     first = next(s for s in net if s.resource_id == "i-0399" and s.ts == T0.replace(tzinfo=None))
     assert first.value == 2.0 and first.unit == "Bytes"

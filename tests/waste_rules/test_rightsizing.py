@@ -31,14 +31,17 @@ def _vm(rid, type_, *, provider="aws", region="us-east-1", power=m.RUNNING, plat
     )
 
 
-def _usage(p95s, cpu=20.0, net=1e9):
+def _usage(p95s, cpu=20.0, net=1e9, memory=None):
     """A VM (busy enough not to be idle, by default) whose daily p95 CPU is ``p95s``
-    (None: a day without one), aggregated as the store's query does."""
+    (None: a day without one) and daily p95 memory ``memory`` (None: no agent),
+    aggregated as the store's query does."""
     n = len(p95s)
     known = [p for p in p95s if p is not None]
+    mem = [p for p in memory or [] if p is not None]
     return DailyUsage(
-        date(2026, 11, 11), list(range(n)), [cpu] * n, [net] * n, max(known), len(known)
-    )
+        date(2026, 11, 11), list(range(n)), [cpu] * n, [net] * n, max(known), len(known),
+        max(mem) if mem else None, len(mem),
+    )  # fmt: skip
 
 
 def _ctx(usage, prices=None):
@@ -69,6 +72,23 @@ def test_a_low_peak_gets_the_largest_smaller_size_that_fits_priced_in_its_region
     assert finding.savings.amount == (Decimal("0.384") - Decimal("0.192")) * 730
     assert finding.savings.currency == "USD"
     assert [a.type for a in alternatives(vm)] == ["m5.xlarge", "m5.large"]
+
+
+def test_where_an_agent_reports_memory_the_smaller_size_must_hold_it_too():
+    """8 vCPUs at CPU p95 30 %: m5.xlarge fits the CPU (60 %). With memory p95 at 35 %
+    it holds memory too (70 % ≤ 80 %); at 45 % it would not (90 %), and no smaller size
+    of the family does: no finding. A window the agent did not cover is not measured."""
+    vm = _vm("i-1", "m5.2xlarge")
+    fits = evaluate(vm, _ctx({"i-1": _usage([30.0] * DAYS, memory=[35.0] * DAYS)}))
+    assert fits.evidence["suggested_type"] == "m5.xlarge"
+    assert fits.evidence["max_daily_p95_memory_percent"] == 35.0
+    assert fits.evidence["projected_p95_memory_percent"] == 70.0
+    assert "memory at about 70 %" in fits.reason
+    assert evaluate(vm, _ctx({"i-1": _usage([30.0] * DAYS, memory=[45.0] * DAYS)})) is None
+    partial = evaluate(vm, _ctx({"i-1": _usage([30.0] * DAYS, memory=[45.0] * (DAYS - 1))}))
+    assert partial.evidence["max_daily_p95_memory_percent"] is None  # not measured
+    without = evaluate(vm, _ctx({"i-1": _usage([30.0] * DAYS)}))
+    assert without.evidence["projected_p95_memory_percent"] is None
 
 
 @pytest.mark.parametrize(
@@ -140,14 +160,18 @@ def test_through_the_engine_from_stored_hourly_samples(tmp_path):
         for metric, value, unit in (
             (m.CPU_PERCENT, 30.0 if h % 24 in (12, 13) else 10.0, "Percent"),
             (m.NETWORK_BYTES, 1e9, "Bytes"),
+            # The m4's agent reports memory that an xlarge could not hold (2 × 45 %).
+            *([(m.MEMORY_PERCENT, 45.0, "Percent")] if rid == "i-old" else []),
         )
     ]
     store_collected(db, [Collected("us-east-1", [big, old], samples, metrics_since=start)])
     report = api.waste(db=db, settings=Settings(), now=NOW)
     found = {(f.rule, f.resource_id): f for f in report.findings}
-    assert sorted(found) == [("rightsizing", "i-big"), ("rightsizing", "i-old")]
+    # The m4 would fit a smaller size by CPU, but not by the memory its agent reports:
+    # no rightsizing, so previous-generation (which defers to it) speaks instead.
+    assert sorted(found) == [("previous-generation", "i-old"), ("rightsizing", "i-big")]
     big_finding = found[("rightsizing", "i-big")]
     assert big_finding.evidence["suggested_type"] == "m5.xlarge"
     assert big_finding.monthly_savings == Decimal("140.16")
     assert big_finding.price_source == "list"
-    assert found[("rightsizing", "i-old")].evidence["suggested_type"] == "m4.xlarge"
+    assert big_finding.evidence["max_daily_p95_memory_percent"] is None

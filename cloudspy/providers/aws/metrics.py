@@ -1,8 +1,10 @@
-"""CloudWatch ``GetMetricData``: hourly CPU and network of EC2 instances, batched.
+"""CloudWatch ``GetMetricData``: hourly CPU, network and memory of EC2 instances, batched.
 
-One request carries up to 500 metric queries (AWS's limit); per instance three:
-``CPUUtilization`` Average (percent) and ``NetworkIn`` / ``NetworkOut`` Sum
-(bytes), summed per hour into the normalized ``network_bytes``.
+One request carries up to 500 metric queries (AWS's limit); per instance four:
+``CPUUtilization`` Average (percent), ``NetworkIn`` / ``NetworkOut`` Sum (bytes),
+summed per hour into the normalized ``network_bytes``, and the CloudWatch agent's
+``CWAgent`` ``mem_used_percent`` Average, which only instances running the agent
+report (memory is invisible to the hypervisor).
 """
 
 from __future__ import annotations
@@ -11,29 +13,39 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from cloudspy.models.resource import CPU_PERCENT, METRIC_UNITS, NETWORK_BYTES, MetricSample
+from cloudspy.models.resource import (
+    CPU_PERCENT,
+    MEMORY_PERCENT,
+    METRIC_UNITS,
+    NETWORK_BYTES,
+    MetricSample,
+)
 from cloudspy.providers.inventory_source import MetricWindow
 
 MAX_QUERIES = 500
 PERIOD = 3600
 _PER_VM = (
-    ("c", "CPUUtilization", "Average"),
-    ("i", "NetworkIn", "Sum"),
-    ("o", "NetworkOut", "Sum"),
+    ("c", "AWS/EC2", "CPUUtilization", "Average"),
+    ("i", "AWS/EC2", "NetworkIn", "Sum"),
+    ("o", "AWS/EC2", "NetworkOut", "Sum"),
+    # Memory is seen only by the CloudWatch agent in the instance, published under
+    # CWAgent and aggregated by InstanceId (the agent wizard's default); without an
+    # agent the query returns nothing. Each query is one more metric CloudWatch bills.
+    ("m", "CWAgent", "mem_used_percent", "Average"),
 )
 
 
 def metric_queries(instance_ids: list[str]) -> list[dict[str, Any]]:
-    """The GetMetricData queries for the instances (ids ``c0``, ``i0``, ``o0`` …)."""
+    """The GetMetricData queries for the instances (ids ``c0``, ``i0``, ``o0``, ``m0`` …)."""
     out = []
     for index, instance in enumerate(instance_ids):
-        for prefix, name, stat in _PER_VM:
+        for prefix, namespace, name, stat in _PER_VM:
             out.append(
                 {
                     "Id": f"{prefix}{index}",
                     "MetricStat": {
                         "Metric": {
-                            "Namespace": "AWS/EC2",
+                            "Namespace": namespace,
                             "MetricName": name,
                             "Dimensions": [{"Name": "InstanceId", "Value": instance}],
                         },
@@ -55,6 +67,7 @@ def _naive(ts: datetime) -> datetime:
 def samples_of(results: list[dict[str, Any]], instance_ids: list[str]) -> list[MetricSample]:
     """MetricDataResults (all pages) → normalized samples; network in and out are summed."""
     cpu: list[MetricSample] = []
+    kinds = {"c": CPU_PERCENT, "m": MEMORY_PERCENT}
     network: dict[tuple[str, datetime], float] = defaultdict(float)
     for result in results:
         prefix, index = result["Id"][0], int(result["Id"][1:])
@@ -63,12 +76,9 @@ def samples_of(results: list[dict[str, Any]], instance_ids: list[str]) -> list[M
             result.get("Timestamps") or [], result.get("Values") or [], strict=False
         ):
             when = _naive(ts)
-            if prefix == "c":
-                cpu.append(
-                    MetricSample(
-                        instance, CPU_PERCENT, when, float(value), METRIC_UNITS[CPU_PERCENT]
-                    )
-                )
+            if prefix in kinds:
+                metric = kinds[prefix]
+                cpu.append(MetricSample(instance, metric, when, float(value), METRIC_UNITS[metric]))
             else:
                 network[(instance, when)] += float(value)
     net = [

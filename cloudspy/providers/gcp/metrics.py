@@ -1,7 +1,9 @@
-"""Cloud Monitoring ``timeSeries.list``: hourly CPU and network of a project's VMs.
+"""Cloud Monitoring ``timeSeries.list``: hourly CPU, network and memory of a project's VMs.
 
-Two listings per project cover every instance: CPU utilization aligned to the
-hourly mean, and bytes received plus sent aligned to the hourly sum. GCP
+Three listings per project cover every instance: CPU utilization aligned to the
+hourly mean, bytes received plus sent aligned to the hourly sum, and the Ops
+Agent's memory in use (``agent.googleapis.com/memory/percent_used``, state
+``used``) aligned to the hourly mean, which only VMs running the agent report. GCP
 reports CPU as a 0–1 fraction; it is stored as percent (×100) like AWS and
 Azure. A listing with no data has no ``timeSeries`` key at all.
 
@@ -21,6 +23,7 @@ from typing import Any
 
 from cloudspy.models.resource import (
     CPU_PERCENT,
+    MEMORY_PERCENT,
     METRIC_UNITS,
     NETWORK_BYTES,
     MetricSample,
@@ -34,6 +37,9 @@ NETWORK_METRICS = (
     "compute.googleapis.com/instance/network/received_bytes_count",
     "compute.googleapis.com/instance/network/sent_bytes_count",
 )
+# Memory in use, 0–100, as the Ops Agent in the VM reports it (state "used"); the
+# hypervisor cannot see it, so VMs without the agent have no series.
+MEMORY_METRIC = "agent.googleapis.com/memory/percent_used"
 PAGE_SIZE = 10000
 _FRACTION = re.compile(r"(\.\d{6})\d+")
 
@@ -42,14 +48,14 @@ def _stamp(when: datetime) -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def list_filter(metric_types: Iterable[str]) -> str:
+def list_filter(metric_types: Iterable[str], extra: str = "") -> str:
     """The Monitoring filter for these metric types on Compute Engine instances."""
     types = list(metric_types)
     if len(types) == 1:
         wanted = f'metric.type = "{types[0]}"'
     else:
         wanted = "metric.type = one_of(" + ", ".join(f'"{t}"' for t in types) + ")"
-    return f'{wanted} AND resource.type = "gce_instance"'
+    return f'{wanted} AND resource.type = "gce_instance"{extra}'
 
 
 def hour_of(end_time: str) -> datetime:
@@ -81,7 +87,8 @@ def samples_of(
 ) -> list[MetricSample]:
     """timeSeries pages → samples of the known VMs (series of unknown VMs are dropped).
 
-    ``metric`` is CPU (fraction → percent) or network (received + sent summed per hour).
+    ``metric`` is CPU (fraction → percent), memory (already percent) or network
+    (received + sent summed per hour).
     """
     by_id = {str((vm.raw or {}).get("id")): vm.resource_id for vm in vms}
     by_name = {(vm.zone, vm.name): vm.resource_id for vm in vms}
@@ -98,13 +105,12 @@ def samples_of(
                 if value is None or not end:
                     continue
                 hour = hour_of(end)
-                if metric == CPU_PERCENT:
-                    cpu.append(
-                        MetricSample(vm, CPU_PERCENT, hour, value * 100, METRIC_UNITS[CPU_PERCENT])
-                    )
-                else:
+                if metric == NETWORK_BYTES:
                     totals[(vm, hour)] += value
-    if metric == CPU_PERCENT:
+                else:
+                    percent = value * 100 if metric == CPU_PERCENT else value
+                    cpu.append(MetricSample(vm, metric, hour, percent, METRIC_UNITS[metric]))
+    if metric != NETWORK_BYTES:
         return cpu
     return [
         MetricSample(vm, NETWORK_BYTES, hour, value, METRIC_UNITS[NETWORK_BYTES])
@@ -178,4 +184,18 @@ def fetch_vm_metrics(reader: Any, vms: list[Resource], window: MetricWindow) -> 
             "aggregation.perSeriesAligner": "ALIGN_SUM",
         },
     )
-    return samples_of(cpu, vms, CPU_PERCENT) + samples_of(network, vms, NETWORK_BYTES)
+    memory = list_pages(
+        reader,
+        session,
+        base,
+        {
+            **common,
+            "filter": list_filter([MEMORY_METRIC], ' AND metric.labels.state = "used"'),
+            "aggregation.perSeriesAligner": "ALIGN_MEAN",
+        },
+    )
+    return (
+        samples_of(cpu, vms, CPU_PERCENT)
+        + samples_of(network, vms, NETWORK_BYTES)
+        + samples_of(memory, vms, MEMORY_PERCENT)
+    )

@@ -22,8 +22,12 @@ META = RuleMeta(
     "it picks the largest smaller size of the same family whose projected p95 (p95 × "
     "vCPUs now ÷ vCPUs then) stays at or under `rightsizing_target_cpu_percent` (80 %), "
     "and prices the monthly difference in the same region for the same operating "
-    "system. Every day of the window must have samples; memory is not measured (no "
-    "agent metric is read), so check the workload's memory before resizing. Burstable "
+    "system. Every day of the window must have samples. Where an agent in the VM reports "
+    "memory in use (AWS: the CloudWatch agent's `mem_used_percent`), the smaller size "
+    "must also hold the window's largest daily memory p95 (scaled the same way: sizes of "
+    "one family have the same memory per vCPU) at or under "
+    "`rightsizing_target_memory_percent` (80 %); without it memory is not measured, so "
+    "check the workload's memory before resizing. Burstable "
     "(t2/t3, B-series), shared-core and custom types are not compared, and an idle VM "
     "is left to `idle-vm` (stopping it saves more).",
     fix="Resize the VM to the suggested type (AWS: stop, change the instance type, start; "
@@ -40,6 +44,7 @@ META = RuleMeta(
         "resource.region",
         "resource.platform",
         "daily p95 of hourly CPU",
+        "daily p95 of hourly memory in use, where an agent reports it",
     ),
     reference="AWS Compute Optimizer and Azure Advisor right-size on peak utilization: "
     "https://docs.aws.amazon.com/compute-optimizer/latest/ug/rightsizing-preferences.html",
@@ -68,6 +73,16 @@ def window_p95(resource: Resource, ctx: WasteContext) -> tuple[float, int] | Non
     return float(usage.peak_p95), window
 
 
+def window_memory_p95(resource: Resource, ctx: WasteContext) -> float | None:
+    """The largest daily p95 of memory in use over the window, where an agent reported
+    it on every day of the window; None otherwise (memory is then not measured)."""
+    usage = ctx.usage.get(resource.resource_id)
+    window = ctx.settings.rightsizing_window_days
+    if usage is None or usage.memory_peak_p95 is None or usage.memory_p95_days < window:
+        return None
+    return float(usage.memory_peak_p95)
+
+
 def evaluate(resource: Resource, ctx: WasteContext) -> Finding | None:
     """A finding for a running VM whose window p95 CPU fits a smaller size."""
     if resource.kind != VM or resource.power_state != RUNNING or not resource.type:
@@ -82,7 +97,14 @@ def evaluate(resource: Resource, ctx: WasteContext) -> Finding | None:
     p95, window = measured
     now_vcpus, smaller = sizes
     target = ctx.settings.rightsizing_target_cpu_percent
-    fitting = [(name, n) for name, n in smaller if p95 * now_vcpus / n <= target]
+    memory = window_memory_p95(resource, ctx)
+    memory_target = ctx.settings.rightsizing_target_memory_percent
+    fitting = [
+        (name, n)
+        for name, n in smaller
+        if p95 * now_vcpus / n <= target
+        and (memory is None or memory * now_vcpus / n <= memory_target)
+    ]
     if not fitting:
         return None
     current = ctx.prices.estimate(_resized(resource, resource.type))
@@ -91,12 +113,13 @@ def evaluate(resource: Resource, ctx: WasteContext) -> Finding | None:
     known = [(name, n, est) for name, n, est in priced if not isinstance(est, str)]
     name, vcpus, cheaper = known[0] if known else priced[0]
     projected = round(p95 * now_vcpus / vcpus, 1)
+    memory_note = "" if memory is None else f", memory at about {memory * now_vcpus / vcpus:.0f} %"
     finding = Finding(
         rule=META.id,
         resource=resource,
         reason=(
             f"CPU p95 at most {p95:.1f} % on each of {window} days on {now_vcpus} vCPUs; "
-            f"{name} ({vcpus} vCPUs) would run at about {projected:g} %"
+            f"{name} ({vcpus} vCPUs) would run at about {projected:g} %{memory_note}"
         ),
         evidence={
             "window_days": window,
@@ -108,6 +131,11 @@ def evaluate(resource: Resource, ctx: WasteContext) -> Finding | None:
             "suggested_vcpus": vcpus,
             "projected_p95_cpu_percent": projected,
             "target_cpu_percent": target,
+            # None: no agent reported memory; the workload's memory was not checked.
+            "max_daily_p95_memory_percent": None if memory is None else round(memory, 2),
+            "projected_p95_memory_percent": None
+            if memory is None
+            else round(memory * now_vcpus / vcpus, 1),
         },
     )
     if isinstance(current, str) or isinstance(cheaper, str):

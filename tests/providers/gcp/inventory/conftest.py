@@ -117,7 +117,14 @@ class FakeGcp:
                     "forbidden",
                     "Permission monitoring.timeSeries.list denied",
                 )
-            family = "cpu" if "cpu/utilization" in request.args["filter"] else "network"
+            wanted = request.args["filter"]
+            family = (
+                "cpu"
+                if "cpu/utilization" in wanted
+                else "memory"
+                if "memory/percent_used" in wanted
+                else "network"
+            )
             pages = self.series.get(family) or [flight(NO_SERIES)]
             token = request.args.get("pageToken")
             index = int(token.removeprefix("page-")) if token else 0

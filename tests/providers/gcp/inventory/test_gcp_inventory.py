@@ -230,3 +230,30 @@ def test_merge_pages_helper_keeps_every_item():
     merged = merge_pages(flight(DISKS), flight(DISKS_UNATTACHED))
     names = [d["name"] for scoped in merged["items"].values() for d in scoped.get("disks", [])]
     assert len(names) == 8
+
+
+def test_memory_comes_from_the_ops_agent_where_it_runs(gcp, endpoints, anonymous):
+    """The Ops Agent's memory/percent_used (state "used", already 0–100) is read with
+    its own listing; the hypervisor cannot see memory, so other VMs have none."""
+    gcp.lists[(PROJECT, "instances")] = [flight(INSTANCE_METRICS)]
+    series = flight(CPU_SERIES)["timeSeries"][0]
+    # Agent series name the VM by its numeric id (no instance_name metric label).
+    page = flight(INSTANCE_METRICS)["items"]
+    vm_id = next(i["id"] for scope in page.values() for i in scope.get("instances") or [])
+    used = {
+        **series,
+        "resource": {"type": "gce_instance",
+                     "labels": {**series["resource"]["labels"], "instance_id": vm_id}},
+        "metric": {"type": "agent.googleapis.com/memory/percent_used",
+                   "labels": {"state": "used"}},
+        "points": [{"interval": {"startTime": "2021-04-01T17:00:00Z",
+                                 "endTime": "2021-04-01T18:00:00Z"},
+                    "value": {"doubleValue": 61.5}}],
+    }  # fmt: skip
+    gcp.series["memory"] = [{"timeSeries": [used]}]
+    samples = [s for part in collect(anonymous) for s in part.metrics]
+    memory = [(s.metric, s.ts, s.value, s.unit) for s in samples if s.metric == m.MEMORY_PERCENT]
+    assert memory == [(m.MEMORY_PERCENT, datetime(2021, 4, 1, 17), 61.5, "Percent")]
+    asked = [args["filter"] for _, path, args in gcp.requests if "timeSeries" in path]
+    assert any('memory/percent_used" AND resource.type = "gce_instance" AND '
+               'metric.labels.state = "used"' in f for f in asked)  # fmt: skip
