@@ -87,7 +87,7 @@ def _split(values: dict[str, Any], shared: list[inspect.Parameter]) -> dict[str,
     return {p.name: values.pop(p.name) for p in shared}
 
 
-def _sync(name: str, spec: Any) -> Callable[..., None]:
+def _sync(spec: Any) -> Callable[..., None]:
     def body(ctx: typer.Context, **values: Any) -> None:
         from cloudspy.cli.inventory_sync import check_parts, sync_inventory_cli
         from cloudspy.cli.sync_cmd import sync_costs_cli
@@ -181,7 +181,7 @@ def provider_group(name: str, spec: Any, only: str | None = None) -> typer.Typer
     builders: dict[str, Callable[[], Callable[..., None]]] = {
         listing.command: (lambda listing=listing: _listing(listing)) for listing in spec.listings
     }
-    builders["sync"] = lambda: _sync(name, spec)
+    builders["sync"] = lambda: _sync(spec)
     builders["costs"] = lambda: _costs(name, spec)
     group = typer.Typer(help=spec.help, rich_markup_mode=None, no_args_is_help=True)
     # A callback keeps a one-command group a group (Typer would run a lone command).

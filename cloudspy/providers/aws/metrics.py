@@ -66,7 +66,7 @@ def _naive(ts: datetime) -> datetime:
 
 def samples_of(results: list[dict[str, Any]], instance_ids: list[str]) -> list[MetricSample]:
     """MetricDataResults (all pages) → normalized samples; network in and out are summed."""
-    cpu: list[MetricSample] = []
+    percents: list[MetricSample] = []  # CPU and memory: one sample an hour
     kinds = {"c": CPU_PERCENT, "m": MEMORY_PERCENT}
     network: dict[tuple[str, datetime], float] = defaultdict(float)
     for result in results:
@@ -78,14 +78,15 @@ def samples_of(results: list[dict[str, Any]], instance_ids: list[str]) -> list[M
             when = _naive(ts)
             if prefix in kinds:
                 metric = kinds[prefix]
-                cpu.append(MetricSample(instance, metric, when, float(value), METRIC_UNITS[metric]))
+                sample = MetricSample(instance, metric, when, float(value), METRIC_UNITS[metric])
+                percents.append(sample)
             else:
                 network[(instance, when)] += float(value)
     net = [
         MetricSample(instance, NETWORK_BYTES, when, value, METRIC_UNITS[NETWORK_BYTES])
         for (instance, when), value in network.items()
     ]
-    return cpu + net
+    return percents + net
 
 
 def fetch_vm_metrics(

@@ -23,7 +23,12 @@ from typing import Any
 from cloudspy.errors import CloudSpyError, ProviderError
 from cloudspy.models import resource as m
 from cloudspy.models.resource import Collected, Resource
-from cloudspy.providers.azure.retail_prices import AzureRetailPrices, vm_variant
+from cloudspy.providers.azure.retail_prices import (
+    IP_BILLS_NOTHING,
+    AzureRetailPrices,
+    ip_bills_nothing,
+    vm_variant,
+)
 from cloudspy.providers.azure.session import Connector
 from cloudspy.providers.base import Progress, with_retries
 from cloudspy.providers.inventory_source import AccessDenied, MetricWindow
@@ -154,11 +159,9 @@ def normalize_public_ip(
     resource.type = (item.get("sku") or {}).get("name") or "Basic"
     resource.attached_to = nic_owners.get(owner, owner) if owner else None
     resource.name = item.get("name")
-    dynamic = props.get("publicIPAllocationMethod") == "Dynamic"
-    if not resource.attached and dynamic and not props.get("ipAddress"):
-        # A dynamic IP gives its address back when nothing uses it, and bills nothing.
+    if ip_bills_nothing(props, resource.attached):
         resource.monthly_cost, resource.currency = Decimal(0), "USD"
-        resource.price_basis = "bills nothing: a dynamic public IP holds no address unassociated"
+        resource.price_basis = IP_BILLS_NOTHING
     return resource
 
 

@@ -158,15 +158,26 @@ def _snapshot_key(resource: Resource) -> p.PriceKey | str:
     return p.PriceKey("azure", m.SNAPSHOT, resource.region, sku)
 
 
+IP_BILLS_NOTHING = "bills nothing: a dynamic public IP holds no address unassociated"
+
+
+def _allocation(properties: dict[str, Any]) -> str:
+    return str(properties.get("publicIPAllocationMethod") or "Static").title()
+
+
+def ip_bills_nothing(properties: dict[str, Any], attached: bool | None) -> bool:
+    """Whether a public IP bills nothing: a dynamic one gives its address back when
+    nothing uses it (the inventory records 0; the price list is not asked)."""
+    return not attached and _allocation(properties) == "Dynamic" and not properties.get("ipAddress")
+
+
 def _ip_key(resource: Resource) -> p.PriceKey | str:
     """A public IP's meter: ``Standard IPv4 Static Public IP`` and the like."""
     props = (resource.raw or {}).get("properties") or {}
-    allocation = str(props.get("publicIPAllocationMethod") or "Static").title()
+    allocation = _allocation(props)
     version = "IPv6" if str(props.get("publicIPAddressVersion")) == "IPv6" else "IPv4"
-    if allocation == "Dynamic" and not resource.attached and not props.get("ipAddress"):
-        return (
-            "unpriced: a dynamic public IP holds no address, and bills nothing, while unassociated"
-        )
+    if ip_bills_nothing(props, resource.attached):
+        return f"unpriced: {IP_BILLS_NOTHING}"
     meter = f"{resource.type or 'Basic'} {version} {allocation} Public IP"
     return p.PriceKey("azure", m.IP, resource.region, meter)
 

@@ -168,9 +168,18 @@ def key_for(resource: Resource) -> p.PriceKey | str:
     return f"unpriced: no {SOURCE} lookup for {resource.kind} {resource.type or ''}".rstrip()
 
 
+ADDRESS_BILLS_NOTHING = "bills nothing: an internal address"
+
+
+def address_bills_nothing(raw: dict[str, Any] | None) -> bool:
+    """Whether a reserved address bills nothing: an internal one, used or not (the
+    inventory records 0; the catalog is not asked)."""
+    return str((raw or {}).get("addressType") or "EXTERNAL") == "INTERNAL"
+
+
 def _address_key(resource: Resource) -> p.PriceKey | str:
-    if str((resource.raw or {}).get("addressType") or "EXTERNAL") == "INTERNAL":
-        return "unpriced: an internal address bills nothing"
+    if address_bills_nothing(resource.raw):
+        return f"unpriced: {ADDRESS_BILLS_NOTHING}"
     if resource.attached and "/instances/" not in f"/{resource.attached_to or ''}":
         return "unpriced: an address used by a forwarding rule bills with the rule"
     return p.PriceKey("gcp", m.IP, resource.region, ADDRESS_SKUS[bool(resource.attached)])

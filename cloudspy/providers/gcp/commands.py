@@ -15,8 +15,8 @@ from cloudspy.providers.commands import (
 if TYPE_CHECKING:
     from cloudspy.providers.base import ConfiguredSettings
 
-# The options that only make sense for a table named with --billing-table.
-_TABLE_OPTIONS = ("kind", "location", "label_key", "resources")
+# The options (beside --kind) that only make sense for a table named with --billing-table.
+_TABLE_OPTIONS = ("location", "label_key", "resources")
 
 
 def _cost_sources(settings: ConfiguredSettings, values: Values) -> list[Any]:
@@ -37,9 +37,7 @@ def _cost_sources(settings: ConfiguredSettings, values: Values) -> list[Any]:
                 settings=gcp,
             )
         ]
-    if (values.get("kind") or "auto") != "auto" or any(
-        values.get(name) for name in _TABLE_OPTIONS[1:]
-    ):
+    if (values.get("kind") or "auto") != "auto" or any(values.get(name) for name in _TABLE_OPTIONS):
         raise UsageError("--kind, --location, --label-key and --resources need --billing-table")
     sources = GcpProvider.cost_sources(settings)
     if not sources:

@@ -25,7 +25,12 @@ from cloudspy.errors import CloudSpyError, ProviderError
 from cloudspy.models import resource as m
 from cloudspy.models.resource import Collected, Resource
 from cloudspy.providers.base import Progress, http_timeout
-from cloudspy.providers.gcp.catalog import GcpCatalog, platform_of
+from cloudspy.providers.gcp.catalog import (
+    ADDRESS_BILLS_NOTHING,
+    GcpCatalog,
+    address_bills_nothing,
+    platform_of,
+)
 from cloudspy.providers.inventory_source import AccessDenied, MetricWindow
 
 if TYPE_CHECKING:
@@ -163,10 +168,9 @@ def normalize_address(item: dict[str, Any], project: str, scope: str) -> Resourc
     resource.type = item.get("networkTier") or item.get("addressType") or "EXTERNAL"
     resource.attached = bool(users)
     resource.attached_to = relative_name(users[0]) if users else None
-    if item.get("addressType") == "INTERNAL":
-        # A reserved internal address bills nothing: not waste, whether used or not.
+    if address_bills_nothing(item):
         resource.monthly_cost, resource.currency = Decimal(0), "USD"
-        resource.price_basis = "bills nothing: an internal address"
+        resource.price_basis = ADDRESS_BILLS_NOTHING
     return resource
 
 

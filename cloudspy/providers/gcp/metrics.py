@@ -93,7 +93,7 @@ def samples_of(
     by_id = {str((vm.raw or {}).get("id")): vm.resource_id for vm in vms}
     by_name = {(vm.zone, vm.name): vm.resource_id for vm in vms}
     totals: dict[tuple[str, datetime], float] = defaultdict(float)
-    cpu: list[MetricSample] = []
+    percents: list[MetricSample] = []  # CPU and memory: one sample an hour
     for page in pages:
         for series in page.get("timeSeries") or []:
             vm = _vm_of(series, by_id, by_name)
@@ -109,9 +109,9 @@ def samples_of(
                     totals[(vm, hour)] += value
                 else:
                     percent = value * 100 if metric == CPU_PERCENT else value
-                    cpu.append(MetricSample(vm, metric, hour, percent, METRIC_UNITS[metric]))
+                    percents.append(MetricSample(vm, metric, hour, percent, METRIC_UNITS[metric]))
     if metric != NETWORK_BYTES:
-        return cpu
+        return percents
     return [
         MetricSample(vm, NETWORK_BYTES, hour, value, METRIC_UNITS[NETWORK_BYTES])
         for (vm, hour), value in totals.items()
