@@ -5,6 +5,8 @@ the reference region and the date the price was in effect. Resources whose type
 has no price get none (never a guess), and neither do resources outside the
 region a price was published for: another region's price is not this region's
 price (#14), so such a resource is "unpriced" with the reason in its basis.
+The table's VM prices are Linux ones: a VM known to run another operating system
+(Windows, RHEL, SUSE, SQL Server) is unpriced by it, not priced as Linux.
 """
 
 from __future__ import annotations
@@ -16,7 +18,11 @@ from functools import cache
 from importlib import resources as package_files
 from typing import Any
 
-from cloudspy.models.resource import Resource
+from cloudspy.models.resource import VM, Resource
+
+# How the providers name Linux with no licence (AWS ``PlatformDetails``; Azure and GCP
+# variants): the only operating system the shipped table's VM prices are for.
+LINUX_PLATFORMS = frozenset({"Linux/UNIX", "Linux"})
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,11 @@ def priced(resource: Resource) -> Estimate | str:
         return f"unpriced: the shipped price table has no list price for {what}"
     table = price_table()
     source = table["sources"][entry["source"]]
+    if resource.kind == VM and resource.platform not in (None, *LINUX_PLATFORMS):
+        return (
+            f"unpriced: the shipped price table ({source['title']}) has Linux prices only,"
+            f" and this VM runs {resource.platform}"
+        )
     if source["region"] not in ("all regions", resource.region):
         return (
             f"unpriced: the shipped price table ({source['title']}, as of {source['as_of']}) "

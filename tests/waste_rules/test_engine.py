@@ -178,3 +178,16 @@ def test_a_store_without_inventory_is_no_data(db, tmp_path):
         pass
     with pytest.raises(NoDataError, match="no inventory"):
         api.resources(db=db, settings=Settings())
+
+
+def test_the_shipped_tables_linux_price_is_not_another_operating_systems():
+    """The table's VM prices are Linux ones: a Windows or RHEL VM of a type it lists, in
+    its region, is unpriced with the reason, not priced as Linux."""
+    linux = Resource("aws", "1", "us-east-1", "i-l", m.VM, type="t3.micro", platform="Linux/UNIX")
+    windows = Resource("aws", "1", "us-east-1", "i-w", m.VM, type="t3.micro", platform="Windows")
+    rhel = Resource("azure", "s", "eastus", "v", m.VM, type="Standard_B1s", platform="RHEL")
+    apply_estimates([linux, windows, rhel])
+    assert linux.monthly_cost == Decimal("0.0104") * 730
+    assert windows.monthly_cost is None and rhel.monthly_cost is None
+    assert "has Linux prices only, and this VM runs Windows" in windows.price_basis
+    assert "this VM runs RHEL" in rhel.price_basis

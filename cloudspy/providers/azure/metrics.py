@@ -1,9 +1,12 @@
-"""Azure Monitor ``metrics.list``: hourly CPU and network of VMs, one request per VM.
+"""Azure Monitor ``metrics.list``: hourly CPU, memory and network of VMs, one request per VM.
 
-One request reads three platform metrics of a VM at ``PT1H``: ``Percentage CPU``
-(Average, percent) and ``Network In Total`` / ``Network Out Total`` (Total,
-bytes), summed per hour into the normalized ``network_bytes``. A data point
-without its aggregation key had no samples in that hour and is no sample.
+One request reads four platform metrics of a VM at ``PT1H``: ``Percentage CPU``
+(Average, percent), ``Available Memory Percentage`` (Average, percent of the
+guest's memory still available, stored as memory used: 100 minus it) and
+``Network In Total`` / ``Network Out Total`` (Total, bytes), summed per hour
+into the normalized ``network_bytes``. A data point without its aggregation key
+had no samples in that hour and is no sample. Platform metrics need no agent in
+the guest; a VM that reports no memory data is judged by CPU alone.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 
 from cloudspy.models.resource import (
     CPU_PERCENT,
+    MEMORY_PERCENT,
     METRIC_UNITS,
     NETWORK_BYTES,
     MetricSample,
@@ -24,8 +28,9 @@ from cloudspy.models.resource import (
 from cloudspy.providers.inventory_source import MetricWindow
 
 CPU_METRIC = "Percentage CPU"
+MEMORY_METRIC = "Available Memory Percentage"
 NETWORK_METRICS = ("Network In Total", "Network Out Total")
-METRIC_NAMES = ",".join((CPU_METRIC, *NETWORK_METRICS))
+METRIC_NAMES = ",".join((CPU_METRIC, MEMORY_METRIC, *NETWORK_METRICS))
 
 
 def _stamp(when: datetime) -> str:
@@ -38,27 +43,25 @@ def _hour(text: str) -> datetime:
 
 
 def samples_of(body: dict[str, Any], resource_id: str) -> list[MetricSample]:
-    """One ``metrics.list`` answer (REST shape) → CPU and network samples of one VM."""
-    cpu: list[MetricSample] = []
+    """One ``metrics.list`` answer (REST shape) → CPU, memory and network samples of one VM."""
+    percents: list[MetricSample] = []
     network: dict[datetime, float] = defaultdict(float)
     for metric in body.get("value") or []:
         name = (metric.get("name") or {}).get("value")
         for series in metric.get("timeseries") or []:
             for point in series.get("data") or []:
                 stamp = point.get("timeStamp")
-                if name == CPU_METRIC and point.get("average") is not None and stamp:
-                    cpu.append(
-                        MetricSample(
-                            resource_id,
-                            CPU_PERCENT,
-                            _hour(stamp),
-                            float(point["average"]),
-                            METRIC_UNITS[CPU_PERCENT],
-                        )
+                average = point.get("average")
+                if name in (CPU_METRIC, MEMORY_METRIC) and average is not None and stamp:
+                    metric = CPU_PERCENT if name == CPU_METRIC else MEMORY_PERCENT
+                    # Azure reports memory still available; rightsizing reads memory used.
+                    value = float(average) if name == CPU_METRIC else 100.0 - float(average)
+                    percents.append(
+                        MetricSample(resource_id, metric, _hour(stamp), value, METRIC_UNITS[metric])
                     )
                 elif name in NETWORK_METRICS and point.get("total") is not None and stamp:
                     network[_hour(stamp)] += float(point["total"])
-    return cpu + [
+    return percents + [
         MetricSample(resource_id, NETWORK_BYTES, hour, value, METRIC_UNITS[NETWORK_BYTES])
         for hour, value in network.items()
     ]

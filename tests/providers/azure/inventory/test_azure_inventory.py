@@ -163,10 +163,22 @@ def test_empty_regions_are_replaced_too(arm, connector):
     assert regions["westus"].resources == []
 
 
-def test_cpu_and_network_metrics(arm, connector):
+def test_cpu_memory_and_network_metrics(arm, connector):
     body = cassette("ArmResourceTest.test_metric_filter_find_average.json", 1)
     cpu = body["value"][0]
     cpu["timeseries"][0]["data"].append({"timeStamp": "2019-05-02T00:00:00Z"})  # no average
+    # Available memory, as the platform metric reports it: stored as memory used.
+    memory_points = [
+        {"timeStamp": "2019-05-01T22:00:00Z", "average": 62.5},
+        {"timeStamp": "2019-05-01T23:00:00Z"},  # no samples that hour
+    ]
+    body["value"].append(
+        {
+            **cpu,
+            "name": {"value": "Available Memory Percentage", "localizedValue": "x"},
+            "timeseries": [{"metadatavalues": [], "data": memory_points}],
+        }
+    )
     body["value"] += [
         {
             **cpu,
@@ -186,11 +198,14 @@ def test_cpu_and_network_metrics(arm, connector):
     samples = sorted((s.metric, s.ts, s.value, s.unit) for p in parts for s in p.metrics)
     assert samples == [
         (m.CPU_PERCENT, datetime(2019, 5, 1, 23, 59), pytest.approx(3.1704730617608408), "Percent"),
+        (m.MEMORY_PERCENT, datetime(2019, 5, 1, 22), 37.5, "Percent"),
         (m.NETWORK_BYTES, datetime(2019, 5, 1, 23), 1024.0, "Bytes"),
     ]
     [(_path, query)] = arm.paths("metrics")
     assert query["interval"] == "PT1H"
-    assert query["metricnames"] == "Percentage CPU,Network In Total,Network Out Total"
+    assert query["metricnames"] == (
+        "Percentage CPU,Available Memory Percentage,Network In Total,Network Out Total"
+    )
     assert query["aggregation"] == "Average,Total"
     assert query["timespan"] == "2019-05-01T00:00:00Z/2019-05-03T00:00:00Z"
 
