@@ -13,6 +13,8 @@ from cloudspy.models.prices import PriceKey
 from cloudspy.models.resource import Resource
 from cloudspy.pricing.price_lists import price_resources
 from cloudspy.providers.azure.retail_prices import AzureRetailPrices, disk_tier
+from cloudspy.store.connection import connect
+from cloudspy.store.price_cache import cached_prices
 from tests.pricing.price_servers import AzurePriceServer
 
 SIZE = "Standard_D2s_v5"
@@ -75,17 +77,21 @@ def vm(
     licence: str | None = None,
     publisher: str = "Canonical",
     rid: str = "vm1",
+    *,
+    offer: str = "0001-com-ubuntu-server-jammy",
+    image_sku: str = "22_04-lts-gen2",
+    size: str = SIZE,
 ):
     props = {
-        "hardwareProfile": {"vmSize": SIZE},
+        "hardwareProfile": {"vmSize": size},
         "storageProfile": {
             "osDisk": {"osType": os_type},
-            "imageReference": {"publisher": publisher},
+            "imageReference": {"publisher": publisher, "offer": offer, "sku": image_sku},
         },
     }
     if licence:
         props["licenseType"] = licence
-    return Resource("azure", "sub", region, rid, m.VM, type=SIZE, raw={"properties": props})
+    return Resource("azure", "sub", region, rid, m.VM, type=size, raw={"properties": props})
 
 
 def test_linux_windows_and_hybrid_benefit_each_get_their_meter_per_region(db, prices):
@@ -115,10 +121,62 @@ def test_managed_disks_bill_their_size_tier(db, prices):
     assert disk_tier("PremiumV2_LRS", 100) is None
 
 
+def _licences(server):
+    """Licence meters as the API lists them: service Virtual Machines Licenses, no
+    region, hourly; RHEL by exact vCPUs and by band, SLES Standard by band."""
+    for meter, price in (("1-4 vCPU VM License", 0.06), ("2 vCPU VM License", 0.0435),
+                         ("5+ vCPU VM License", 0.13)):  # fmt: skip
+        server.item(sku="", region="", price=price, meter=meter, sku_name=meter[:-8],
+                    product="Red Hat Enterprise Linux", service="Virtual Machines Licenses")  # fmt: skip
+    server.item(sku="", region="", price=0.1, meter="1-2 vCPU VM Support",
+                sku_name="1-2 vCPU VM", product="SUSE Linux Enterprise Server Standard",
+                service="Virtual Machines Licenses")  # fmt: skip
+    server.item(sku="Standard_D8s_v5", region="westeurope", price=0.384, meter="D8s v5",
+                product="Virtual Machines Dsv5 Series")  # fmt: skip
+
+
+def test_rhel_and_sles_bill_the_linux_meter_plus_their_licence_meter(db, prices):
+    _licences(prices)
+    rhel = vm("westeurope", publisher="RedHat", offer="RHEL", image_sku="9-lvm-gen2")
+    big = vm("westeurope", publisher="RedHat", offer="RHEL", rid="vm2", size="Standard_D8s_v5")
+    sles = vm("westeurope", publisher="SUSE", offer="sles-15-sp5", rid="vm3")
+    byos = vm("westeurope", publisher="RedHat", offer="rhel-byos", rid="vm4")
+    hybrid = vm("westeurope", "Linux", "RHEL_BYOS", "RedHat", "vm5", offer="RHEL")
+    outcome = price_resources(db, [rhel, big, sles, byos, hybrid], {"azure": retail()})
+    # The exact "2 vCPU" meter over the "1-4" band; 8 vCPUs fall in the "5+" band.
+    assert rhel.monthly_cost == (Decimal("0.096") + Decimal("0.0435")) * 730
+    assert big.monthly_cost == (Decimal("0.384") + Decimal("0.13")) * 730
+    assert sles.monthly_cost == (Decimal("0.096") + Decimal("0.1")) * 730
+    assert byos.monthly_cost == hybrid.monthly_cost == Decimal("0.096") * 730
+    assert "list price of Standard_D2s_v5 RHEL in westeurope" in rhel.price_basis
+    with connect(db) as conn:
+        (cached,) = cached_prices(conn)[PriceKey("azure", m.VM, "westeurope", SIZE, "RHEL")]
+    assert cached.detail.endswith("+ Red Hat Enterprise Linux: 2 vCPU VM License")
+    # 3 VM products + 1 Linux product + each licence product once.
+    assert outcome.requests == {"azure": 6}
+    assert sum("Virtual Machines Licenses" in f for f in prices.filters) == 2
+
+
 def test_what_is_billed_otherwise_is_refused_with_the_reason(db, prices):
-    rhel = vm("westeurope", publisher="RedHat")
-    price_resources(db, [rhel], {"azure": retail()})
-    assert rhel.monthly_cost is None and "RHEL images bill a software meter" in rhel.price_basis
+    _licences(prices)
+    sap = vm("westeurope", publisher="RedHat", offer="RHEL-SAP-HA")
+    sql = vm("westeurope", "Windows", None, "MicrosoftSQLServer", "vm2",
+             offer="sql2022-ws2022", image_sku="standard-gen2")  # fmt: skip
+    dev = vm("westeurope", "Windows", None, "MicrosoftSQLServer", "vm3",
+             offer="sql2022-ws2022", image_sku="sqldev-gen2")  # fmt: skip
+    old = vm("westeurope", publisher="RedHat", offer="RHEL", rid="vm4", size="Standard_D3_v2")
+    no_band = vm("westeurope", publisher="SUSE", offer="sles-15-sp5", rid="vm5",
+                 size="Standard_D8s_v5")  # fmt: skip
+    price_resources(db, [sap, sql, dev, old, no_band], {"azure": retail()})
+    assert sap.monthly_cost is None
+    assert "RHEL (RHEL-SAP-HA) images bill a software meter" in sap.price_basis
+    assert sql.monthly_cost is None and "SQL Server images bill a SQL licence" in sql.price_basis
+    assert dev.monthly_cost == Decimal("0.188") * 730  # Developer edition: no SQL licence
+    assert old.monthly_cost is None and "the name Standard_D3_v2 does not give" in old.price_basis
+    assert no_band.monthly_cost is None
+    assert "no SUSE Linux Enterprise Server Standard licence meter for 8 vCPUs" in (
+        no_band.price_basis
+    )
 
 
 def _provisioned(server, product, sku_name, region, capacity, iops, throughput, *, free=None):

@@ -27,3 +27,27 @@ def smaller_sizes(vm_size: str) -> tuple[int, tuple[tuple[str, int], ...]] | Non
         (f"Standard_{family}{n}{features}_v{version}", n) for n in reversed(LADDER) if n < now
     )
     return now, smaller
+
+
+_NAMED = re.compile(r"^Standard_([A-Z]+)(\d+)(?:-(\d+))?[a-z]*(?:_v(\d+))?$")
+
+
+@cache
+def licensed_vcpus(vm_size: str) -> int | None:
+    """The vCPUs a per-vCPU software licence bills for ``vm_size``, read from its name,
+    or None where the name does not say.
+
+    Sizes of version 3 and later, F v2 and the B-series name their vCPUs
+    (``Standard_D4s_v5``: 4); a constrained-core size names its active vCPUs after the
+    dash (``Standard_E8-4s_v5``: 4), which licences bill. Older names do not (a
+    ``Standard_D11_v2`` has 2 vCPUs, a ``Standard_D3_v2`` 4): no answer.
+    """
+    match = _NAMED.match(vm_size)
+    if match is None:
+        return None
+    family, count, active, version = match.groups()
+    named = (version is not None and int(version) >= 3) or family == "B"
+    named = named or (family == "F" and version == "2")
+    if not named:
+        return None
+    return int(active or count)
