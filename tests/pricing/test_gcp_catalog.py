@@ -105,22 +105,85 @@ def test_quota_errors_are_retried_and_counted(db, catalog):
     assert found.prices[0].price == 2 * Decimal("0.031611") + 8 * Decimal("0.004237")
 
 
+def licensed(project: str, name: str, *, data_disk: str | None = None) -> dict:
+    """An instance's disks as the API lists them: the boot disk carries its image's licence."""
+    url = f"https://www.googleapis.com/compute/v1/projects/{project}/global/licenses/{name}"
+    disks = [{"boot": True, "licenses": [url]}]
+    if data_disk:
+        disks.append({"boot": False, "licenses": [data_disk]})
+    return {"disks": disks}
+
+
+def _licence_skus(server) -> None:
+    """Licence SKUs as the catalog lists them: global, hourly, one fee per VM or vCPU."""
+    for description, nanos in (
+        ("Licensing Fee for Windows Server 2022 Datacenter Edition on VM", 46000000),
+        ("Licensing Fee for Windows Server 2022 Datacenter Edition on f1-micro", 20000000),
+        ("Licensing Fee for Red Hat Enterprise Linux 9 on VM with up to 8 VCPU", 60000000),
+        ("Licensing Fee for Red Hat Enterprise Linux 9 on VM with 9 to 127 VCPU", 130000000),
+        ("Licensing Fee for Red Hat Enterprise Linux 9 on VM with 128 VCPU or more", 2),
+        ("Licensing Fee for SUSE Linux Enterprise Server 15 (CPU cost)", 110000000),
+    ):
+        server.sku(description, ["global"], [(0, 0, nanos)], group="Google")
+    server.sku("Commitment v1: RHEL 9 for 1 Year", ["global"], [(0, 0, 1)], usage_type="Commit1Yr")
+
+
+def test_premium_images_add_their_licence_to_the_machine(db, catalog):
+    """Windows Server bills per vCPU, RHEL per VM in its vCPU band, SLES per VM;
+    f1-micro (the recorded page's machine SKU, $0.0076/h) has its own Windows SKU."""
+    _licence_skus(catalog)
+    windows = vm("n2-standard-4", rid="w", raw=licensed("windows-cloud", "windows-server-2022-dc"))
+    rhel = vm("n2-standard-4", rid="r", raw=licensed("rhel-cloud", "rhel-9-server"))
+    big_rhel = vm("n2-standard-16", rid="r16", raw=licensed("rhel-cloud", "rhel-9-server"))
+    sles = vm("n2-standard-4", rid="s", raw=licensed("suse-cloud", "sles-15"))
+    micro = vm("f1-micro", rid="m", raw=licensed("windows-cloud", "windows-server-2022-dc"))
+    price_resources(db, [windows, rhel, big_rhel, sles, micro], {"gcp": gcp_catalog(catalog)})
+    machine = 4 * Decimal("0.031611") + 16 * Decimal("0.004237")
+    big = 16 * Decimal("0.031611") + 64 * Decimal("0.004237")
+    assert windows.monthly_cost == (machine + 4 * Decimal("0.046")) * 730
+    assert rhel.monthly_cost == (machine + Decimal("0.06")) * 730
+    assert big_rhel.monthly_cost == (big + Decimal("0.13")) * 730
+    assert sles.monthly_cost == (machine + Decimal("0.11")) * 730
+    assert micro.monthly_cost == (Decimal("0.0076") + Decimal("0.02")) * 730
+    assert "list price of n2-standard-4 Windows Server 2022 in us-central1" in windows.price_basis
+    assert (windows.platform, rhel.platform) == (None, None)  # read from the raw disks
+    assert platform_of(windows.raw) == "Windows Server 2022"
+    assert platform_of(licensed("windows-cloud", "windows-server-2012-r2-dc")) == (
+        "Windows Server 2012 R2"
+    )
+    assert platform_of({"disks": [{"boot": True}]}) == "Linux"
+
+
 def test_what_the_catalog_cannot_price_says_why(db, catalog):
-    windows = vm(
-        "n2-standard-4",
-        rid="vm4",
-        raw={"disks": [{"licenses": ["https://www.googleapis.com/compute/v1/projects/windows-cloud/global/licenses/windows-server-2022-dc"]}]},
+    _licence_skus(catalog)
+    sql = licensed("windows-sql-cloud", "sql-server-2022-standard")
+    sql["disks"][0]["licenses"].insert(
+        0, "https://www.googleapis.com/compute/v1/projects/windows-cloud/global/licenses/windows-server-2022-dc"
     )  # fmt: skip
-    extended = vm("n2-custom-4-40960-ext", rid="vm5")
-    far = vm("n2-standard-4", "asia-south1", "vm6")
-    price_resources(db, [windows, extended, far], {"gcp": gcp_catalog(catalog)})
-    assert platform_of(windows.raw) == "Windows"
-    assert "Windows images bill a licence SKU" in windows.price_basis
-    assert "no custom N2 extended memory SKU for us-central1" in extended.price_basis
-    assert far.price_basis.startswith(
+    unpriced = {
+        "sql": vm("n2-standard-4", rid="vm1", raw=sql),
+        "rhel8": vm("n2-standard-4", rid="vm2", raw=licensed("rhel-cloud", "rhel-8-server")),
+        "shared": vm("e2-medium", rid="vm3", raw=licensed("windows-cloud", "windows-server-2022-dc")),
+        "odd": vm("n2-standard-4", rid="vm7", raw=licensed("windows-cloud", "windows-server-2019-byol")),
+        "extended": vm("n2-custom-4-40960-ext", rid="vm5"),
+        "far": vm("n2-standard-4", "asia-south1", "vm6"),
+    }  # fmt: skip
+    for resource in unpriced.values():
+        resource.platform = platform_of(resource.raw)  # as the inventory records it
+    price_resources(db, list(unpriced.values()), {"gcp": gcp_catalog(catalog)})
+    why = {name: r.price_basis for name, r in unpriced.items()}
+    assert "SQL Server images bill a licence SKU CloudSpy does not price yet" in why["sql"]
+    assert (
+        "RHEL 8 licence: the catalog has no single hourly Licensing Fee for Red Hat"
+        " Enterprise Linux 8 SKU for n2-standard-4"
+    ) in why["rhel8"]
+    assert "licence fee of shared-core e2-medium is not priced" in why["shared"]
+    assert "Windows Server (windows-server-2019-byol) images bill a licence SKU" in why["odd"]
+    assert "no custom N2 extended memory SKU for us-central1" in why["extended"]
+    assert why["far"].startswith(
         "unpriced: the catalog has no on-demand N2 core and RAM SKUs for asia-south1"
     )
-    assert all(r.monthly_cost is None for r in (windows, extended, far))
+    assert all(r.monthly_cost is None for r in unpriced.values())
 
 
 def test_custom_types_bill_the_vcpus_and_memory_in_their_name_at_the_custom_skus(db, catalog):

@@ -23,14 +23,16 @@ vCPUs and GiB at the series' "Custom Instance Core/Ram" SKUs (N1's carry no seri
 name); memory past the series' most per vCPU (``-ext``) bills at its "Custom
 Extended Instance Ram" SKU.
 
-Premium images (Windows, RHEL, SLES) add a licence SKU CloudSpy does not fetch
-yet: such VMs are unpriced with that reason, never priced as Linux.
+A premium image (Windows Server, RHEL, SLES) adds its licence SKU to the machine's
+price (:mod:`cloudspy.providers.gcp.licences`); one CloudSpy does not price leaves
+the VM unpriced with the reason, never priced as Linux.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -40,6 +42,13 @@ from cloudspy.errors import ProviderError
 from cloudspy.models import prices as p
 from cloudspy.models import resource as m
 from cloudspy.models.resource import Resource
+from cloudspy.providers.gcp.licences import (
+    LINUX,
+    is_licensed,
+    licence_refusal,
+    licence_sku,
+    platform_of,
+)
 
 SOURCE = "Cloud Billing Catalog API"
 COMPUTE_SERVICE = "services/6F81-5844-456A"
@@ -111,7 +120,6 @@ INCLUDED_PERFORMANCE: dict[str, dict[str, Decimal]] = {
     "hyperdisk-throughput": {p.MIBPS_MONTH: Decimal(0)},
 }
 _EXCLUDED = ("Sole Tenancy", "Custom", "Spot", "Preemptible", "Commitment", "Extended")
-_PREMIUM = {"windows-cloud": "Windows", "rhel-cloud": "RHEL", "suse-cloud": "SLES"}
 
 
 def included_performance(disk_type: str) -> dict[str, Decimal] | None:
@@ -130,25 +138,16 @@ def _per_month(usage_unit: str) -> Decimal | None:
     return None
 
 
-def platform_of(raw: dict[str, Any] | None) -> str:
-    """``Linux``, or the premium image family a boot disk's licence names."""
-    for disk in (raw or {}).get("disks") or []:
-        for licence in disk.get("licenses") or []:
-            for project, name in _PREMIUM.items():
-                if f"/projects/{project}/" in str(licence):
-                    return name
-    return "Linux"
-
-
 def key_for(resource: Resource) -> p.PriceKey | str:
     """The product ``resource`` is billed as, or why the catalog cannot price it."""
     if resource.kind == m.VM and resource.type:
         platform = resource.platform or platform_of(resource.raw)
-        if platform != "Linux":
-            return f"unpriced: {platform} images bill a licence SKU CloudSpy does not fetch yet"
+        refusal = licence_refusal(platform, resource.type)
+        if refusal is not None:
+            return refusal
         custom = _CUSTOM.match(resource.type)
         if custom is not None:
-            return _custom_key(resource, custom)
+            return _custom_key(resource, custom, platform)
         if resource.type in SHARED_CORE or resource.type in SHARED_CORE_SKUS:
             return p.PriceKey("gcp", m.VM, resource.region, resource.type, platform)
         match = _PREDEFINED.match(resource.type)
@@ -185,13 +184,13 @@ def _address_key(resource: Resource) -> p.PriceKey | str:
     return p.PriceKey("gcp", m.IP, resource.region, ADDRESS_SKUS[bool(resource.attached)])
 
 
-def _custom_key(resource: Resource, custom: re.Match[str]) -> p.PriceKey | str:
+def _custom_key(resource: Resource, custom: re.Match[str], platform: str) -> p.PriceKey | str:
     series = custom.group(1) or "n1"
     if custom.group(4) and series not in CUSTOM_MAX_MEMORY_PER_VCPU:
         return f"unpriced: {series.upper()} custom types have no extended memory"
     if series not in CUSTOM_SKU_PREFIX:
         return f"unpriced: custom {series.upper()} types are not priced yet"
-    return p.PriceKey("gcp", m.VM, resource.region, str(resource.type), "Linux")
+    return p.PriceKey("gcp", m.VM, resource.region, str(resource.type), platform)
 
 
 def _money(unit_price: dict[str, Any]) -> Decimal:
@@ -262,6 +261,8 @@ def prices_of(
             for start, price in tiers
         ]  # fmt: skip
 
+    if is_licensed(key.kind, key.variant):
+        return _licensed_prices(key, skus, fetched_at)
     if key.kind == m.SNAPSHOT:
         sku = _find(skus, key.region, lambda d: d.startswith("Storage PD Snapshot"))
         if sku is None:
@@ -353,6 +354,45 @@ def _machine_prices(
             "; ".join(part[0].detail for part in parts)[:300],
         )
     ]  # fmt: skip
+
+
+def _vcpus(machine_type: str) -> int | None:
+    """The vCPUs in a predefined or custom type's name (f1-micro and g1-small: 1)."""
+    if machine_type in SHARED_CORE_SKUS:
+        return 1
+    predefined, custom = _PREDEFINED.match(machine_type), _CUSTOM.match(machine_type)
+    if predefined is not None:
+        return int(predefined.group(3))
+    return int(custom.group(2)) if custom is not None else None
+
+
+def _licensed_prices(
+    key: p.PriceKey, skus: Sequence[dict[str, Any]], fetched_at: datetime
+) -> list[p.ListPrice]:
+    """A premium image's VM: the machine's hourly price plus its licence SKU's (per
+    vCPU or per VM), one hourly price; both or a ``NONE`` price."""
+    (machine,) = prices_of(replace(key, variant=LINUX), skus, fetched_at)[:1]
+    vcpus = _vcpus(key.sku)
+    found = licence_sku(key.variant, key.sku, vcpus or 0, skus) if vcpus else "vCPUs unknown"
+    if machine.price is None:
+        why = machine.detail
+    elif isinstance(found, str):
+        why = f"{key.variant} licence: {found}"
+    else:
+        sku, quantity = found
+        _, tiers, currency, _ = _rates(sku)
+        if len(tiers) != 1 or currency != machine.currency:
+            why = f"the {key.variant} licence SKU is tiered or in another currency"
+        else:
+            fee = tiers[0][1] * quantity
+            detail = f"{machine.detail}; {quantity} × {sku.get('description')}"
+            return [
+                p.ListPrice(
+                    key, p.HOUR, machine.price + fee, currency, SOURCE, machine.effective,
+                    fetched_at, detail[:300],
+                )
+            ]  # fmt: skip
+    return [p.ListPrice.missing(key, SOURCE, fetched_at, why)]
 
 
 def _performance_prices(

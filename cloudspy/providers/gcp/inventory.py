@@ -29,8 +29,8 @@ from cloudspy.providers.gcp.catalog import (
     ADDRESS_BILLS_NOTHING,
     GcpCatalog,
     address_bills_nothing,
-    platform_of,
 )
+from cloudspy.providers.gcp.licences import platform_of
 from cloudspy.providers.inventory_source import AccessDenied, MetricWindow
 
 if TYPE_CHECKING:
