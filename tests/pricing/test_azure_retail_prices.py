@@ -12,7 +12,7 @@ from cloudspy.models import resource as m
 from cloudspy.models.prices import PriceKey
 from cloudspy.models.resource import Resource
 from cloudspy.pricing.price_lists import price_resources
-from cloudspy.providers.azure.retail_prices import AzureRetailPrices, disk_tier
+from cloudspy.providers.azure.retail_prices import AzureRetailPrices, disk_tier, key_for
 from cloudspy.store.connection import connect
 from cloudspy.store.price_cache import cached_prices
 from tests.pricing.price_servers import AzurePriceServer
@@ -170,7 +170,8 @@ def test_what_is_billed_otherwise_is_refused_with_the_reason(db, prices):
     price_resources(db, [sap, sql, dev, old, no_band], {"azure": retail()})
     assert sap.monthly_cost is None
     assert "RHEL (RHEL-SAP-HA) images bill a software meter" in sap.price_basis
-    assert sql.monthly_cost is None and "SQL Server images bill a SQL licence" in sql.price_basis
+    assert sql.monthly_cost is None
+    assert "a SQL Server image whose licence could not be read" in sql.price_basis
     assert dev.monthly_cost == Decimal("0.188") * 730  # Developer edition: no SQL licence
     assert old.monthly_cost is None and "the name Standard_D3_v2 does not give" in old.price_basis
     assert no_band.monthly_cost is None
@@ -323,3 +324,45 @@ def test_public_ips_bill_their_sku_version_and_allocation_meter_hourly(db, price
         "serviceName eq 'Virtual Network' and armRegionName eq 'westeurope' and"
         " meterName eq 'Standard IPv4 Static Public IP' and priceType eq 'Consumption'"
     ) in prices.filters
+
+
+def _sql(server):
+    """SQL Server licence meters: 1-4 vCPUs as one band (a 4-core minimum), then exact."""
+    for edition, small, eight in (("Standard", 0.4, 0.8), ("Enterprise", 1.5, 3.0)):
+        for meter, price in (("1-4 vCPU VM License", small), ("8 vCPU VM License", eight)):
+            server.item(sku="", region="", price=price, meter=meter, sku_name=meter[:-8],
+                        product=f"SQL Server {edition}", service="Virtual Machines Licenses")  # fmt: skip
+
+
+def test_sql_server_bills_its_edition_when_its_sql_vm_resource_says_pay_as_you_go(db, prices):
+    """The SQL VM resource (read by the inventory into ``sqlVirtualMachine``) decides:
+    PAYG bills its edition's licence on the Windows rate, or on the Linux rate under
+    Windows Hybrid Benefit; AHUB bills none; a marketplace image without the resource
+    bills its image's edition."""
+    _sql(prices)
+
+    def sql_vm(rid, licence=None, sql=None, sku="enterprise-gen2"):
+        resource = vm("westeurope", "Windows", licence, "MicrosoftSQLServer", rid,
+                      offer="sql2022-ws2022", image_sku=sku)  # fmt: skip
+        resource.raw["sqlVirtualMachine"] = sql
+        return resource
+
+    payg = sql_vm("s1", sql={"sqlServerLicenseType": "PAYG", "sqlImageSku": "Standard"})
+    hybrid = sql_vm("s2", "Windows_Server", {"sqlServerLicenseType": "PAYG",
+                                              "sqlImageSku": "Enterprise"})  # fmt: skip
+    ahub = sql_vm("s3", sql={"sqlServerLicenseType": "AHUB", "sqlImageSku": "Enterprise"})
+    image_only = sql_vm("s4")  # listing read, no SQL VM resource: the image's edition
+    outcome = price_resources(db, [payg, hybrid, ahub, image_only], {"azure": retail()})
+    assert payg.monthly_cost == (Decimal("0.188") + Decimal("0.4")) * 730
+    assert hybrid.monthly_cost == (Decimal("0.096") + Decimal("1.5")) * 730
+    assert ahub.monthly_cost == Decimal("0.188") * 730
+    on_linux = vm("westeurope", rid="s5")
+    on_linux.raw["sqlVirtualMachine"] = {"sqlServerLicenseType": "PAYG", "sqlImageSku": "Web"}
+    assert key_for(on_linux) == "unpriced: SQL Server on Linux licence meters are not priced yet"
+    developer = sql_vm("s6", sql={"sqlServerLicenseType": "PAYG", "sqlImageSku": "Developer"})
+    assert key_for(developer).variant == "Windows"
+    assert image_only.monthly_cost == (Decimal("0.188") + Decimal("1.5")) * 730
+    assert "list price of Standard_D2s_v5 Windows+SQL Standard" in payg.price_basis
+    # Windows+SQL Standard, Hybrid Benefit+SQL Enterprise, Windows, Windows+SQL
+    # Enterprise: one VM query each, and each licence product once.
+    assert outcome.requests == {"azure": 6}

@@ -19,7 +19,9 @@ INVENTORY_PERMISSIONS = {
     "Microsoft.Compute/disks/read": "inventory: managed disks and their disk state",
     "Microsoft.Compute/snapshots/read": "inventory: disk snapshots and their age",
     "Microsoft.Network/publicIPAddresses/read": "inventory: public IPs and their associations",
-    "Microsoft.Insights/metrics/read": "utilization: hourly CPU and network of VMs",
+    "Microsoft.Insights/metrics/read": "utilization: hourly CPU, memory and network of VMs",
+    "Microsoft.SqlVirtualMachine/sqlVirtualMachines/read": "prices: whether a VM's SQL "
+    "Server licence is pay-as-you-go or Hybrid Benefit",
 }
 FORMAT = "azure-custom-role"
 # Replaced by the subscriptions (or management group) the role is meant for.

@@ -5,17 +5,9 @@ region), ``priceType eq 'Consumption'``, following ``NextPageLink``.
 ``CLOUDSPY_AZURE_PRICES_ENDPOINT`` replaces the base URL (tests, proxies).
 
 A VM size has one Linux and one Windows meter (``productName`` ending in
-``Windows``) beside Spot and Low Priority ones, which are left out. A VM under
-Azure Hybrid Benefit (``licenseType`` ``Windows_Server``/``Windows_Client``)
-pays the Linux rate. A pay-as-you-go RHEL or SLES image adds a software meter
-(service ``Virtual Machines Licenses``, product ``Red Hat Enterprise Linux`` or
-``SUSE Linux Enterprise Server Standard``, listed for no region) whose meter names
-the VM's vCPUs, exactly (``8 vCPU VM License``) or as a band (``1-4 vCPU VM
-License``, ``5+ vCPU VM``, ``1-2 vCPU VM Support``): the VM bills the Linux meter
-plus it. Bring-your-own-subscription images and ``RHEL_BYOS``/``SLES_BYOS`` pay
-the Linux rate. Other licensed images (RHEL or SLES for SAP or HA, SQL Server
-editions that are not free) are refused rather than priced without their
-licence. A managed disk
+``Windows``) beside Spot and Low Priority ones, which are left out; what a VM
+bills as, and the licence meter some add, is decided in
+:mod:`cloudspy.providers.azure.vm_licences`. A managed disk
 bills a monthly price per size tier (P10, E10, S10 …), per disk; a Premium SSD v2
 or Ultra disk bills its capacity (GiB), IOPS and throughput (MB/s) by the hour,
 Premium SSD v2 with 3,000 IOPS and 125 MB/s included. A full snapshot bills its
@@ -27,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -43,6 +34,7 @@ from cloudspy.models import prices as p
 from cloudspy.models import resource as m
 from cloudspy.models.resource import Resource
 from cloudspy.providers.azure.sizes import licensed_vcpus
+from cloudspy.providers.azure.vm_licences import LICENCES, licence_candidates, refusal, vm_variant
 
 SOURCE = "Azure Retail Prices API"
 ENDPOINT_ENV = "CLOUDSPY_AZURE_PRICES_ENDPOINT"
@@ -54,23 +46,6 @@ _RETRY_STATUS = {429, 500, 502, 503, 504}
 _TIER_SIZES = (4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767)
 _TIER_NUMBERS = (1, 2, 3, 4, 6, 10, 15, 20, 30, 40, 50, 60, 70, 80)
 _DISK_FAMILIES = {"Premium": "P", "StandardSSD": "E", "Standard": "S"}
-_HYBRID_BENEFIT = {"Windows_Server", "Windows_Client"}
-_BRING_YOUR_OWN = {"RHEL_BYOS", "SLES_BYOS"}
-# Pay-as-you-go images that bill a software meter beside the VM's: the variant → the
-# Retail Prices product of its licence (service Virtual Machines Licenses).
-LICENCE_PRODUCTS = {
-    "RHEL": "Red Hat Enterprise Linux",
-    "SUSE": "SUSE Linux Enterprise Server Standard",
-}
-# The plain offers of each publisher (not for SAP, HA, HPC or BYOS).
-_PLAIN_OFFERS = {
-    "redhat": ("RHEL", re.compile(r"^rhel(-raw|-arm64)?$")),
-    "suse": ("SUSE", re.compile(r"^sles-\d+(-sp\d+)?$")),
-}
-# SQL Server editions whose licence is free (image skus ``sqldev``, ``express`` …).
-_FREE_SQL = ("sqldev", "express")
-# A licence meter's name: its vCPUs, exact or a band (``1-4``, ``5+``).
-_LICENCE_METER = re.compile(r"^(\d+)(?:-(\d+)|(\+))?[ -]vCPU VM(?: (?:License|Support))?$")
 # Disks billed by capacity, IOPS and throughput: the Retail Prices product of each, and
 # what its capacity price includes (Azure managed disks pricing). The API also lists
 # the included part as a zero-price tier; CloudSpy keeps the priced meters only.
@@ -126,44 +101,11 @@ def disk_tier(sku: str, size_gb: float) -> str | None:
     return None
 
 
-def vm_variant(raw: dict[str, Any] | None) -> str:
-    """What the VM bills as: ``Linux`` or ``Windows``, ``RHEL``/``SUSE`` (a licence
-    meter beside the Linux one), or a licensed image CloudSpy does not price
-    (``RHEL (RHEL-SAP-HA)``, ``Windows+SQL Server``), named for the reason."""
-    props = (raw or {}).get("properties") or {}
-    storage = props.get("storageProfile") or {}
-    image = storage.get("imageReference") or {}
-    publisher = str(image.get("publisher") or "").lower()
-    offer = str(image.get("offer") or "").lower()
-    windows = str((storage.get("osDisk") or {}).get("osType") or "").lower() == "windows"
-    if publisher == "microsoftsqlserver" and not any(
-        free in str(image.get("sku") or "").lower() for free in _FREE_SQL
-    ):
-        return "Windows+SQL Server" if windows else "Linux+SQL Server"
-    if windows:
-        return "Linux" if props.get("licenseType") in _HYBRID_BENEFIT else "Windows"
-    if publisher not in _PLAIN_OFFERS or props.get("licenseType") in _BRING_YOUR_OWN:
-        return "Linux"
-    variant, plain = _PLAIN_OFFERS[publisher]
-    if "byos" in offer:
-        return "Linux"
-    return variant if plain.match(offer) else f"{variant} ({image.get('offer') or 'offer unknown'})"
-
-
 def _vm_key(resource: Resource) -> p.PriceKey | str:
     variant = resource.platform or vm_variant(resource.raw)
-    if "SQL Server" in variant:
-        return (
-            "unpriced: SQL Server images bill a SQL licence unless the SQL virtual machine"
-            " uses Azure Hybrid Benefit, which CloudSpy does not read yet"
-        )
-    if variant not in ("Linux", "Windows", *LICENCE_PRODUCTS):
-        return f"unpriced: {variant} images bill a software meter CloudSpy does not price yet"
-    if variant in LICENCE_PRODUCTS and licensed_vcpus(str(resource.type)) is None:
-        return (
-            f"unpriced: the {variant} licence bills by vCPUs, which the name"
-            f" {resource.type} does not give"
-        )
+    why = refusal(variant, str(resource.type))
+    if why is not None:
+        return why
     return p.PriceKey("azure", m.VM, resource.region, str(resource.type), variant)
 
 
@@ -354,7 +296,7 @@ def prices_of(
         return _provisioned_prices(key, items, fetched_at)
     if key.kind == m.SNAPSHOT:
         return _snapshot_prices(key, items, fetched_at)
-    if key.kind == m.VM and key.variant in LICENCE_PRODUCTS:
+    if key.kind == m.VM and key.variant in LICENCES:
         return _licensed_vm_prices(key, items, licences, fetched_at)
     hourly = key.kind in (m.VM, m.IP)
     unit = p.HOUR if hourly else p.MONTH
@@ -368,48 +310,23 @@ def prices_of(
     return [_price(key, _newest(candidates), unit, Decimal(1), fetched_at)]
 
 
-def _licence_meter(
-    key: p.PriceKey, licences: Sequence[dict[str, Any]], vcpus: int
-) -> dict[str, Any] | None:
-    """The hourly licence meter for ``vcpus``: an exact one over a band, this region's
-    over one listed for no region, the newest."""
-    exact: list[dict[str, Any]] = []
-    band: list[dict[str, Any]] = []
-    for item in licences:
-        meter = _LICENCE_METER.match(str(item.get("meterName") or ""))
-        if (
-            meter is None
-            or item.get("type") not in (None, "Consumption")
-            or item.get("unitOfMeasure") != "1 Hour"
-            or item.get("armRegionName") not in ("", None, key.region)
-        ):
-            continue
-        low, high, more = meter.groups()
-        top = 10**6 if more else int(high or low)
-        if int(low) <= vcpus <= top:
-            (exact if high is None and not more else band).append(item)
-    chosen = exact or band
-    if not chosen:
-        return None
-    regional = [i for i in chosen if i.get("armRegionName") == key.region]
-    return _newest(regional or chosen)
-
-
 def _licensed_vm_prices(
     key: p.PriceKey,
     items: Sequence[dict[str, Any]],
     licences: Sequence[dict[str, Any]],
     fetched_at: datetime,
 ) -> list[p.ListPrice]:
-    """A RHEL or SUSE VM: the size's Linux meter plus its licence meter, one hourly
-    price; both or a ``NONE`` price (never the VM without its licence)."""
-    product = LICENCE_PRODUCTS[key.variant]
-    vcpus = licensed_vcpus(key.sku)
-    linux = p.PriceKey(key.provider, key.kind, key.region, key.sku, "Linux")
-    compute = prices_of(linux, items, fetched_at)[0]
-    licence = _licence_meter(key, licences, vcpus) if vcpus else None
+    """A VM with a licence meter: the size's Linux or Windows meter plus the licence's
+    for its vCPUs, one hourly price; both or a ``NONE`` price (never the VM without
+    its licence)."""
+    base, product = LICENCES[key.variant]
+    vcpus = licensed_vcpus(key.sku) or 0
+    rate_key = p.PriceKey(key.provider, key.kind, key.region, key.sku, base)
+    compute = prices_of(rate_key, items, fetched_at)[0]
+    found = licence_candidates(licences, key.region, vcpus)
+    licence = _newest(found) if found else None
     if compute.price is None:
-        why = f"the Retail Prices API lists no consumption price for {linux.describe()}"
+        why = f"the Retail Prices API lists no consumption price for {rate_key.describe()}"
     elif licence is None:
         why = f"the Retail Prices API lists no {product} licence meter for {vcpus} vCPUs"
     elif str(licence.get("currencyCode") or "USD") != compute.currency:
@@ -506,12 +423,10 @@ class AzureRetailPrices:
             progress(f"Azure prices: asking the {SOURCE} for {len(wanted)} product(s)")
 
         # Each licence product is asked once, whatever the number of VMs it covers.
-        products = sorted(
-            {LICENCE_PRODUCTS[k.variant] for k in wanted if k.variant in LICENCE_PRODUCTS}
-        )
+        products = sorted({LICENCES[k.variant][1] for k in wanted if k.variant in LICENCES})
 
         def one(key: p.PriceKey) -> list[p.ListPrice]:
-            product = LICENCE_PRODUCTS.get(key.variant) if key.kind == m.VM else None
+            product = LICENCES[key.variant][1] if key.variant in LICENCES else None
             extra = licences[product] if product else []
             return prices_of(key, self._items(query_filter(key), counter), utc_now(), extra)
 

@@ -38,6 +38,9 @@ _ROUTES = {
     "snapshots": re.compile(r"^/subscriptions/([^/]+)/providers/Microsoft\.Compute/snapshots$"),
     "ips": re.compile(r"^/subscriptions/([^/]+)/providers/Microsoft\.Network/publicIPAddresses$"),
     "locations": re.compile(r"^/subscriptions/([^/]+)/locations$"),
+    "sqlvms": re.compile(
+        r"^/subscriptions/([^/]+)/providers/Microsoft\.SqlVirtualMachine/sqlVirtualMachines$"
+    ),
 }
 
 
@@ -107,6 +110,8 @@ class FakeArm:
             load("public-ip-unassociated-derived.json"),
         ]
         self.lists[(sub, "locations")] = [load("subscription-locations.json")]
+        # No SQL Server registered by default (sql-virtual-machines-list.json: one that is).
+        self.lists[(sub, "sqlvms")] = [{"value": []}]
 
     def handle(self, request: Request) -> Response:
         """Route one request the way ARM would."""

@@ -17,6 +17,7 @@ from cloudspy.waste_rules.registry import select_rules
 from tests.providers.azure.inventory.conftest import (
     SUBSCRIPTION,
     cassette,
+    load,
     recorded_view,
     spec,
     with_power,
@@ -273,3 +274,44 @@ def test_failing_metrics_keep_the_inventory(arm, connector, httpserver):
     assert named(parts, m.VM, "cctestvm").power_state == m.RUNNING
     assert all(p.metrics == [] and p.metrics_since is None for p in parts)
     assert any("InternalServerError" in line for line in said)
+
+
+def _windows(listing):
+    """The recorded VM listing with cctestvm on a SQL Server marketplace image."""
+    for vm in listing["value"]:
+        vm["properties"]["storageProfile"]["osDisk"]["osType"] = "Windows"
+        vm["properties"]["storageProfile"]["imageReference"] = {
+            "publisher": "MicrosoftSQLServer", "offer": "sql2019-ws2019", "sku": "standard",
+        }  # fmt: skip
+    return listing
+
+
+def test_sql_server_licences_come_from_the_sql_vm_resources(arm, connector):
+    """A VM's SQL Server licence is on its SQL virtual machine resource: PAYG Standard
+    bills the Standard licence; without a readable listing the VM says so."""
+    arm.lists[(SUBSCRIPTION, "vms")] = [_windows(cassette("VMTest.virtual_machine_instance.json"))]
+    arm.lists[(SUBSCRIPTION, "sqlvms")] = [load("sql-virtual-machines-list.json")]
+    vm = named(collect(connector), m.VM, "cctestvm")
+    assert vm.platform == "Windows+SQL Standard"
+    # Only what pricing reads is kept of the SQL VM resource.
+    assert vm.raw["sqlVirtualMachine"] == {
+        "sqlServerLicenseType": "PAYG", "sqlImageSku": "Standard",
+        "sqlImageOffer": "SQL2019-WS2019", "sqlManagement": "Full",
+    }  # fmt: skip
+    [(_path, query)] = arm.paths("sqlvms")
+    assert query["api-version"] == "2022-02-01"
+
+
+def test_without_a_sql_vm_resource_the_image_edition_bills(arm, connector):
+    arm.lists[(SUBSCRIPTION, "vms")] = [_windows(cassette("VMTest.virtual_machine_instance.json"))]
+    assert named(collect(connector), m.VM, "cctestvm").platform == "Windows+SQL Standard"
+
+
+def test_sql_vms_denied_leave_sql_images_unpriced_and_the_rest_collected(arm, connector):
+    arm.lists[(SUBSCRIPTION, "vms")] = [_windows(cassette("VMTest.virtual_machine_instance.json"))]
+    arm.denied_routes.add("sqlvms")
+    said: list[str] = []
+    parts = collect(connector, progress=said.append)
+    assert named(parts, m.VM, "cctestvm").platform == "Windows+SQL Server"
+    assert any(r.kind == m.DISK for r in resources(parts))
+    assert any("SQL Server licences not read" in line for line in said)

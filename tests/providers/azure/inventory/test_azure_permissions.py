@@ -20,6 +20,7 @@ ROUTE_ACTIONS = {
     "ips": "Microsoft.Network/publicIPAddresses/read",
     "locations": "Microsoft.Resources/subscriptions/locations/read",
     "metrics": "Microsoft.Insights/metrics/read",
+    "sqlvms": "Microsoft.SqlVirtualMachine/sqlVirtualMachines/read",
 }
 
 

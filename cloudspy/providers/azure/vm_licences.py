@@ -1,0 +1,151 @@
+"""What an Azure VM bills as beside its size: the OS rate and any software licence (#14).
+
+A VM bills its size's Linux or Windows meter; Azure Hybrid Benefit
+(``licenseType`` ``Windows_Server``/``Windows_Client``) pays the Linux rate. On
+top, a licence meter (service ``Virtual Machines Licenses``, listed for no region)
+whose name gives the vCPUs it covers, exactly (``8 vCPU VM License``) or as a band
+(``1-4 vCPU VM License``, ``5+ vCPU VM``, ``1-2 vCPU VM Support``):
+
+- a pay-as-you-go RHEL or SLES image (publisher ``RedHat`` offer ``RHEL``, ``SUSE``
+  offer ``sles-<n>[-sp<n>]``): product ``Red Hat Enterprise Linux`` or ``SUSE Linux
+  Enterprise Server Standard``; BYOS offers, ``RHEL_BYOS`` and ``SLES_BYOS`` bill
+  none;
+- SQL Server on Windows: product ``SQL Server Standard``, ``… Enterprise`` or ``…
+  Web``, when the VM's SQL virtual machine resource
+  (``Microsoft.SqlVirtualMachine/sqlVirtualMachines``, read by the inventory into
+  the VM's ``sqlVirtualMachine``) says ``sqlServerLicenseType`` ``PAYG``; ``AHUB``
+  (Hybrid Benefit) and ``DR`` bill none, nor do the Developer and Express editions.
+  A marketplace SQL Server image with no such resource bills its image's edition.
+
+Other licensed images (RHEL or SLES for SAP, HA or HPC, SQL Server on Linux, SQL
+Server whose licence could not be read) are named in the variant so the price
+list refuses them with the reason, never prices them without their licence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from cloudspy.providers.azure.sizes import licensed_vcpus
+
+HYBRID_BENEFIT = {"Windows_Server", "Windows_Client"}
+_BRING_YOUR_OWN = {"RHEL_BYOS", "SLES_BYOS"}
+_SQL_EDITIONS = ("Standard", "Enterprise", "Web")
+# Variants that bill a licence meter: the OS rate under it, and the licence's product.
+LICENCES: dict[str, tuple[str, str]] = {
+    "RHEL": ("Linux", "Red Hat Enterprise Linux"),
+    "SUSE": ("Linux", "SUSE Linux Enterprise Server Standard"),
+    **{f"Windows+SQL {e}": ("Windows", f"SQL Server {e}") for e in _SQL_EDITIONS},
+    **{f"Hybrid Benefit+SQL {e}": ("Linux", f"SQL Server {e}") for e in _SQL_EDITIONS},
+}
+# The plain offers of each publisher (not for SAP, HA, HPC or BYOS).
+_PLAIN_OFFERS = {
+    "redhat": ("RHEL", re.compile(r"^rhel(-raw|-arm64)?$")),
+    "suse": ("SUSE", re.compile(r"^sles-\d+(-sp\d+)?$")),
+}
+# A licence meter's name: its vCPUs, exact or a band (``1-4``, ``5+``).
+_LICENCE_METER = re.compile(r"^(\d+)(?:-(\d+)|(\+))?[ -]vCPU VM(?: (?:License|Support))?$")
+SQL_VM = "sqlVirtualMachine"  # the key under which the inventory keeps a VM's SQL VM resource
+
+
+def _image_edition(sku: str) -> str | None:
+    """``standard-gen2`` → ``Standard``; free (``sqldev``, ``express``) → ``Free``."""
+    lowered = sku.lower()
+    if lowered.startswith(("sqldev", "express")):
+        return "Free"
+    return next((e for e in _SQL_EDITIONS if lowered.startswith(e.lower())), None)
+
+
+def _sql_edition(raw: dict[str, Any], image: dict[str, Any]) -> str | None:
+    """The SQL Server edition whose licence the VM bills, ``?`` when it cannot be
+    told, None when it bills none."""
+    sql = raw.get(SQL_VM)
+    if isinstance(sql, dict):
+        if sql.get("sqlServerLicenseType") in ("AHUB", "DR"):
+            return None
+        edition = str(sql.get("sqlImageSku") or "")
+        if edition in ("Developer", "Express"):
+            return None
+        paid = sql.get("sqlServerLicenseType") == "PAYG" and edition in _SQL_EDITIONS
+        return edition if paid else "?"
+    if str(image.get("publisher") or "").lower() != "microsoftsqlserver":
+        return None
+    edition = _image_edition(str(image.get("sku") or ""))
+    if edition == "Free":
+        return None
+    # The listing was read and this VM has no SQL VM resource: its image's edition bills.
+    return edition if SQL_VM in raw and edition else "?"
+
+
+def vm_variant(raw: dict[str, Any] | None) -> str:
+    """What the VM bills as: ``Linux``, ``Windows``, a key of :data:`LICENCES`, or a
+    licensed image CloudSpy does not price, named for the reason."""
+    raw = raw or {}
+    props = raw.get("properties") or {}
+    storage = props.get("storageProfile") or {}
+    image = storage.get("imageReference") or {}
+    publisher = str(image.get("publisher") or "").lower()
+    offer = str(image.get("offer") or "").lower()
+    windows = str((storage.get("osDisk") or {}).get("osType") or "").lower() == "windows"
+    hybrid = props.get("licenseType") in HYBRID_BENEFIT
+    edition = _sql_edition(raw, image)
+    if edition == "?":
+        return "Windows+SQL Server" if windows else "Linux+SQL Server"
+    if edition is not None:
+        if not windows:
+            return f"Linux+SQL {edition}"
+        return f"{'Hybrid Benefit' if hybrid else 'Windows'}+SQL {edition}"
+    if windows:
+        return "Linux" if hybrid else "Windows"
+    if publisher not in _PLAIN_OFFERS or props.get("licenseType") in _BRING_YOUR_OWN:
+        return "Linux"
+    variant, plain = _PLAIN_OFFERS[publisher]
+    if "byos" in offer:
+        return "Linux"
+    return variant if plain.match(offer) else f"{variant} ({image.get('offer') or 'offer unknown'})"
+
+
+def refusal(variant: str, size: str) -> str | None:
+    """Why a VM of ``variant`` and ``size`` cannot be priced (None: it can)."""
+    if variant.endswith("+SQL Server"):
+        return (
+            "unpriced: a SQL Server image whose licence could not be read (its SQL virtual"
+            " machine resource says whether it is pay-as-you-go or Hybrid Benefit)"
+        )
+    if variant.startswith("Linux+SQL"):
+        return "unpriced: SQL Server on Linux licence meters are not priced yet"
+    if variant not in ("Linux", "Windows", *LICENCES):
+        return f"unpriced: {variant} images bill a software meter CloudSpy does not price yet"
+    if variant in LICENCES and licensed_vcpus(size) is None:
+        return (
+            f"unpriced: the {LICENCES[variant][1]} licence bills by vCPUs, which the name"
+            f" {size} does not give"
+        )
+    return None
+
+
+def licence_candidates(
+    items: Sequence[dict[str, Any]], region: str, vcpus: int
+) -> list[dict[str, Any]]:
+    """The hourly consumption meters of a licence product that cover ``vcpus``: the
+    exact ones if any, else the bands; this region's or listed for no region."""
+    exact: list[dict[str, Any]] = []
+    band: list[dict[str, Any]] = []
+    for item in items:
+        meter = _LICENCE_METER.match(str(item.get("meterName") or ""))
+        if (
+            meter is None
+            or item.get("type") not in (None, "Consumption")
+            or item.get("unitOfMeasure") != "1 Hour"
+            or item.get("armRegionName") not in ("", None, region)
+        ):
+            continue
+        low, high, more = meter.groups()
+        top = 10**6 if more else int(high or low)
+        if int(low) <= vcpus <= top:
+            (exact if high is None and not more else band).append(item)
+    chosen = exact or band
+    regional = [i for i in chosen if i.get("armRegionName") == region]
+    return regional or chosen
