@@ -61,6 +61,12 @@ def test_sizes_of_each_provider_keep_the_family():
         (("Standard_D4s_v5", 4), ("Standard_D2s_v5", 2)),
     )
     assert azure_sizes("Standard_B2ms") is None
+    # Older names do not give vCPUs: a D3_v2 has 4, a D11_v2 2 (not 3 and 11).
+    assert azure_sizes("Standard_D3_v2") is None and azure_sizes("Standard_D11_v2") is None
+    assert azure_sizes("Standard_F8s_v2") == (
+        8,
+        (("Standard_F4s_v2", 4), ("Standard_F2s_v2", 2)),
+    )
 
 
 def test_a_low_peak_gets_the_largest_smaller_size_that_fits_priced_in_its_region():

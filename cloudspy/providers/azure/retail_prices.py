@@ -291,7 +291,7 @@ def prices_of(
 ) -> list[p.ListPrice]:
     """The price of ``key`` among the API's ``Items`` (the primary meter region's,
     the newest), or one ``NONE`` price when none fits; ``licences`` are the items of
-    the key's licence product, for a RHEL or SUSE VM."""
+    the key's licence product, for a VM that bills a licence meter."""
     if key.kind == m.DISK and key.sku in PROVISIONED_DISKS:
         return _provisioned_prices(key, items, fetched_at)
     if key.kind == m.SNAPSHOT:

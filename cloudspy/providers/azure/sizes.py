@@ -2,8 +2,10 @@
 
 ``Standard_<family><vCPUs><features>_v<version>`` (``Standard_D8s_v5``): the same
 family, features and version with fewer vCPUs is the smaller size with the same
-memory per vCPU. Burstable B-series sizes (CPU credits), constrained-core sizes
-(``Standard_E8-4s_v5``) and names outside the pattern give no answer.
+memory per vCPU. Only names that give their vCPUs count (version 3 and later, F
+v2): a ``Standard_D3_v2`` has 4 vCPUs and a ``Standard_D11_v2`` 2, so older sizes
+give no answer, nor do burstable B-series sizes (CPU credits), constrained-core
+sizes (``Standard_E8-4s_v5``) and names outside the pattern.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ def smaller_sizes(vm_size: str) -> tuple[int, tuple[tuple[str, int], ...]] | Non
     if match is None or match.group(1).startswith("B"):
         return None
     family, count, features, version = match.groups()
+    if not _names_its_vcpus(family, version):
+        return None
     now = int(count)
     smaller = tuple(
         (f"Standard_{family}{n}{features}_v{version}", n) for n in reversed(LADDER) if n < now
@@ -46,8 +50,11 @@ def licensed_vcpus(vm_size: str) -> int | None:
     if match is None:
         return None
     family, count, active, version = match.groups()
-    named = (version is not None and int(version) >= 3) or family == "B"
-    named = named or (family == "F" and version == "2")
-    if not named:
+    if not (family == "B" or _names_its_vcpus(family, version)):
         return None
     return int(active or count)
+
+
+def _names_its_vcpus(family: str, version: str | None) -> bool:
+    """Whether sizes of this family and version carry their vCPU count in the name."""
+    return version is not None and (int(version) >= 3 or (family == "F" and version == "2"))

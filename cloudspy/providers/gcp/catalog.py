@@ -373,7 +373,7 @@ def _licensed_prices(
     vCPU or per VM), one hourly price; both or a ``NONE`` price."""
     (machine,) = prices_of(replace(key, variant=LINUX), skus, fetched_at)[:1]
     vcpus = _vcpus(key.sku)
-    found = licence_sku(key.variant, key.sku, vcpus or 0, skus) if vcpus else "vCPUs unknown"
+    found = licence_sku(key.variant, key.sku, vcpus, skus) if vcpus else "its vCPUs are unknown"
     if machine.price is None:
         why = machine.detail
     elif isinstance(found, str):
