@@ -54,6 +54,11 @@ def test_sizes_of_each_provider_keep_the_family():
     assert aws_sizes("m5.2xlarge") == (8, (("m5.xlarge", 4), ("m5.large", 2)))
     assert aws_sizes("t3.large") is None  # burstable: CPU credits, not size
     assert aws_sizes("m5.metal") is None
+    # c4.8xlarge has 36 vCPUs, not the 32 its name suggests.
+    assert aws_sizes("c4.8xlarge") == (
+        36,
+        (("c4.4xlarge", 16), ("c4.2xlarge", 8), ("c4.xlarge", 4), ("c4.large", 2)),
+    )
     assert gcp_sizes("n2-standard-8") == (8, (("n2-standard-4", 4), ("n2-standard-2", 2)))
     assert gcp_sizes("e2-medium") is None and gcp_sizes("n2-custom-4-8192") is None
     assert azure_sizes("Standard_D8s_v5") == (

@@ -6,6 +6,8 @@ below: ``large`` 2, ``xlarge`` 4, ``Nxlarge`` 4N. Burstable families (t2, t3,
 t4g …) share 2 vCPUs across sizes, so CPU says nothing about their size, and
 ``metal``/``medium`` and smaller sizes are not compared; those give no answer.
 Not every family has every size: the caller keeps the sizes the price list knows.
+A few older types break the pattern (``c4.8xlarge`` and ``d2.8xlarge`` have 36
+vCPUs, not 32): they are listed as they are.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import re
 from functools import cache
 
 _SIZE = re.compile(r"^(\d*)xlarge$")
+# Types whose vCPUs the size name does not give (EC2 instance type specifications).
+_EXCEPTIONS = {"c4.8xlarge": 36, "d2.8xlarge": 36}
 LADDER = ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge",
           "24xlarge", "32xlarge", "48xlarge")  # fmt: skip
 
@@ -33,8 +37,9 @@ def smaller_sizes(instance_type: str) -> tuple[int, tuple[tuple[str, int], ...]]
     """The type's vCPUs and its family's smaller types with theirs, largest first
     (``m5.4xlarge`` → 16, [(``m5.2xlarge``, 8), (``m5.xlarge``, 4), (``m5.large``, 2)])."""
     family, dot, size = instance_type.partition(".")
-    now = vcpus(size) if dot else None
+    now = _EXCEPTIONS.get(instance_type) or (vcpus(size) if dot else None)
     if now is None or family.startswith("t"):
         return None
-    smaller = [(f"{family}.{s}", vcpus(s) or 0) for s in LADDER if (vcpus(s) or 0) < now]
+    sizes = [(f"{family}.{s}", _EXCEPTIONS.get(f"{family}.{s}") or vcpus(s) or 0) for s in LADDER]
+    smaller = [(name, count) for name, count in sizes if count < now]
     return now, tuple(sorted(smaller, key=lambda pair: -pair[1]))
