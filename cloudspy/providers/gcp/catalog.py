@@ -46,7 +46,7 @@ from cloudspy.providers.gcp.licences import (
     LINUX,
     is_licensed,
     licence_refusal,
-    licence_sku,
+    licence_skus,
     platform_of,
 )
 
@@ -373,26 +373,25 @@ def _licensed_prices(
     vCPU or per VM), one hourly price; both or a ``NONE`` price."""
     (machine,) = prices_of(replace(key, variant=LINUX), skus, fetched_at)[:1]
     vcpus = _vcpus(key.sku)
-    found = licence_sku(key.variant, key.sku, vcpus, skus) if vcpus else "its vCPUs are unknown"
+    found = licence_skus(key.variant, key.sku, vcpus, skus) if vcpus else "its vCPUs are unknown"
     if machine.price is None:
-        why = machine.detail
-    elif isinstance(found, str):
-        why = f"{key.variant} licence: {found}"
-    else:
-        sku, quantity = found
+        return [p.ListPrice.missing(key, SOURCE, fetched_at, machine.detail)]
+    if isinstance(found, str):
+        return [p.ListPrice.missing(key, SOURCE, fetched_at, f"{key.variant} licence: {found}")]
+    total, details = machine.price, [machine.detail]
+    for sku, quantity in found:
         _, tiers, currency, _ = _rates(sku)
         if len(tiers) != 1 or currency != machine.currency:
-            why = f"the {key.variant} licence SKU is tiered or in another currency"
-        else:
-            fee = tiers[0][1] * quantity
-            detail = f"{machine.detail}; {quantity} × {sku.get('description')}"
-            return [
-                p.ListPrice(
-                    key, p.HOUR, machine.price + fee, currency, SOURCE, machine.effective,
-                    fetched_at, detail[:300],
-                )
-            ]  # fmt: skip
-    return [p.ListPrice.missing(key, SOURCE, fetched_at, why)]
+            why = f"the {sku.get('description')} SKU is tiered or in another currency"
+            return [p.ListPrice.missing(key, SOURCE, fetched_at, why)]
+        total += tiers[0][1] * quantity
+        details.append(f"{quantity} × {sku.get('description')}")
+    return [
+        p.ListPrice(
+            key, p.HOUR, total, machine.currency, SOURCE, machine.effective, fetched_at,
+            "; ".join(details)[:300],
+        )
+    ]  # fmt: skip
 
 
 def _performance_prices(

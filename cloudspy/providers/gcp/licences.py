@@ -13,10 +13,18 @@ families are priced, each from its Compute Engine "Licensing Fee" SKU, by the ho
 - SLES: ``Licensing Fee for SUSE Linux Enterprise Server 15 (CPU cost)``, per VM
   (the pricing page: $0.11 an hour on an n1-standard-8).
 
-``f1-micro`` and ``g1-small`` have SKUs of their own (``… on f1-micro``).
-Shared-core E2 types, licences of other premium projects (SQL Server, RHEL and
-SLES for SAP, Ubuntu Pro) and licence names CloudSpy cannot read are refused with
-the reason, never priced as Linux.
+- SQL Server (``windows-sql-cloud/…/sql-server-2019-standard``, beside the Windows
+  Server licence): ``Licensing Fee for SQL Server 2019 Standard on VM with 8 VCPU``,
+  per VM, the SKU named for exactly its vCPUs (a recorded one: $2.961 an hour for
+  18 vCPUs, 18 × the per-core rate). Express and Developer bill none. A machine
+  with no SKU of its own vCPU count is refused: what the newer "up to 4 VCPU" /
+  "more than 4 VCPU" SKUs bill per is unconfirmed.
+
+A VM bills every fee its boot disk's licences name (SQL Server images carry the
+Windows Server licence too). ``f1-micro`` and ``g1-small`` have SKUs of their own
+(``… on f1-micro``). Shared-core E2 types, licences of other premium projects (RHEL
+and SLES for SAP, Ubuntu Pro) and licence names CloudSpy cannot read are refused
+with the reason, never priced as Linux.
 """
 
 from __future__ import annotations
@@ -34,21 +42,29 @@ _PRICED = {
     "windows-cloud": ("Windows Server", re.compile(r"^windows-server-(\d{4}(?:-r2)?)-dc$")),
     "rhel-cloud": ("RHEL", re.compile(r"^rhel-(\d+)-server$")),
     "suse-cloud": ("SLES", re.compile(r"^sles-(\d+)$")),
+    "windows-sql-cloud": (
+        "SQL Server",
+        re.compile(r"^sql-server-(\d{4}-(?:standard|enterprise|web|express|developer))$"),
+    ),
 }
+_FREE_SQL = ("Express", "Developer")
 # Premium projects whose fees CloudSpy does not price yet.
 _UNPRICED = {
-    "windows-sql-cloud": "SQL Server",
     "rhel-sap-cloud": "RHEL for SAP",
     "suse-sap-cloud": "SLES for SAP",
     "ubuntu-os-pro-cloud": "Ubuntu Pro",
 }
 _LICENCE_URL = re.compile(r"/projects/([^/]+)/global/licenses/([^/]+)$")
-_VARIANT = re.compile(r"^(Windows Server|RHEL|SLES) (\d{4}(?: R2)?|\d+)$")
+# One priced licence of a variant ("Windows Server 2022+SQL Server 2019 Standard").
+_PART = re.compile(
+    r"^(Windows Server|RHEL|SLES|SQL Server) (\d{4}(?: R2)?|\d+|\d{4} (?:Standard|Enterprise|Web))$"
+)
 # Each family's SKU description prefix, and whether its fee is per vCPU.
 _SKU_PREFIX = {
     "Windows Server": ("Licensing Fee for Windows Server {version} Datacenter Edition", True),
     "RHEL": ("Licensing Fee for Red Hat Enterprise Linux {version}", False),
     "SLES": ("Licensing Fee for SUSE Linux Enterprise Server {version}", False),
+    "SQL Server": ("Licensing Fee for SQL Server {version}", False),
 }
 _OWN_SKU_TYPES = ("f1-micro", "g1-small")
 _BAND = re.compile(
@@ -63,9 +79,21 @@ def _boot_licences(raw: dict[str, Any] | None) -> list[str]:
     return [str(url) for disk in boot for url in disk.get("licenses") or []]
 
 
+def _part(family: str, version: str) -> str | None:
+    """``SQL Server 2019 Standard``, ``Windows Server 2012 R2`` …; None for a free edition."""
+    version = version.replace("-r2", " R2")
+    if family == "SQL Server":
+        year, _, edition = version.partition("-")
+        if edition.title() in _FREE_SQL:
+            return None
+        version = f"{year} {edition.title()}"
+    return f"{family} {version}"
+
+
 def platform_of(raw: dict[str, Any] | None) -> str:
-    """``Linux`` (no fee), a priced licence (``Windows Server 2022``, ``RHEL 9``,
-    ``SLES 15``), or the premium image CloudSpy does not price, named."""
+    """``Linux`` (no fee), the priced licences its boot disk names joined by ``+``
+    (``Windows Server 2022``, ``RHEL 9``, ``Windows Server 2022+SQL Server 2019
+    Standard``), or the premium image CloudSpy does not price, named."""
     found: list[str] = []
     for url in _boot_licences(raw):
         match = _LICENCE_URL.search(url)
@@ -73,16 +101,19 @@ def platform_of(raw: dict[str, Any] | None) -> str:
             continue
         project, name = match.groups()
         if project in _UNPRICED:
-            return _UNPRICED[project]  # SQL Server images carry a Windows licence too
+            return _UNPRICED[project]
         if project in _PRICED:
             family, pattern = _PRICED[project]
             version = pattern.match(name)
-            found.append(
-                f"{family} {version.group(1).replace('-r2', ' R2')}"
-                if version
-                else f"{family} ({name})"
-            )
-    return found[0] if found else LINUX
+            if version is None:
+                return f"{family} ({name})"
+            part = _part(family, version.group(1))
+            if part is not None and part not in found:
+                found.append(part)
+    # One spelling per image, whatever order the disk lists its licences in.
+    order = list(_SKU_PREFIX)
+    found.sort(key=lambda part: next(i for i, f in enumerate(order) if part.startswith(f)))
+    return "+".join(found) if found else LINUX
 
 
 def licence_refusal(platform: str, machine_type: str) -> str | None:
@@ -90,7 +121,7 @@ def licence_refusal(platform: str, machine_type: str) -> str | None:
     (None: it can, or it has none)."""
     if platform == LINUX:
         return None
-    if _VARIANT.match(platform) is None:
+    if not _parts(platform):
         return f"unpriced: {platform} images bill a licence SKU CloudSpy does not price yet"
     if machine_type in ("e2-micro", "e2-small", "e2-medium"):
         return f"unpriced: the {platform} licence fee of shared-core {machine_type} is not priced"
@@ -113,15 +144,16 @@ def _for_vcpus(description: str, vcpus: int) -> bool:
     return vcpus >= int(band["from"])
 
 
-def licence_sku(
-    variant: str, machine_type: str, vcpus: int, skus: Sequence[dict[str, Any]]
+def _parts(variant: str) -> list[tuple[str, str]]:
+    """The (family, version) of each licence a variant names; empty when one is not
+    a licence CloudSpy prices."""
+    parts = [_PART.match(part) for part in variant.split("+")]
+    return [(p.group(1), p.group(2)) for p in parts if p] if all(parts) else []
+
+
+def _one_licence(
+    family: str, version: str, machine_type: str, vcpus: int, skus: Sequence[dict[str, Any]]
 ) -> tuple[dict[str, Any], int] | str:
-    """The on-demand hourly SKU of ``variant``'s licence for this machine and how many
-    of its units the VM bills (its vCPUs, or 1 per VM), or why none fits."""
-    match = _VARIANT.match(variant)
-    if match is None:
-        return f"{variant} is not a licence CloudSpy prices"
-    family, version = match.groups()
     template, per_vcpu = _SKU_PREFIX[family]
     prefix = template.format(version=version)
     candidates = [
@@ -134,6 +166,8 @@ def licence_sku(
 
     def fits(description: str) -> bool:
         rest = description[len(prefix) :]
+        if family == "SQL Server":
+            return rest == f" on VM with {vcpus} VCPU" and machine_type not in _OWN_SKU_TYPES
         if machine_type in _OWN_SKU_TYPES:
             return rest == f" on {machine_type}"
         if family == "RHEL":
@@ -148,6 +182,23 @@ def licence_sku(
     return chosen[0], quantity
 
 
+def licence_skus(
+    variant: str, machine_type: str, vcpus: int, skus: Sequence[dict[str, Any]]
+) -> list[tuple[dict[str, Any], int]] | str:
+    """The on-demand hourly SKU of each licence ``variant`` names for this machine and
+    how many of its units the VM bills (its vCPUs, or 1 per VM), or why one is missing."""
+    parts = _parts(variant)
+    if not parts:
+        return f"{variant} is not a licence CloudSpy prices"
+    found: list[tuple[dict[str, Any], int]] = []
+    for family, version in parts:
+        one = _one_licence(family, version, machine_type, vcpus, skus)
+        if isinstance(one, str):
+            return one
+        found.append(one)
+    return found
+
+
 def is_licensed(kind: str, variant: str) -> bool:
     """Whether a price key's variant adds a licence fee to the machine's price."""
-    return kind == m.VM and _VARIANT.match(variant) is not None
+    return kind == m.VM and bool(_parts(variant))
