@@ -184,3 +184,17 @@ def test_waste_with_no_config_reads_the_inventory_first_then_answers_from_the_ca
     assert again.exit_code == 0, again.stderr
     assert "no inventory cached yet" not in again.stderr  # the cache answers now
     assert moto_account.free_volume_eu in again.stdout
+
+
+def test_snapshots_are_sized_by_the_blocks_written_where_ec2_reports_them(db, moto_account):
+    """``FullSnapshotSizeInBytes`` (blocks written when taken) bounds the stored size
+    tighter than the volume's size; moto, like older EC2 answers, omits it."""
+    from cloudspy.providers.aws.inventory import normalize_snapshots
+
+    written = {"SnapshotId": "snap-1", "VolumeSize": 100, "FullSnapshotSizeInBytes": 12 * 2**30}
+    older = {"SnapshotId": "snap-2", "VolumeSize": 100}
+    one, two = normalize_snapshots([{"Snapshots": [written, older]}], "1", "us-east-1")
+    assert (one.size_gb, two.size_gb) == (12.0, 100.0)
+    api.sync_resources(sources=[_source()], db=db, settings=_settings())
+    rows = {r.resource_id: r for r in api.resources(db=db, settings=Settings()).rows}
+    assert rows[moto_account.snapshot].size_gb is not None  # the volume's size, from moto

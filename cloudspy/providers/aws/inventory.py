@@ -132,12 +132,18 @@ def normalize_volumes(pages: Iterable[dict[str, Any]], account: str, region: str
 def normalize_snapshots(
     pages: Iterable[dict[str, Any]], account: str, region: str
 ) -> list[Resource]:
-    """DescribeSnapshots (owner self) pages → snapshots sized by their source volume."""
+    """DescribeSnapshots (owner self) pages → snapshots sized by the blocks they cover.
+
+    ``FullSnapshotSizeInBytes`` (the blocks written to the source volume when it was
+    taken) where EC2 reports it, else the source volume's size: both bound what the
+    snapshot stores from above (later snapshots of a volume store only changed blocks).
+    """
     out = []
     for page in pages:
         for snap in page.get("Snapshots") or []:
             tags = _tags(snap.get("Tags"))
-            size = snap.get("VolumeSize")
+            written = snap.get("FullSnapshotSizeInBytes")
+            size = written / 2**30 if written else snap.get("VolumeSize")
             out.append(
                 Resource(
                     provider=PROVIDER,
