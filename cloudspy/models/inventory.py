@@ -48,6 +48,8 @@ class ResourceRow(BaseModel):
     state: str | None = None
     power_state: str | None = None
     type: str | None = None
+    # What a VM bills as beside its type (#14): operating system and licences.
+    platform: str | None = None
     size_gb: float | None = None
     created_at: datetime | None = None
     attached_to: str | None = None

@@ -20,6 +20,7 @@ CSV_COLUMNS = [
     "name",
     "state",
     "type",
+    "platform",
     "size_gb",
     "created_at",
     "attached_to",

@@ -82,7 +82,8 @@ def snapshot_info(conn: duckdb.DuckDBPyConnection, providers: list[str], now: da
 
 _ROW_COLUMNS = (
     "provider, account, region, zone, resource_id, kind, name, state, power_state, type,"
-    " size_gb, created_at, attached_to, tags, monthly_cost, currency, price_basis, snapshot_at"
+    " platform, size_gb, created_at, attached_to, tags, monthly_cost, currency, price_basis,"
+    " snapshot_at"
 )
 
 

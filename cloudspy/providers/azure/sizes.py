@@ -2,10 +2,10 @@
 
 ``Standard_<family><vCPUs><features>_v<version>`` (``Standard_D8s_v5``): the same
 family, features and version with fewer vCPUs is the smaller size with the same
-memory per vCPU. Only names that give their vCPUs count (version 3 and later, F
-v2): a ``Standard_D3_v2`` has 4 vCPUs and a ``Standard_D11_v2`` 2, so older sizes
-give no answer, nor do burstable B-series sizes (CPU credits), constrained-core
-sizes (``Standard_E8-4s_v5``) and names outside the pattern.
+memory per vCPU. Only names that give their vCPUs count (v2 and later, but not
+D/DS v2: a ``Standard_D3_v2`` has 4 vCPUs and a ``Standard_D11_v2`` 2); other
+names give no answer, nor do burstable B-series sizes (CPU credits),
+constrained-core sizes (``Standard_E8-4s_v5``) and names outside the pattern.
 """
 
 from __future__ import annotations
@@ -41,20 +41,27 @@ def licensed_vcpus(vm_size: str) -> int | None:
     """The vCPUs a per-vCPU software licence bills for ``vm_size``, read from its name,
     or None where the name does not say.
 
-    Sizes of version 3 and later, F v2 and the B-series name their vCPUs
-    (``Standard_D4s_v5``: 4); a constrained-core size names its active vCPUs after the
-    dash (``Standard_E8-4s_v5``: 4), which licences bill. Older names do not (a
-    ``Standard_D11_v2`` has 2 vCPUs, a ``Standard_D3_v2`` 4): no answer.
+    Sizes of v2 and later (but D/DS v2), F v1 and the B-series name their vCPUs
+    (``Standard_D4s_v5``: 4, ``Standard_A2_v2``: 2); a constrained-core size names its
+    active vCPUs after the dash (``Standard_E8-4s_v5``: 4), which licences bill. Other
+    names do not (a ``Standard_D11_v2`` has 2 vCPUs, a ``Standard_D3_v2`` 4, a
+    ``Standard_A5`` 2): no answer.
     """
     match = _NAMED.match(vm_size)
     if match is None:
         return None
     family, count, active, version = match.groups()
+    if active is not None:
+        return int(active)  # a constrained-core size names its active vCPUs, any series
     if not (family == "B" or _names_its_vcpus(family, version)):
         return None
-    return int(active or count)
+    return int(count)
 
 
 def _names_its_vcpus(family: str, version: str | None) -> bool:
-    """Whether sizes of this family and version carry their vCPU count in the name."""
-    return version is not None and (int(version) >= 3 or (family == "F" and version == "2"))
+    """Whether sizes of this family and version carry their vCPU count in the name:
+    from v3 on all do; of v2 all but D and DS (``Standard_D3_v2`` has 4, ``D11_v2``
+    2); of the first versions F (``Standard_F4s``: 4)."""
+    if version is None:
+        return family == "F"
+    return int(version) >= 3 or (int(version) == 2 and family not in ("D", "DS"))

@@ -31,7 +31,7 @@ META = RuleMeta(
     "`rightsizing_target_memory_percent` (80 %); without it memory is not measured, so "
     "check the workload's memory before resizing. Burstable "
     "(t2/t3, B-series), shared-core and custom types, and Azure sizes whose name does "
-    "not give their vCPUs (before v3, except F v2), are not compared, and an idle VM "
+    "not give their vCPUs (D/DS v2, versionless sizes), are not compared, and an idle VM "
     "is left to `idle-vm` (stopping it saves more).",
     fix="Resize the VM to the suggested type (AWS: stop, change the instance type, start; "
     "GCP: stop, set the machine type, start; Azure: resize, which restarts it). For a "

@@ -64,3 +64,44 @@ def test_no_subscription_for_inventory_is_a_usage_error(azure_cli):
     result = azure_cli("azure", "sync", "--no-costs", config="[azure]\n")
     assert result.exit_code == 2
     assert "no Azure subscription is given for inventory" in result.stderr
+
+
+def test_a_pay_as_you_go_sql_server_vm_is_priced_with_its_licence(arm, azure_cli, monkeypatch):
+    """End to end: the inventory reads the SQL VM resource (PAYG Standard), the Retail
+    Prices API is asked for the size's meters and the SQL Server Standard licence, and
+    ``resources`` shows the sum with its basis."""
+    from tests.pricing.price_servers import AzurePriceServer
+    from tests.providers.azure.inventory.conftest import cassette, load
+
+    listing = cassette("VMTest.virtual_machine_instance.json")
+    for vm in listing["value"]:
+        profile = vm["properties"]["storageProfile"]
+        profile["osDisk"]["osType"] = "Windows"
+        profile["imageReference"] = {"publisher": "MicrosoftSQLServer",
+                                     "offer": "sql2019-ws2019", "sku": "standard"}  # fmt: skip
+    arm.lists[(SUBSCRIPTION, "vms")] = [listing]
+    arm.lists[(SUBSCRIPTION, "sqlvms")] = [load("sql-virtual-machines-list.json")]
+    prices = AzurePriceServer().start()
+    try:
+        for product, price in (("Virtual Machines Av2 Series Windows", 0.091),
+                               ("Virtual Machines Av2 Series", 0.043)):  # fmt: skip
+            prices.item(sku="Standard_A1_v2", region="southcentralus", price=price,
+                        meter="A1 v2", product=product)  # fmt: skip
+        prices.item(sku="", region="", price=0.4, meter="1-4 vCPU VM License",
+                    sku_name="1-4 vCPU VM", product="SQL Server Standard",
+                    service="Virtual Machines Licenses")  # fmt: skip
+        monkeypatch.setenv("CLOUDSPY_AZURE_PRICES_ENDPOINT", prices.url)
+        synced = azure_cli(
+            "azure", "sync", "--no-costs", config=f'[azure]\nsubscriptions = ["{SUBSCRIPTION}"]\n'
+        )
+        assert synced.exit_code == 0, synced.output
+        listed = azure_cli("resources", "--provider", "azure", "--kind", "vm", "--format", "json")
+    finally:
+        prices.stop()
+    [vm] = json.loads(listed.stdout)["resources"]
+    assert vm["platform"] == "Windows+SQL Standard"
+    assert vm["monthly_cost"] == "358.43"  # (0.091 Windows + 0.4 SQL Standard) × 730
+    assert (
+        "list price of Standard_A1_v2 Windows+SQL Standard in southcentralus" in (vm["price_basis"])
+    )
+    assert any("Virtual Machines Licenses" in f for f in prices.filters)
