@@ -121,7 +121,8 @@ def _licence_skus(server) -> None:
         ("Licensing Fee for Windows Server 2022 Datacenter Edition on f1-micro", 20000000),
         ("Licensing Fee for Red Hat Enterprise Linux 9 on VM with up to 8 VCPU", 60000000),
         ("Licensing Fee for Red Hat Enterprise Linux 9 on VM with 9 to 127 VCPU", 130000000),
-        ("Licensing Fee for Red Hat Enterprise Linux 9 on VM with 128 VCPU or more", 2),
+        ("Licensing Fee for Red Hat Enterprise Linux 9 on VM with 128 VCPU or more", 250000000),
+        ("Licensing Fee for Red Hat Enterprise Linux 8 on VM with 6 or more VCPU", 130000000),
         ("Licensing Fee for SUSE Linux Enterprise Server 15 (CPU cost)", 110000000),
         ("Licensing Fee for SQL Server 2019 Standard on VM with 4 VCPU", 658000000),
         ("Licensing Fee for SQL Server 2022 Standard on VM with up to 4 VCPU", 658000000),
@@ -138,14 +139,20 @@ def test_premium_images_add_their_licence_to_the_machine(db, catalog):
     rhel = vm("n2-standard-4", rid="r", raw=licensed("rhel-cloud", "rhel-9-server"))
     big_rhel = vm("n2-standard-16", rid="r16", raw=licensed("rhel-cloud", "rhel-9-server"))
     sles = vm("n2-standard-4", rid="s", raw=licensed("suse-cloud", "sles-15"))
+    huge = vm("n2-standard-128", rid="r128", raw=licensed("rhel-cloud", "rhel-9-server"))
+    old = vm("n2-standard-8", rid="r8", raw=licensed("rhel-cloud", "rhel-8-server"))
     micro = vm("f1-micro", rid="m", raw=licensed("windows-cloud", "windows-server-2022-dc"))
-    price_resources(db, [windows, rhel, big_rhel, sles, micro], {"gcp": gcp_catalog(catalog)})
+    estate = [windows, rhel, big_rhel, sles, micro, huge, old]
+    price_resources(db, estate, {"gcp": gcp_catalog(catalog)})
     machine = 4 * Decimal("0.031611") + 16 * Decimal("0.004237")
     big = 16 * Decimal("0.031611") + 64 * Decimal("0.004237")
     assert windows.monthly_cost == (machine + 4 * Decimal("0.046")) * 730
     assert rhel.monthly_cost == (machine + Decimal("0.06")) * 730
     assert big_rhel.monthly_cost == (big + Decimal("0.13")) * 730
     assert sles.monthly_cost == (machine + Decimal("0.11")) * 730
+    per_vcpu = Decimal("0.031611") + 4 * Decimal("0.004237")
+    assert huge.monthly_cost == (128 * per_vcpu + Decimal("0.25")) * 730  # "128 VCPU or more"
+    assert old.monthly_cost == (8 * per_vcpu + Decimal("0.13")) * 730  # "6 or more VCPU"
     assert micro.monthly_cost == (Decimal("0.0076") + Decimal("0.02")) * 730
     assert "list price of n2-standard-4 Windows Server 2022 in us-central1" in windows.price_basis
     assert (windows.platform, rhel.platform) == (None, None)  # read from the raw disks

@@ -67,9 +67,10 @@ _SKU_PREFIX = {
     "SQL Server": ("Licensing Fee for SQL Server {version}", False),
 }
 _OWN_SKU_TYPES = ("f1-micro", "g1-small")
+# "on VM with up to 8 VCPU", "… 9 to 127 VCPU", "… 128 VCPU or more", "… 6 or more VCPU".
 _BAND = re.compile(
-    r" on VM with (?:up to (?P<upto>\d+)|(?P<low>\d+) to (?P<high>\d+)"
-    r"|(?P<from>\d+)(?: VCPU)? or more) VCPU"
+    r" on VM with (?:up to (?P<upto>\d+) VCPU|(?P<low>\d+) to (?P<high>\d+) VCPU"
+    r"|(?P<from>\d+) VCPU or more|(?P<more>\d+) or more VCPU)$"
 )
 
 
@@ -141,7 +142,7 @@ def _for_vcpus(description: str, vcpus: int) -> bool:
         return vcpus <= int(band["upto"])
     if band["low"]:
         return int(band["low"]) <= vcpus <= int(band["high"])
-    return vcpus >= int(band["from"])
+    return vcpus >= int(band["from"] or band["more"])
 
 
 def _parts(variant: str) -> list[tuple[str, str]]:
