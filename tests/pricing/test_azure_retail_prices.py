@@ -173,7 +173,10 @@ def test_what_is_billed_otherwise_is_refused_with_the_reason(db, prices):
     assert sql.monthly_cost is None
     assert "a SQL Server image whose licence could not be read" in sql.price_basis
     assert dev.monthly_cost == Decimal("0.188") * 730  # Developer edition: no SQL licence
-    assert old.monthly_cost is None and "the name Standard_D3_v2 does not give" in old.price_basis
+    assert old.monthly_cost is None
+    assert "which neither the name Standard_D3_v2 nor its listed capabilities give" in (
+        old.price_basis
+    )
     assert no_band.monthly_cost is None
     assert "no SUSE Linux Enterprise Server Standard licence meter for 8 vCPUs" in (
         no_band.price_basis
@@ -366,3 +369,20 @@ def test_sql_server_bills_its_edition_when_its_sql_vm_resource_says_pay_as_you_g
     # Windows+SQL Standard, Hybrid Benefit+SQL Enterprise, Windows, Windows+SQL
     # Enterprise: one VM query each, and each licence product once.
     assert outcome.requests == {"azure": 6}
+
+
+def test_a_size_whose_name_hides_its_vcpus_uses_the_capabilities_the_inventory_read(db, prices):
+    """A Standard_D3_v2 has 4 vCPUs (its name says 3): the resource SKUs listing the
+    inventory keeps on the VM gives them, and the key carries them."""
+    _licences(prices)
+    prices.item(sku="Standard_D3_v2", region="westeurope", price=0.229, meter="D3 v2",
+                product="Virtual Machines Dv2 Series")  # fmt: skip
+    rhel = vm("westeurope", publisher="RedHat", offer="RHEL", size="Standard_D3_v2")
+    rhel.raw["sizeCapabilities"] = {"vCPUs": "4", "vCPUsAvailable": "4", "MemoryGB": "14"}
+    other = vm("westeurope", publisher="RedHat", offer="RHEL", rid="vm2", size="Standard_D3_v2")
+    other.raw["sizeCapabilities"] = {"vCPUs": "4"}
+    other.raw["properties"]["hardwareProfile"]["vmSize"] = "Standard_D4_v2"  # not this size's
+    price_resources(db, [rhel, other], {"azure": retail()})
+    assert key_for(rhel).variant == "RHEL (4 vCPUs)"
+    assert rhel.monthly_cost == (Decimal("0.229") + Decimal("0.06")) * 730  # the 1-4 band
+    assert other.monthly_cost is None

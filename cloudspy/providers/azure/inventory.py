@@ -29,7 +29,8 @@ from cloudspy.providers.azure.retail_prices import (
     ip_bills_nothing,
 )
 from cloudspy.providers.azure.session import Connector
-from cloudspy.providers.azure.vm_licences import SQL_VM, vm_variant
+from cloudspy.providers.azure.vm_details import add_vm_details
+from cloudspy.providers.azure.vm_licences import vm_variant
 from cloudspy.providers.base import Progress, with_retries
 from cloudspy.providers.inventory_source import AccessDenied, MetricWindow
 
@@ -310,39 +311,6 @@ def _vm_path(vm_id: str) -> tuple[str, str]:
     return parts[4], parts[8]  # resource group, VM name
 
 
-SQL_VM_API_VERSION = "2022-02-01"
-_SQL_VM_FIELDS = ("sqlServerLicenseType", "sqlImageSku", "sqlImageOffer", "sqlManagement")
-
-
-def sql_virtual_machines(
-    reader: SubscriptionReader, progress: Progress, label: str
-) -> dict[str, dict[str, Any]] | None:
-    """The SQL virtual machine resources' properties by their VM's id (lower case), or
-    None when they cannot be read (SQL Server VMs then stay unpriced, with the reason).
-
-    Whether a VM bills a SQL Server licence is on this resource
-    (``sqlServerLicenseType`` PAYG, AHUB or DR), not on the VM.
-    """
-    sub = reader.subscription
-    path = (
-        f"/subscriptions/{sub}/providers/Microsoft.SqlVirtualMachine/sqlVirtualMachines"
-        f"?api-version={SQL_VM_API_VERSION}"
-    )
-    try:
-        items = reader.arm_listing(path, f"list the SQL virtual machines of {sub}")
-    except ProviderError as exc:  # AccessDenied included
-        progress(f"{label}: SQL Server licences not read ({exc.message})")
-        return None
-    out: dict[str, dict[str, Any]] = {}
-    for item in items:
-        props = item.get("properties") or {}
-        vm_id = str(props.get("virtualMachineResourceId") or "").lower()
-        if vm_id:
-            # What pricing reads; the rest (settings, user names) is not kept.
-            out[vm_id] = {k: props.get(k) for k in _SQL_VM_FIELDS if k in props}
-    return out
-
-
 def read_subscription(
     reader: SubscriptionReader, progress: Progress, label: str
 ) -> tuple[list[Resource], list[str]]:
@@ -358,11 +326,7 @@ def read_subscription(
             f"read the instance view of VM {name}",
         )
 
-    sql = sql_virtual_machines(reader, progress, label)
-    if sql is not None:
-        # Read: each VM gets its SQL VM resource's properties, or None if it has none.
-        for vm in vms:
-            vm[SQL_VM] = sql.get(str(vm.get("id") or "").lower())
+    add_vm_details(reader, vms, progress, label)
     with ThreadPoolExecutor(max_workers=PARALLEL_CALLS) as pool:
         views = list(pool.map(view, vms))
     # A VM whose instance view is gone was deleted after the listing.

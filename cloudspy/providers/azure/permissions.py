@@ -22,6 +22,8 @@ INVENTORY_PERMISSIONS = {
     "Microsoft.Insights/metrics/read": "utilization: hourly CPU, memory and network of VMs",
     "Microsoft.SqlVirtualMachine/sqlVirtualMachines/read": "prices: whether a VM's SQL "
     "Server licence is pay-as-you-go or Hybrid Benefit",
+    "Microsoft.Compute/skus/read": "prices: the vCPUs of VM sizes whose name does not give "
+    "them (a licence bills per vCPU)",
 }
 FORMAT = "azure-custom-role"
 # Replaced by the subscriptions (or management group) the role is meant for.

@@ -33,8 +33,15 @@ from cloudspy.errors import ProviderError
 from cloudspy.models import prices as p
 from cloudspy.models import resource as m
 from cloudspy.models.resource import Resource
-from cloudspy.providers.azure.sizes import licensed_vcpus
-from cloudspy.providers.azure.vm_licences import LICENCES, licence_candidates, refusal, vm_variant
+from cloudspy.providers.azure.sizes import billed_vcpus, licensed_vcpus
+from cloudspy.providers.azure.vm_licences import (
+    LICENCES,
+    licence_candidates,
+    licence_of,
+    refusal,
+    vm_variant,
+    with_vcpus,
+)
 
 SOURCE = "Azure Retail Prices API"
 ENDPOINT_ENV = "CLOUDSPY_AZURE_PRICES_ENDPOINT"
@@ -103,10 +110,15 @@ def disk_tier(sku: str, size_gb: float) -> str | None:
 
 def _vm_key(resource: Resource) -> p.PriceKey | str:
     variant = resource.platform or vm_variant(resource.raw)
-    why = refusal(variant, str(resource.type))
+    size = str(resource.type)
+    vcpus = billed_vcpus(size, resource.raw)
+    why = refusal(variant, size, vcpus)
     if why is not None:
         return why
-    return p.PriceKey("azure", m.VM, resource.region, str(resource.type), variant)
+    if variant in LICENCES and licensed_vcpus(size) is None and vcpus is not None:
+        # The name does not give the vCPUs the licence bills: the key carries them.
+        variant = with_vcpus(variant, vcpus)
+    return p.PriceKey("azure", m.VM, resource.region, size, variant)
 
 
 def key_for(resource: Resource) -> p.PriceKey | str:
@@ -296,7 +308,7 @@ def prices_of(
         return _provisioned_prices(key, items, fetched_at)
     if key.kind == m.SNAPSHOT:
         return _snapshot_prices(key, items, fetched_at)
-    if key.kind == m.VM and key.variant in LICENCES:
+    if key.kind == m.VM and licence_of(key.variant) is not None:
         return _licensed_vm_prices(key, items, licences, fetched_at)
     hourly = key.kind in (m.VM, m.IP)
     unit = p.HOUR if hourly else p.MONTH
@@ -319,8 +331,8 @@ def _licensed_vm_prices(
     """A VM with a licence meter: the size's Linux or Windows meter plus the licence's
     for its vCPUs, one hourly price; both or a ``NONE`` price (never the VM without
     its licence)."""
-    base, product = LICENCES[key.variant]
-    vcpus = licensed_vcpus(key.sku) or 0
+    base, product, named = licence_of(key.variant) or ("", "", None)
+    vcpus = named or licensed_vcpus(key.sku) or 0
     rate_key = p.PriceKey(key.provider, key.kind, key.region, key.sku, base)
     compute = prices_of(rate_key, items, fetched_at)[0]
     found = licence_candidates(licences, key.region, vcpus)
@@ -423,11 +435,12 @@ class AzureRetailPrices:
             progress(f"Azure prices: asking the {SOURCE} for {len(wanted)} product(s)")
 
         # Each licence product is asked once, whatever the number of VMs it covers.
-        products = sorted({LICENCES[k.variant][1] for k in wanted if k.variant in LICENCES})
+        owned = {k: licence_of(k.variant) for k in wanted if k.kind == m.VM}
+        products = sorted({found[1] for found in owned.values() if found})
 
         def one(key: p.PriceKey) -> list[p.ListPrice]:
-            product = LICENCES[key.variant][1] if key.variant in LICENCES else None
-            extra = licences[product] if product else []
+            found = owned.get(key)
+            extra = licences[found[1]] if found else []
             return prices_of(key, self._items(query_filter(key), counter), utc_now(), extra)
 
         with ThreadPoolExecutor(max_workers=max(1, min(self._workers, len(wanted) or 1))) as pool:

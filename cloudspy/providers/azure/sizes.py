@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
 _SIZE = re.compile(r"^Standard_([A-Z]+)(\d+)([a-z]*)_v(\d+)$")
 LADDER = (2, 4, 8, 16, 32, 48, 64, 96)
@@ -65,3 +66,20 @@ def _names_its_vcpus(family: str, version: str | None) -> bool:
     if version is None:
         return family == "F"
     return int(version) >= 3 or (int(version) == 2 and family not in ("D", "DS"))
+
+
+SIZE_CAPABILITIES = "sizeCapabilities"  # where the inventory keeps a VM size's vCPUs
+
+
+def billed_vcpus(vm_size: str, raw: dict[str, Any] | None) -> int | None:
+    """The vCPUs a per-vCPU licence bills for a VM of ``vm_size``: from the name where
+    it gives them, else from the size's capabilities the inventory read onto the VM
+    (``vCPUsAvailable``: a constrained size's active vCPUs), when they are this size's."""
+    named = licensed_vcpus(vm_size)
+    if named is not None:
+        return named
+    raw = raw or {}
+    current = ((raw.get("properties") or {}).get("hardwareProfile") or {}).get("vmSize")
+    caps = raw.get(SIZE_CAPABILITIES) or {}
+    value = str(caps.get("vCPUsAvailable") or caps.get("vCPUs") or "")
+    return int(value) if current == vm_size and value.isdigit() else None

@@ -28,8 +28,6 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from cloudspy.providers.azure.sizes import licensed_vcpus
-
 HYBRID_BENEFIT = {"Windows_Server", "Windows_Client"}
 _BRING_YOUR_OWN = {"RHEL_BYOS", "SLES_BYOS"}
 _SQL_EDITIONS = ("Standard", "Enterprise", "Web")
@@ -107,8 +105,29 @@ def vm_variant(raw: dict[str, Any] | None) -> str:
     return variant if plain.match(offer) else f"{variant} ({image.get('offer') or 'offer unknown'})"
 
 
-def refusal(variant: str, size: str) -> str | None:
-    """Why a VM of ``variant`` and ``size`` cannot be priced (None: it can)."""
+_WITH_VCPUS = re.compile(r"^(.+) \((\d+) vCPUs\)$")
+
+
+def with_vcpus(variant: str, vcpus: int) -> str:
+    """A licensed variant with the vCPUs its licence bills, for a size whose name does
+    not give them (``RHEL (4 vCPUs)``)."""
+    return f"{variant} ({vcpus} vCPUs)"
+
+
+def licence_of(variant: str) -> tuple[str, str, int | None] | None:
+    """(the OS rate under it, the licence's product, the vCPUs named in the variant)
+    of a variant that bills a licence meter, else None."""
+    match = _WITH_VCPUS.match(variant)
+    name, vcpus = (match.group(1), int(match.group(2))) if match else (variant, None)
+    if name not in LICENCES:
+        return None
+    base, product = LICENCES[name]
+    return base, product, vcpus
+
+
+def refusal(variant: str, size: str, vcpus: int | None) -> str | None:
+    """Why a VM of ``variant`` and ``size`` (``vcpus``: those its licence would bill,
+    if known) cannot be priced (None: it can)."""
     if variant.endswith("+SQL Server"):
         return (
             "unpriced: a SQL Server image whose licence could not be read (its SQL virtual"
@@ -118,10 +137,10 @@ def refusal(variant: str, size: str) -> str | None:
         return "unpriced: SQL Server on Linux licence meters are not priced yet"
     if variant not in ("Linux", "Windows", *LICENCES):
         return f"unpriced: {variant} images bill a software meter CloudSpy does not price yet"
-    if variant in LICENCES and licensed_vcpus(size) is None:
+    if variant in LICENCES and vcpus is None:
         return (
-            f"unpriced: the {LICENCES[variant][1]} licence bills by vCPUs, which the name"
-            f" {size} does not give"
+            f"unpriced: the {LICENCES[variant][1]} licence bills by vCPUs, which neither the"
+            f" name {size} nor its listed capabilities give"
         )
     return None
 

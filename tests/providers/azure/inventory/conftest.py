@@ -41,6 +41,7 @@ _ROUTES = {
     "sqlvms": re.compile(
         r"^/subscriptions/([^/]+)/providers/Microsoft\.SqlVirtualMachine/sqlVirtualMachines$"
     ),
+    "skus": re.compile(r"^/subscriptions/([^/]+)/providers/Microsoft\.Compute/skus$"),
 }
 
 
@@ -112,6 +113,7 @@ class FakeArm:
         self.lists[(sub, "locations")] = [load("subscription-locations.json")]
         # No SQL Server registered by default (sql-virtual-machines-list.json: one that is).
         self.lists[(sub, "sqlvms")] = [{"value": []}]
+        self.lists[(sub, "skus")] = [load("resource-skus-list.json")]
 
     def handle(self, request: Request) -> Response:
         """Route one request the way ARM would."""

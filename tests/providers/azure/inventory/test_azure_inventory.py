@@ -315,3 +315,21 @@ def test_sql_vms_denied_leave_sql_images_unpriced_and_the_rest_collected(arm, co
     assert named(parts, m.VM, "cctestvm").platform == "Windows+SQL Server"
     assert any(r.kind == m.DISK for r in resources(parts))
     assert any("SQL Server licences not read" in line for line in said)
+
+
+def test_vm_sizes_are_read_per_region_for_the_vcpus_names_do_not_give(arm, connector):
+    listing = cassette("VMTest.virtual_machine_instance.json")
+    listing["value"][0]["properties"]["hardwareProfile"]["vmSize"] = "Standard_DS13_v2"
+    arm.lists[(SUBSCRIPTION, "vms")] = [listing]
+    vm = named(collect(connector), m.VM, "cctestvm")
+    assert vm.raw["sizeCapabilities"] == {"vCPUs": "8", "MemoryGB": "56", "vCPUsAvailable": "8"}
+    [(_path, query)] = arm.paths("skus")
+    assert query["$filter"] == "location eq 'southcentralus'"
+
+
+def test_vm_sizes_denied_are_said_and_the_rest_collected(arm, connector):
+    arm.denied_routes.add("skus")
+    said: list[str] = []
+    vm = named(collect(connector, progress=said.append), m.VM, "cctestvm")
+    assert "sizeCapabilities" not in vm.raw
+    assert any("VM sizes not read" in line for line in said)

@@ -21,6 +21,7 @@ ROUTE_ACTIONS = {
     "locations": "Microsoft.Resources/subscriptions/locations/read",
     "metrics": "Microsoft.Insights/metrics/read",
     "sqlvms": "Microsoft.SqlVirtualMachine/sqlVirtualMachines/read",
+    "skus": "Microsoft.Compute/skus/read",
 }
 
 
