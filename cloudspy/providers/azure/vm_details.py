@@ -15,6 +15,7 @@ VMs are priced from what the VM itself says):
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from cloudspy.errors import ProviderError
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 SQL_VM_API_VERSION = "2022-02-01"
 _SQL_VM_FIELDS = ("sqlServerLicenseType", "sqlImageSku", "sqlImageOffer", "sqlManagement")
 _CAPABILITIES = ("vCPUs", "vCPUsAvailable", "MemoryGB")
+PARALLEL_SKU_READS = 4  # regions whose SKUs are listed at once (each answer is large)
 
 
 def sql_virtual_machines(
@@ -62,28 +64,36 @@ def sql_virtual_machines(
 def size_capabilities(
     reader: SubscriptionReader, regions: list[str], progress: Progress, label: str
 ) -> dict[tuple[str, str], dict[str, str]]:
-    """The vCPUs and memory of each VM size offered in ``regions``, by (region, size);
-    empty when the SKUs cannot be read (sizes are then known by their names only)."""
+    """The vCPUs and memory of each VM size offered in ``regions``, by (region, size),
+    the regions read in parallel; a region whose SKUs cannot be read is said once and
+    left out (its sizes are known by their names only)."""
     compute = reader.client("compute")
-    out: dict[tuple[str, str], dict[str, str]] = {}
-    for region in sorted(set(regions)):
+
+    def one(region: str) -> list[dict[str, Any]] | str:
         try:
-            skus = reader.listing(
-                lambda region=region: compute.resource_skus.list(filter=f"location eq '{region}'"),
+            return reader.listing(
+                lambda: compute.resource_skus.list(filter=f"location eq '{region}'"),
                 f"list the VM sizes of {region}",
             )
         except ProviderError as exc:  # AccessDenied included
-            progress(f"{label}: VM sizes not read ({exc.message}); vCPUs from size names")
-            return {}
-        for sku in skus:
+            return exc.message
+
+    wanted = sorted(set(regions))
+    with ThreadPoolExecutor(max_workers=PARALLEL_SKU_READS) as pool:
+        answers = dict(zip(wanted, pool.map(one, wanted), strict=True))
+    failed = sorted({answer for answer in answers.values() if isinstance(answer, str)})
+    if failed:
+        progress(f"{label}: VM sizes not read ({failed[0]}); vCPUs from size names")
+    out: dict[tuple[str, str], dict[str, str]] = {}
+    for region, skus in answers.items():
+        for sku in skus if isinstance(skus, list) else []:
             if sku.get("resourceType") != "virtualMachines" or not sku.get("name"):
                 continue
-            caps = {
+            out[(region, str(sku["name"]))] = {
                 str(c.get("name")): str(c.get("value"))
                 for c in sku.get("capabilities") or []
                 if c.get("name") in _CAPABILITIES
             }
-            out[(region, str(sku["name"]))] = caps
     return out
 
 
