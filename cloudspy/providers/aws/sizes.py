@@ -36,10 +36,15 @@ def vcpus(size: str) -> int | None:
 def smaller_sizes(instance_type: str) -> tuple[int, tuple[tuple[str, int], ...]] | None:
     """The type's vCPUs and its family's smaller types with theirs, largest first
     (``m5.4xlarge`` → 16, [(``m5.2xlarge``, 8), (``m5.xlarge``, 4), (``m5.large``, 2)])."""
-    family, dot, size = instance_type.partition(".")
-    now = _EXCEPTIONS.get(instance_type) or (vcpus(size) if dot else None)
+    family, dot, _size = instance_type.partition(".")
+    now = _type_vcpus(instance_type) if dot else None
     if now is None or family.startswith("t"):
         return None
-    sizes = [(f"{family}.{s}", _EXCEPTIONS.get(f"{family}.{s}") or vcpus(s) or 0) for s in LADDER]
+    sizes = [(f"{family}.{s}", _type_vcpus(f"{family}.{s}") or 0) for s in LADDER]
     smaller = [(name, count) for name, count in sizes if count < now]
     return now, tuple(sorted(smaller, key=lambda pair: -pair[1]))
+
+
+def _type_vcpus(instance_type: str) -> int | None:
+    """An instance type's vCPUs: its listed exception, else what its size name gives."""
+    return _EXCEPTIONS.get(instance_type) or vcpus(instance_type.partition(".")[2])

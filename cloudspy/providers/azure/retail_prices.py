@@ -308,8 +308,9 @@ def prices_of(
         return _provisioned_prices(key, items, fetched_at)
     if key.kind == m.SNAPSHOT:
         return _snapshot_prices(key, items, fetched_at)
-    if key.kind == m.VM and licence_of(key.variant) is not None:
-        return _licensed_vm_prices(key, items, licences, fetched_at)
+    licence = licence_of(key.variant) if key.kind == m.VM else None
+    if licence is not None:
+        return _licensed_vm_prices(key, licence, items, licences, fetched_at)
     hourly = key.kind in (m.VM, m.IP)
     unit = p.HOUR if hourly else p.MONTH
     expected = "1 Hour" if hourly else "1/Month"
@@ -324,14 +325,15 @@ def prices_of(
 
 def _licensed_vm_prices(
     key: p.PriceKey,
+    licence: tuple[str, str, int | None],
     items: Sequence[dict[str, Any]],
     licences: Sequence[dict[str, Any]],
     fetched_at: datetime,
 ) -> list[p.ListPrice]:
-    """A VM with a licence meter: the size's Linux or Windows meter plus the licence's
-    for its vCPUs, one hourly price; both or a ``NONE`` price (never the VM without
-    its licence)."""
-    base, product, named = licence_of(key.variant) or ("", "", None)
+    """A VM with a licence meter (``licence``: its :func:`licence_of`): the size's
+    Linux or Windows meter plus the licence's for its vCPUs, one hourly price; both
+    or a ``NONE`` price (never the VM without its licence)."""
+    base, product, named = licence
     vcpus = named or licensed_vcpus(key.sku) or 0
     rate_key = p.PriceKey(key.provider, key.kind, key.region, key.sku, base)
     compute = prices_of(rate_key, items, fetched_at)[0]

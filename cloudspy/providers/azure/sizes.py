@@ -14,7 +14,8 @@ import re
 from functools import cache
 from typing import Any
 
-_SIZE = re.compile(r"^Standard_([A-Z]+)(\d+)([a-z]*)_v(\d+)$")
+# Standard_<family><vCPUs>[-<active vCPUs>]<features>[_v<version>]
+_SIZE = re.compile(r"^Standard_([A-Z]+)(\d+)(?:-(\d+))?([a-z]*)(?:_v(\d+))?$")
 LADDER = (2, 4, 8, 16, 32, 48, 64, 96)
 
 
@@ -22,9 +23,11 @@ LADDER = (2, 4, 8, 16, 32, 48, 64, 96)
 def smaller_sizes(vm_size: str) -> tuple[int, tuple[tuple[str, int], ...]] | None:
     """The size's vCPUs and the smaller sizes of its series, largest first."""
     match = _SIZE.match(vm_size)
-    if match is None or match.group(1).startswith("B"):
+    if match is None:
         return None
-    family, count, features, version = match.groups()
+    family, count, active, features, version = match.groups()
+    if version is None or active is not None or family.startswith("B"):
+        return None
     if not _names_its_vcpus(family, version):
         return None
     now = int(count)
@@ -32,9 +35,6 @@ def smaller_sizes(vm_size: str) -> tuple[int, tuple[tuple[str, int], ...]] | Non
         (f"Standard_{family}{n}{features}_v{version}", n) for n in reversed(LADDER) if n < now
     )
     return now, smaller
-
-
-_NAMED = re.compile(r"^Standard_([A-Z]+)(\d+)(?:-(\d+))?[a-z]*(?:_v(\d+))?$")
 
 
 @cache
@@ -48,10 +48,10 @@ def licensed_vcpus(vm_size: str) -> int | None:
     names do not (a ``Standard_D11_v2`` has 2 vCPUs, a ``Standard_D3_v2`` 4, a
     ``Standard_A5`` 2): no answer.
     """
-    match = _NAMED.match(vm_size)
+    match = _SIZE.match(vm_size)
     if match is None:
         return None
-    family, count, active, version = match.groups()
+    family, count, active, _features, version = match.groups()
     if active is not None:
         return int(active)  # a constrained-core size names its active vCPUs, any series
     if not (family == "B" or _names_its_vcpus(family, version)):

@@ -371,7 +371,8 @@ def _licensed_prices(
 ) -> list[p.ListPrice]:
     """A premium image's VM: the machine's hourly price plus its licence SKU's (per
     vCPU or per VM), one hourly price; both or a ``NONE`` price."""
-    (machine,) = prices_of(replace(key, variant=LINUX), skus, fetched_at)[:1]
+    # A machine type's prices are one hourly price, or one NONE price saying why not.
+    machine = prices_of(replace(key, variant=LINUX), skus, fetched_at)[0]
     vcpus = _vcpus(key.sku)
     found = licence_skus(key.variant, key.sku, vcpus, skus) if vcpus else "its vCPUs are unknown"
     if machine.price is None:

@@ -101,13 +101,7 @@ class FakeGcp:
                     "forbidden",
                     f"Required 'compute.{key}.list' permission for 'projects/{project}'",
                 )
-            pages = self.lists[(project, key)]
-            token = request.args.get("pageToken")
-            index = int(token.removeprefix("page-")) if token else 0
-            page = dict(pages[index])
-            if index + 1 < len(pages):
-                page["nextPageToken"] = f"page-{index + 1}"
-            return Response(json.dumps(page), content_type="application/json")
+            return _page(self.lists[(project, key)], request)
         match = _SERIES.match(request.path)
         if match:
             if self.monitoring_denied:
@@ -125,18 +119,22 @@ class FakeGcp:
                 if "memory/percent_used" in wanted
                 else "network"
             )
-            pages = self.series.get(family) or [flight(NO_SERIES)]
-            token = request.args.get("pageToken")
-            index = int(token.removeprefix("page-")) if token else 0
-            page = dict(pages[index])
-            if index + 1 < len(pages):
-                page["nextPageToken"] = f"page-{index + 1}"
-            return Response(json.dumps(page), content_type="application/json")
+            return _page(self.series.get(family) or [flight(NO_SERIES)], request)
         return _error(404, "NOT_FOUND", "notFound", f"no route {request.path}")
 
     def paths(self) -> list[str]:
         """The request paths, in order."""
         return [path for _, path, _ in self.requests]
+
+
+def _page(pages: list[dict[str, Any]], request: Request) -> Response:
+    """The page ``pageToken`` names (the first without one), with the next one's token."""
+    token = request.args.get("pageToken")
+    index = int(token.removeprefix("page-")) if token else 0
+    page = dict(pages[index])
+    if index + 1 < len(pages):
+        page["nextPageToken"] = f"page-{index + 1}"
+    return Response(json.dumps(page), content_type="application/json")
 
 
 def _error(code: int, status: str, reason: str, message: str) -> Response:
