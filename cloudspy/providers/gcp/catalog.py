@@ -49,6 +49,7 @@ from cloudspy.providers.gcp.licences import (
     licence_skus,
     platform_of,
 )
+from cloudspy.providers.gcp.sku_rates import rates
 
 SOURCE = "Cloud Billing Catalog API"
 COMPUTE_SERVICE = "services/6F81-5844-456A"
@@ -193,31 +194,6 @@ def _custom_key(resource: Resource, custom: re.Match[str], platform: str) -> p.P
     return p.PriceKey("gcp", m.VM, resource.region, str(resource.type), platform)
 
 
-def _money(unit_price: dict[str, Any]) -> Decimal:
-    units = Decimal(str(unit_price.get("units") or 0))
-    return units + Decimal(int(unit_price.get("nanos") or 0)) / Decimal(10**9)
-
-
-def _rates(sku: dict[str, Any]) -> tuple[str, list[tuple[Decimal, Decimal]], str, str]:
-    """(usage unit, [(tier start, price)], currency, effective time) of a SKU's latest price."""
-    info = (sku.get("pricingInfo") or [{}])[-1]
-    expression = info.get("pricingExpression") or {}
-    rates = expression.get("tieredRates") or []
-    currency = str(
-        ((rates[0] if rates else {}).get("unitPrice") or {}).get("currencyCode") or "USD"
-    )
-    tiers = [
-        (Decimal(str(r.get("startUsageAmount") or 0)), _money(r.get("unitPrice") or {}))
-        for r in rates
-    ]
-    return (
-        str(expression.get("usageUnit") or ""),
-        tiers,
-        currency,
-        str(info.get("effectiveTime") or ""),
-    )
-
-
 def _on_demand(sku: dict[str, Any], region: str, custom: bool = False) -> bool:
     category = sku.get("category") or {}
     description = str(sku.get("description") or "")
@@ -251,7 +227,7 @@ def prices_of(
         return [p.ListPrice.missing(key, SOURCE, fetched_at, why)]
 
     def listed(sku: dict[str, Any], unit: str, scale: Decimal, what: str) -> list[p.ListPrice]:
-        _, tiers, currency, effective = _rates(sku)
+        _, tiers, currency, effective = rates(sku)
         day = datetime.fromisoformat(effective.replace("Z", "+00:00")).date() if effective else None
         return [
             p.ListPrice(
@@ -381,7 +357,7 @@ def _licensed_prices(
         return [p.ListPrice.missing(key, SOURCE, fetched_at, f"{key.variant} licence: {found}")]
     total, details = machine.price, [machine.detail]
     for sku, quantity in found:
-        _, tiers, currency, _ = _rates(sku)
+        _, tiers, currency, _ = rates(sku)
         if len(tiers) != 1 or currency != machine.currency:
             why = f"the {sku.get('description')} SKU is tiered or in another currency"
             return [p.ListPrice.missing(key, SOURCE, fetched_at, why)]
@@ -408,7 +384,7 @@ def _performance_prices(
         sku = _find(skus, key.region, lambda d, prefix=prefix: d.startswith(f"{prefix} in "))
         if sku is None:
             return none(f"the catalog has no {prefix} SKU for {key.region}")
-        usage_unit = _rates(sku)[0]
+        usage_unit = rates(sku)[0]
         scale = _per_month(usage_unit)
         if scale is None:
             return none(f"{prefix} is priced per {usage_unit!r}, not a unit CloudSpy bills by")
@@ -433,7 +409,7 @@ def _address_prices(
     chosen = regional or found
     if len(chosen) != 1:
         return none(f"the catalog has no single {key.sku} SKU for {key.region}")
-    usage_unit = _rates(chosen[0])[0]
+    usage_unit = rates(chosen[0])[0]
     if usage_unit != "h":
         return none(f"{key.sku} is priced per {usage_unit!r}, not by the hour")
     return listed(chosen[0], p.HOUR, Decimal(1), "address")[-1:]

@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from cloudspy.models import resource as m
+from cloudspy.providers.gcp.sku_rates import rates
 
 LINUX = "Linux"
 # Projects whose licences bill a fee: the family each names, and how its licence
@@ -129,11 +130,6 @@ def licence_refusal(platform: str, machine_type: str) -> str | None:
     return None
 
 
-def _hourly(sku: dict[str, Any]) -> bool:
-    expression = ((sku.get("pricingInfo") or [{}])[-1]).get("pricingExpression") or {}
-    return expression.get("usageUnit") == "h"
-
-
 def _for_vcpus(description: str, vcpus: int) -> bool:
     band = _BAND.search(description)
     if band is None:
@@ -162,7 +158,7 @@ def _one_licence(
         for s in skus
         if str(s.get("description") or "").startswith(prefix)
         and (s.get("category") or {}).get("usageType") == "OnDemand"
-        and _hourly(s)
+        and rates(s)[0] == "h"
     ]
 
     def fits(description: str) -> bool:
