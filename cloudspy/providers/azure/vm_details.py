@@ -7,10 +7,11 @@ VMs are priced from what the VM itself says):
   no SDK installed for it: read through the compute client's pipeline), which say
   whether a VM's SQL Server licence is pay-as-you-go or Hybrid Benefit; kept on the
   VM as ``sqlVirtualMachine`` (None: read, the VM has none);
-- the compute resource SKUs of each region with VMs (``resource_skus.list``,
-  ``$filter=location eq '…'``), which give a size's vCPUs where its name does not
-  (a ``Standard_D3_v2`` has 4, a ``Standard_DS13_v2`` 8); kept on the VM as
-  ``sizeCapabilities`` (``vCPUs``, ``vCPUsAvailable``, ``MemoryGB``).
+- the compute resource SKUs of each region holding a VM whose licence bills per
+  vCPU and whose size name does not give them (``resource_skus.list``,
+  ``$filter=location eq '…'``; a ``Standard_D3_v2`` has 4, a ``Standard_DS13_v2``
+  8); kept on such VMs as ``sizeCapabilities`` (``vCPUs``, ``vCPUsAvailable``,
+  ``MemoryGB``). The listing is large, so other estates do not ask for it.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from cloudspy.errors import ProviderError
-from cloudspy.providers.azure.sizes import SIZE_CAPABILITIES
-from cloudspy.providers.azure.vm_licences import SQL_VM
+from cloudspy.providers.azure.sizes import SIZE_CAPABILITIES, licensed_vcpus
+from cloudspy.providers.azure.vm_licences import LICENCES, SQL_VM, vm_variant
 from cloudspy.providers.base import Progress
 
 if TYPE_CHECKING:
@@ -106,12 +107,23 @@ def add_vm_details(
         # Read: each VM gets its SQL VM resource's properties, or None if it has none.
         for vm in vms:
             vm[SQL_VM] = sql.get(str(vm.get("id") or "").lower())
-    regions = [str(vm.get("location") or "").lower() for vm in vms if vm.get("location")]
+    # Only a VM whose licence bills per vCPU and whose size name hides them needs its
+    # region's SKUs: the listing is large, so Linux and Windows estates skip it.
+    regions = [
+        str(vm.get("location") or "").lower()
+        for vm in vms
+        if vm.get("location")
+        and vm_variant(vm) in LICENCES
+        and licensed_vcpus(str(_size(vm))) is None
+    ]
     if not regions:
         return
     sizes = size_capabilities(reader, regions, progress, label)
     for vm in vms:
-        size = ((vm.get("properties") or {}).get("hardwareProfile") or {}).get("vmSize")
-        found = sizes.get((str(vm.get("location") or "").lower(), str(size)))
+        found = sizes.get((str(vm.get("location") or "").lower(), str(_size(vm))))
         if found:
             vm[SIZE_CAPABILITIES] = found
+
+
+def _size(vm: dict[str, Any]) -> str | None:
+    return ((vm.get("properties") or {}).get("hardwareProfile") or {}).get("vmSize")
