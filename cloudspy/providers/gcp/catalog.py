@@ -49,11 +49,11 @@ from cloudspy.providers.gcp.licences import (
     licence_skus,
     platform_of,
 )
+from cloudspy.providers.gcp.sizes import PREDEFINED
 from cloudspy.providers.gcp.sku_rates import rates
 
 SOURCE = "Cloud Billing Catalog API"
 COMPUTE_SERVICE = "services/6F81-5844-456A"
-_PREDEFINED = re.compile(r"^([a-z0-9]+)-(standard|highmem|highcpu)-(\d+)$")
 _CUSTOM = re.compile(r"^(?:([a-z0-9]+)-)?custom-(\d+)-(\d+)(-ext)?$")
 # The description prefix of each series' custom SKUs ("N2 Custom Instance Core running
 # in Americas"); N1's custom SKUs name no series.
@@ -151,7 +151,7 @@ def key_for(resource: Resource) -> p.PriceKey | str:
             return _custom_key(resource, custom, platform)
         if resource.type in SHARED_CORE or resource.type in SHARED_CORE_SKUS:
             return p.PriceKey("gcp", m.VM, resource.region, resource.type, platform)
-        match = _PREDEFINED.match(resource.type)
+        match = PREDEFINED.match(resource.type)
         if match is None or match.group(2) not in MEMORY_PER_VCPU.get(match.group(1), {}):
             return f"unpriced: {resource.type} is not a predefined type CloudSpy prices yet"
         return p.PriceKey("gcp", m.VM, resource.region, resource.type, platform)
@@ -304,7 +304,7 @@ def _machine_prices(
         ram = _find(skus, key.region, lambda d: d.startswith(f"{prefix} Instance Ram running in"),
                     custom=True)  # fmt: skip
     else:
-        match = _PREDEFINED.match(key.sku)
+        match = PREDEFINED.match(key.sku)
         assert match is not None  # key_for made the key from a predefined or custom type
         series, kind, count = match.group(1), match.group(2), int(match.group(3))
         label = series.upper()
@@ -336,7 +336,7 @@ def _vcpus(machine_type: str) -> int | None:
     """The vCPUs in a predefined or custom type's name (f1-micro and g1-small: 1)."""
     if machine_type in SHARED_CORE_SKUS:
         return 1
-    predefined, custom = _PREDEFINED.match(machine_type), _CUSTOM.match(machine_type)
+    predefined, custom = PREDEFINED.match(machine_type), _CUSTOM.match(machine_type)
     if predefined is not None:
         return int(predefined.group(3))
     return int(custom.group(2)) if custom is not None else None

@@ -11,14 +11,15 @@ from __future__ import annotations
 import re
 from functools import cache
 
-_PREDEFINED = re.compile(r"^([a-z0-9]+)-(standard|highmem|highcpu)-(\d+)$")
+# <series>-<class>-<vCPUs>: read here and by the catalog's machine prices.
+PREDEFINED = re.compile(r"^([a-z0-9]+)-(standard|highmem|highcpu)-(\d+)$")
 LADDER = (2, 4, 8, 16, 32, 48, 64, 80, 96, 128, 160, 192, 224)
 
 
 @cache  # pure, and asked once per VM by rightsizing over large estates
 def smaller_sizes(machine_type: str) -> tuple[int, tuple[tuple[str, int], ...]] | None:
     """The type's vCPUs and the smaller types of its series and class, largest first."""
-    match = _PREDEFINED.match(machine_type)
+    match = PREDEFINED.match(machine_type)
     if match is None:
         return None
     series, kind, count = match.group(1), match.group(2), int(match.group(3))
