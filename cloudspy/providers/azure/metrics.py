@@ -53,11 +53,11 @@ def samples_of(body: dict[str, Any], resource_id: str) -> list[MetricSample]:
                 stamp = point.get("timeStamp")
                 average = point.get("average")
                 if name in (CPU_METRIC, MEMORY_METRIC) and average is not None and stamp:
-                    metric = CPU_PERCENT if name == CPU_METRIC else MEMORY_PERCENT
+                    kind = CPU_PERCENT if name == CPU_METRIC else MEMORY_PERCENT
                     # Azure reports memory still available; rightsizing reads memory used.
                     value = float(average) if name == CPU_METRIC else 100.0 - float(average)
                     percents.append(
-                        MetricSample(resource_id, metric, _hour(stamp), value, METRIC_UNITS[metric])
+                        MetricSample(resource_id, kind, _hour(stamp), value, METRIC_UNITS[kind])
                     )
                 elif name in NETWORK_METRICS and point.get("total") is not None and stamp:
                     network[_hour(stamp)] += float(point["total"])
