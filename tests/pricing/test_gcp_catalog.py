@@ -119,9 +119,15 @@ def _licence_skus(server) -> None:
     for description, nanos in (
         ("Licensing Fee for Windows Server 2022 Datacenter Edition on VM", 46000000),
         ("Licensing Fee for Windows Server 2022 Datacenter Edition on f1-micro", 20000000),
-        ("Licensing Fee for Red Hat Enterprise Linux 9 on VM with up to 8 VCPU", 60000000),
-        ("Licensing Fee for Red Hat Enterprise Linux 9 on VM with 9 to 127 VCPU", 130000000),
-        ("Licensing Fee for Red Hat Enterprise Linux 9 on VM with 128 VCPU or more", 250000000),
+        # Per vCPU in the VM's band (rates as the catalog lists them, 2025).
+        ("Licensing Fee for Red Hat Enterprise Linux 9 on VM with up to 8 VCPU", 14400000),
+        ("Licensing Fee for Red Hat Enterprise Linux 9 on VM with 9 to 127 VCPU", 10800000),
+        ("Licensing Fee for Red Hat Enterprise Linux 9 on VM with 128 VCPU or more", 9600000),
+        (
+            "Licensing Fee for Red Hat Enterprise Linux 9 for SAP with High Availability and"
+            " Update Services on VM with up to 8 VCPU",
+            22500000,
+        ),
         ("Licensing Fee for Red Hat Enterprise Linux 8 on VM with 6 or more VCPU", 130000000),
         ("Licensing Fee for SUSE Linux Enterprise Server 15 (CPU cost)", 110000000),
         ("Licensing Fee for SQL Server 2019 Standard on VM with 4 VCPU", 658000000),
@@ -132,7 +138,7 @@ def _licence_skus(server) -> None:
 
 
 def test_premium_images_add_their_licence_to_the_machine(db, catalog):
-    """Windows Server bills per vCPU, RHEL per VM in its vCPU band, SLES per VM;
+    """Windows Server bills per vCPU, RHEL per vCPU at its band's rate, SLES per VM;
     f1-micro (the recorded page's machine SKU, $0.0076/h) has its own Windows SKU."""
     _licence_skus(catalog)
     windows = vm("n2-standard-4", rid="w", raw=licensed("windows-cloud", "windows-server-2022-dc"))
@@ -140,19 +146,17 @@ def test_premium_images_add_their_licence_to_the_machine(db, catalog):
     big_rhel = vm("n2-standard-16", rid="r16", raw=licensed("rhel-cloud", "rhel-9-server"))
     sles = vm("n2-standard-4", rid="s", raw=licensed("suse-cloud", "sles-15"))
     huge = vm("n2-standard-128", rid="r128", raw=licensed("rhel-cloud", "rhel-9-server"))
-    old = vm("n2-standard-8", rid="r8", raw=licensed("rhel-cloud", "rhel-8-server"))
     micro = vm("f1-micro", rid="m", raw=licensed("windows-cloud", "windows-server-2022-dc"))
-    estate = [windows, rhel, big_rhel, sles, micro, huge, old]
+    estate = [windows, rhel, big_rhel, sles, micro, huge]
     price_resources(db, estate, {"gcp": gcp_catalog(catalog)})
     machine = 4 * Decimal("0.031611") + 16 * Decimal("0.004237")
     big = 16 * Decimal("0.031611") + 64 * Decimal("0.004237")
     assert windows.monthly_cost == (machine + 4 * Decimal("0.046")) * 730
-    assert rhel.monthly_cost == (machine + Decimal("0.06")) * 730
-    assert big_rhel.monthly_cost == (big + Decimal("0.13")) * 730
+    assert rhel.monthly_cost == (machine + 4 * Decimal("0.0144")) * 730
+    assert big_rhel.monthly_cost == (big + 16 * Decimal("0.0108")) * 730
     assert sles.monthly_cost == (machine + Decimal("0.11")) * 730
     per_vcpu = Decimal("0.031611") + 4 * Decimal("0.004237")
-    assert huge.monthly_cost == (128 * per_vcpu + Decimal("0.25")) * 730  # "128 VCPU or more"
-    assert old.monthly_cost == (8 * per_vcpu + Decimal("0.13")) * 730  # "6 or more VCPU"
+    assert huge.monthly_cost == 128 * (per_vcpu + Decimal("0.0096")) * 730  # "128 VCPU or more"
     assert micro.monthly_cost == (Decimal("0.0076") + Decimal("0.02")) * 730
     assert "list price of n2-standard-4 Windows Server 2022 in us-central1" in windows.price_basis
     assert (windows.platform, rhel.platform) == (None, None)  # read from the raw disks
@@ -192,6 +196,8 @@ def test_what_the_catalog_cannot_price_says_why(db, catalog):
     unpriced = {
         "sql": vm("n2-standard-4", rid="vm1", raw=sql),
         "rhel8": vm("n2-standard-4", rid="vm2", raw=licensed("rhel-cloud", "rhel-8-server")),
+        # The older per-VM "6 or more VCPU" SKU's unit is unconfirmed: not used.
+        "rhel8_big": vm("n2-standard-8", rid="vm8", raw=licensed("rhel-cloud", "rhel-8-server")),
         "shared": vm("e2-medium", rid="vm3", raw=licensed("windows-cloud", "windows-server-2022-dc")),
         "odd": vm("n2-standard-4", rid="vm7", raw=licensed("windows-cloud", "windows-server-2019-byol")),
         "extended": vm("n2-custom-4-40960-ext", rid="vm5"),
@@ -210,6 +216,7 @@ def test_what_the_catalog_cannot_price_says_why(db, catalog):
         "RHEL 8 licence: the catalog has no single hourly Licensing Fee for Red Hat"
         " Enterprise Linux 8 SKU for n2-standard-4"
     ) in why["rhel8"]
+    assert "Licensing Fee for Red Hat Enterprise Linux 8 SKU for n2-standard-8" in why["rhel8_big"]
     assert "licence fee of shared-core e2-medium is not priced" in why["shared"]
     assert "Windows Server (windows-server-2019-byol) images bill a licence SKU" in why["odd"]
     assert "no custom N2 extended memory SKU for us-central1" in why["extended"]

@@ -8,8 +8,11 @@ families are priced, each from its Compute Engine "Licensing Fee" SKU, by the ho
 - Windows Server: ``Licensing Fee for Windows Server 2022 Datacenter Edition on VM``
   (older SKUs: ``… (CPU cost)``), per vCPU;
 - RHEL: ``Licensing Fee for Red Hat Enterprise Linux 9 on VM with up to 8 VCPU``
-  (and ``9 to 127``, ``128 VCPU or more``), per VM, the band that holds its vCPUs
-  (one subscription per VM, as Google's RHEL commitments count them);
+  (and ``9 to 127``, ``128 VCPU or more``), per vCPU at the rate of the band that
+  holds the VM's vCPUs (catalog rates $0.0144, $0.0108 and $0.0096: 4 vCPUs bill
+  $0.0576 an hour, near the $0.06 per VM of the older per-VM model). The older
+  ``… with 6 or more VCPU`` SKUs belong to that per-VM model, whose unit for them is
+  unconfirmed: refused;
 - SLES: ``Licensing Fee for SUSE Linux Enterprise Server 15 (CPU cost)``, per VM
   (the pricing page: $0.11 an hour on an n1-standard-8).
 
@@ -63,7 +66,7 @@ _PART = re.compile(
 # Each family's SKU description prefix, and whether its fee is per vCPU.
 _SKU_PREFIX = {
     "Windows Server": ("Licensing Fee for Windows Server {version} Datacenter Edition", True),
-    "RHEL": ("Licensing Fee for Red Hat Enterprise Linux {version}", False),
+    "RHEL": ("Licensing Fee for Red Hat Enterprise Linux {version}", True),
     "SLES": ("Licensing Fee for SUSE Linux Enterprise Server {version}", False),
     "SQL Server": ("Licensing Fee for SQL Server {version}", False),
 }
@@ -168,7 +171,12 @@ def _one_licence(
         if machine_type in _OWN_SKU_TYPES:
             return rest == f" on {machine_type}"
         if family == "RHEL":
-            return rest.startswith(" on VM with") and _for_vcpus(rest, vcpus)
+            # The per-vCPU bands only: "6 or more VCPU" is the older per-VM model's.
+            return (
+                rest.startswith(" on VM with")  # not "… 9 for SAP with High Availability …"
+                and " or more VCPU" not in rest
+                and _for_vcpus(rest, vcpus)
+            )
         # Older SKUs end "(CPU cost)", newer ones "on VM"; both are the one fee.
         return rest in (" (CPU cost)", " on VM")
 
