@@ -164,7 +164,7 @@ def test_what_is_billed_otherwise_is_refused_with_the_reason(db, prices):
              offer="sql2022-ws2022", image_sku="standard-gen2")  # fmt: skip
     dev = vm("westeurope", "Windows", None, "MicrosoftSQLServer", "vm3",
              offer="sql2022-ws2022", image_sku="sqldev-gen2")  # fmt: skip
-    old = vm("westeurope", publisher="RedHat", offer="RHEL", rid="vm4", size="Standard_D3_v2")
+    old = vm("westeurope", publisher="RedHat", offer="RHEL", rid="vm4", size="Standard_A5")
     no_band = vm("westeurope", publisher="SUSE", offer="sles-15-sp5", rid="vm5",
                  size="Standard_D8s_v5")  # fmt: skip
     price_resources(db, [sap, sql, dev, old, no_band], {"azure": retail()})
@@ -174,7 +174,7 @@ def test_what_is_billed_otherwise_is_refused_with_the_reason(db, prices):
     assert "a SQL Server image whose licence could not be read" in sql.price_basis
     assert dev.monthly_cost == Decimal("0.188") * 730  # Developer edition: no SQL licence
     assert old.monthly_cost is None
-    assert "which neither the name Standard_D3_v2 nor its listed capabilities give" in (
+    assert "which neither the name Standard_A5 nor its listed capabilities give" in (
         old.price_basis
     )
     assert no_band.monthly_cost is None
@@ -244,10 +244,20 @@ def test_a_provisioned_disk_missing_a_meter_is_unpriced_not_priced_by_capacity(d
 
 
 def test_full_snapshots_bill_their_size_and_incremental_ones_are_refused(db, prices):
+    """Standard and Premium full snapshots bill their own GB-month meters (the Premium
+    one as recorded in westeurope: 0.145 against Standard HDD's 0.05)."""
     for redundancy, price in (("LRS", 0.05), ("ZRS", 0.0625)):
         prices.item(sku="", region="westeurope", price=price, meter=f"{redundancy} Snapshots",
                     sku_name=f"Snapshots {redundancy}", product="Standard HDD Managed Disks",
                     service="Storage", unit="1 GB/Month")  # fmt: skip
+    # Standard SSD lists a snapshot meter of the same skuName, which no snapshot SKU bills.
+    for product, price in (
+        ("Premium SSD Managed Disks", 0.145),
+        ("Standard SSD Managed Disks", 0.2),
+    ):
+        prices.item(sku="", region="westeurope", price=price, meter="LRS Snapshots",
+                    sku_name="Snapshots LRS", product=product, service="Storage",
+                    unit="1 GB/Month")  # fmt: skip
 
     def snap(rid, sku, incremental=False):
         raw = {"properties": {"incremental": incremental}}
@@ -256,11 +266,13 @@ def test_full_snapshots_bill_their_size_and_incremental_ones_are_refused(db, pri
 
     lrs, zrs = snap("s1", "Standard_LRS"), snap("s2", "Standard_ZRS")
     incremental, premium = snap("s3", "Standard_LRS", True), snap("s4", "Premium_LRS")
-    price_resources(db, [lrs, zrs, incremental, premium], {"azure": retail()})
+    other = snap("s5", "Premium_ZRS")  # no such snapshot SKU today
+    price_resources(db, [lrs, zrs, incremental, premium, other], {"azure": retail()})
     assert lrs.monthly_cost == 128 * Decimal("0.05")
     assert zrs.monthly_cost == 128 * Decimal("0.0625")
     assert incremental.monthly_cost is None and "incremental" in incremental.price_basis
-    assert premium.monthly_cost is None and "Premium_LRS snapshots" in premium.price_basis
+    assert premium.monthly_cost == 128 * Decimal("0.145")
+    assert other.monthly_cost is None and "Premium_ZRS snapshots" in other.price_basis
 
 
 def test_next_page_links_are_followed_and_429_is_retried(prices):
@@ -372,17 +384,30 @@ def test_sql_server_bills_its_edition_when_its_sql_vm_resource_says_pay_as_you_g
 
 
 def test_a_size_whose_name_hides_its_vcpus_uses_the_capabilities_the_inventory_read(db, prices):
-    """A Standard_D3_v2 has 4 vCPUs (its name says 3): the resource SKUs listing the
-    inventory keeps on the VM gives them, and the key carries them."""
+    """A Standard_NC4as_T4_v3 has 4 vCPUs, which its name does not give: the resource
+    SKUs listing the inventory keeps on the VM gives them, and the key carries them."""
+    _licences(prices)
+    prices.item(sku="Standard_NC4as_T4_v3", region="westeurope", price=0.526,
+                meter="NC4as T4 v3", product="Virtual Machines NCasT4_v3 Series")  # fmt: skip
+    size = "Standard_NC4as_T4_v3"
+    rhel = vm("westeurope", publisher="RedHat", offer="RHEL", size=size)
+    rhel.raw["sizeCapabilities"] = {"vCPUs": "4", "vCPUsAvailable": "4", "MemoryGB": "28"}
+    other = vm("westeurope", publisher="RedHat", offer="RHEL", rid="vm2", size=size)
+    other.raw["sizeCapabilities"] = {"vCPUs": "4"}
+    other.raw["properties"]["hardwareProfile"]["vmSize"] = "Standard_NC8as_T4_v3"  # not this size's
+    price_resources(db, [rhel, other], {"azure": retail()})
+    assert key_for(rhel).variant == "RHEL (4 vCPUs)"
+    assert rhel.monthly_cost == (Decimal("0.526") + Decimal("0.06")) * 730  # the 1-4 band
+    assert other.monthly_cost is None
+
+
+def test_d_and_ds_v2_sizes_bill_their_published_vcpus_without_the_listing(db, prices):
+    """A Standard_D3_v2 has 4 vCPUs (its name says 3), a Standard_D11_v2 2: the
+    published counts price their licences with no resource SKUs listing."""
     _licences(prices)
     prices.item(sku="Standard_D3_v2", region="westeurope", price=0.229, meter="D3 v2",
                 product="Virtual Machines Dv2 Series")  # fmt: skip
     rhel = vm("westeurope", publisher="RedHat", offer="RHEL", size="Standard_D3_v2")
-    rhel.raw["sizeCapabilities"] = {"vCPUs": "4", "vCPUsAvailable": "4", "MemoryGB": "14"}
-    other = vm("westeurope", publisher="RedHat", offer="RHEL", rid="vm2", size="Standard_D3_v2")
-    other.raw["sizeCapabilities"] = {"vCPUs": "4"}
-    other.raw["properties"]["hardwareProfile"]["vmSize"] = "Standard_D4_v2"  # not this size's
-    price_resources(db, [rhel, other], {"azure": retail()})
-    assert key_for(rhel).variant == "RHEL (4 vCPUs)"
+    price_resources(db, [rhel], {"azure": retail()})
+    assert key_for(rhel).variant == "RHEL"
     assert rhel.monthly_cost == (Decimal("0.229") + Decimal("0.06")) * 730  # the 1-4 band
-    assert other.monthly_cost is None

@@ -66,8 +66,19 @@ def test_sizes_of_each_provider_keep_the_family():
         (("Standard_D4s_v5", 4), ("Standard_D2s_v5", 2)),
     )
     assert azure_sizes("Standard_B2ms") is None
-    # Older names do not give vCPUs: a D3_v2 has 4, a D11_v2 2 (not 3 and 11).
-    assert azure_sizes("Standard_D3_v2") is None and azure_sizes("Standard_D11_v2") is None
+    # D/DS v1 and v2 number their sizes: a D3_v2 has 4 vCPUs, a D11_v2 2 (not 3 and
+    # 11); the published counts, in two ladders of the same memory per vCPU.
+    assert azure_sizes("Standard_D3_v2") == (4, (("Standard_D2_v2", 2), ("Standard_D1_v2", 1)))
+    assert azure_sizes("Standard_DS15_v2") == (
+        20,
+        (("Standard_DS14_v2", 16), ("Standard_DS13_v2", 8), ("Standard_DS12_v2", 4),
+         ("Standard_DS11_v2", 2)),
+    )  # fmt: skip
+    assert azure_sizes("Standard_D11_v2") == (2, ())  # the memory ladder's smallest
+    assert azure_sizes("Standard_D6_v2") is None  # no such size
+    # Names that do not give vCPUs (versionless A, GPU sizes with a suffix): no answer.
+    assert azure_sizes("Standard_A5") is None and azure_sizes("Standard_NC4as_T4_v3") is None
+    assert azure_sizes("Standard_F8s") == (8, (("Standard_F4s", 4), ("Standard_F2s", 2)))
     assert azure_sizes("Standard_F8s_v2") == (
         8,
         (("Standard_F4s_v2", 4), ("Standard_F2s_v2", 2)),
@@ -147,6 +158,26 @@ def test_a_size_the_family_lacks_is_skipped_for_the_next_that_exists():
     assert finding.evidence["suggested_type"] == "Standard_D4s_v5"  # D8s: no such product
     assert finding.savings.amount == (Decimal("1.472") - Decimal("0.368")) * 730
     assert "test list, effective 2025-05-01" in finding.savings.basis
+
+
+def test_a_d_v2_size_is_offered_the_next_of_its_published_ladder():
+    """A Standard_DS14_v2 has 16 vCPUs (its name says 14): at CPU p95 30 % the
+    DS13_v2 (8 vCPUs) would run at 60 %; the DS12_v2 (4) would not fit."""
+    book = PriceBook(
+        dict(
+            [
+                _price("azure", "westeurope", "Standard_DS14_v2", "Linux", "1.482"),
+                _price("azure", "westeurope", "Standard_DS13_v2", "Linux", "0.741"),
+                _price("azure", "westeurope", "Standard_DS12_v2", "Linux", "0.371"),
+            ]
+        )
+    )
+    vm = _vm("vm2", "Standard_DS14_v2", provider="azure", region="westeurope", platform="Linux")
+    finding = evaluate(vm, _ctx({"vm2": _usage([30.0] * DAYS)}, book))
+    assert finding.evidence["vcpus"] == 16
+    assert finding.evidence["suggested_type"] == "Standard_DS13_v2"
+    assert finding.evidence["suggested_vcpus"] == 8
+    assert finding.savings.amount == (Decimal("1.482") - Decimal("0.741")) * 730
 
 
 def test_outside_the_priced_region_the_finding_says_why():

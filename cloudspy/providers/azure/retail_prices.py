@@ -11,8 +11,10 @@ bills as, and the licence meter some add, is decided in
 bills a monthly price per size tier (P10, E10, S10 …), per disk; a Premium SSD v2
 or Ultra disk bills its capacity (GiB), IOPS and throughput (MB/s) by the hour,
 Premium SSD v2 with 3,000 IOPS and 125 MB/s included. A full snapshot bills its
-size per GB-month on Standard HDD storage (LRS or ZRS); an incremental one bills
-the blocks it holds, which the API does not report, so it is refused.
+size per GB-month on its storage: Standard HDD (LRS or ZRS) or Premium SSD (LRS);
+an incremental one bills the blocks it holds, which the ARM API does not report
+(only the page-range diff over a SAS URL, which a read-only tool does not open),
+so it is refused and its actual cost is used where the cache holds it.
 """
 
 from __future__ import annotations
@@ -70,9 +72,15 @@ _PROVISIONED_METERS = {
     "Provisioned IOPS": p.IOPS_MONTH,
     "Provisioned Throughput (MBps)": p.MIBPS_MONTH,
 }
-# A snapshot's storage SKU → the Retail Prices skuName of its meter (Standard HDD storage).
-SNAPSHOT_SKUS = {"Standard_LRS": "Snapshots LRS", "Standard_ZRS": "Snapshots ZRS"}
-_SNAPSHOT_PRODUCT = "Standard HDD Managed Disks"
+# A full snapshot's storage SKU → the skuName of its meter and the key's variant, which
+# names the storage when it is not Standard HDD (a recorded westeurope response: product
+# "Premium SSD Managed Disks", skuName "Snapshots LRS", meter "LRS Snapshots", GB-month).
+SNAPSHOT_SKUS = {
+    "Standard_LRS": ("Snapshots LRS", ""),
+    "Standard_ZRS": ("Snapshots ZRS", ""),
+    "Premium_LRS": ("Snapshots LRS", "Premium SSD"),
+}
+_SNAPSHOT_PRODUCTS = {"": "Standard HDD Managed Disks", "Premium SSD": "Premium SSD Managed Disks"}
 
 
 def included_performance(disk_type: str) -> dict[str, Decimal] | None:
@@ -151,10 +159,11 @@ def _snapshot_key(resource: Resource) -> p.PriceKey | str:
             "unpriced: an incremental snapshot bills the blocks it holds, which the"
             " Azure API does not report"
         )
-    sku = SNAPSHOT_SKUS.get(resource.type or "Standard_LRS")
-    if sku is None:
+    meter = SNAPSHOT_SKUS.get(resource.type or "Standard_LRS")
+    if meter is None:
         return f"unpriced: no {SOURCE} meter is known for {resource.type} snapshots"
-    return p.PriceKey("azure", m.SNAPSHOT, resource.region, sku)
+    sku, storage = meter
+    return p.PriceKey("azure", m.SNAPSHOT, resource.region, sku, storage)
 
 
 IP_BILLS_NOTHING = "bills nothing: a dynamic public IP holds no address unassociated"
@@ -205,8 +214,9 @@ def query_filter(key: p.PriceKey) -> str:
             " and priceType eq 'Consumption'"
         )
     if key.kind == m.SNAPSHOT:
+        product = _SNAPSHOT_PRODUCTS[key.variant]
         return (
-            f"serviceName eq 'Storage' and {region} and productName eq {_odata(_SNAPSHOT_PRODUCT)}"
+            f"serviceName eq 'Storage' and {region} and productName eq {_odata(product)}"
             f" and skuName eq {_odata(key.sku)} and priceType eq 'Consumption'"
         )
     return (

@@ -2,10 +2,12 @@
 
 ``Standard_<family><vCPUs><features>_v<version>`` (``Standard_D8s_v5``): the same
 family, features and version with fewer vCPUs is the smaller size with the same
-memory per vCPU. Only names that give their vCPUs count (v2 and later, but not
-D/DS v2: a ``Standard_D3_v2`` has 4 vCPUs and a ``Standard_D11_v2`` 2); other
-names give no answer, nor do burstable B-series sizes (CPU credits),
-constrained-core sizes (``Standard_E8-4s_v5``) and names outside the pattern.
+memory per vCPU. Names give their vCPUs from v3 on, in v2 (but D/DS) and in F v1.
+D and DS sizes before v3 number their sizes instead (a ``Standard_D3_v2`` has 4
+vCPUs, a ``Standard_D11_v2`` 2): their published counts are listed here, in two
+ladders of the same memory per vCPU. Other names give no answer, nor do burstable
+B-series sizes (CPU credits), constrained-core sizes (``Standard_E8-4s_v5``) and
+names outside the pattern.
 """
 
 from __future__ import annotations
@@ -17,6 +19,12 @@ from typing import Any
 # Standard_<family><vCPUs>[-<active vCPUs>]<features>[_v<version>]
 _SIZE = re.compile(r"^Standard_([A-Z]+)(\d+)(?:-(\d+))?([a-z]*)(?:_v(\d+))?$")
 LADDER = (2, 4, 8, 16, 32, 48, 64, 96)
+# D/DS v1 and v2 size number → vCPUs (learn.microsoft.com, "Dv2 and DSv2-series" and
+# "… memory optimized"): 1–5 have 3.5 GiB per vCPU, 11–15 have 7 GiB per vCPU.
+NUMBERED_LADDERS = (
+    ((1, 1), (2, 2), (3, 4), (4, 8), (5, 16)),
+    ((11, 2), (12, 4), (13, 8), (14, 16), (15, 20)),
+)
 
 
 @cache  # pure, and asked once per VM by rightsizing over large estates
@@ -26,13 +34,21 @@ def smaller_sizes(vm_size: str) -> tuple[int, tuple[tuple[str, int], ...]] | Non
     if match is None:
         return None
     family, count, active, features, version = match.groups()
-    if version is None or active is not None or family.startswith("B"):
+    if active is not None or family.startswith("B"):
         return None
-    if not _names_its_vcpus(family, version):
+    suffix = f"_v{version}" if version else ""
+    ladder = _numbered_ladder(family, int(count), version)
+    if ladder is not None:
+        now = dict(ladder)[int(count)]
+        smaller = tuple(
+            (f"Standard_{family}{n}{features}{suffix}", v) for n, v in reversed(ladder) if v < now
+        )
+        return now, smaller
+    if (version is None and family != "F") or not _names_its_vcpus(family, version):
         return None
     now = int(count)
     smaller = tuple(
-        (f"Standard_{family}{n}{features}_v{version}", n) for n in reversed(LADDER) if n < now
+        (f"Standard_{family}{n}{features}{suffix}", n) for n in reversed(LADDER) if n < now
     )
     return now, smaller
 
@@ -44,9 +60,10 @@ def licensed_vcpus(vm_size: str) -> int | None:
 
     Sizes of v2 and later (but D/DS v2), F v1 and the B-series name their vCPUs
     (``Standard_D4s_v5``: 4, ``Standard_A2_v2``: 2); a constrained-core size names its
-    active vCPUs after the dash (``Standard_E8-4s_v5``: 4), which licences bill. Other
-    names do not (a ``Standard_D11_v2`` has 2 vCPUs, a ``Standard_D3_v2`` 4, a
-    ``Standard_A5`` 2): no answer.
+    active vCPUs after the dash (``Standard_E8-4s_v5``: 4), which licences bill; D/DS
+    v1 and v2 sizes have their published counts (``Standard_D11_v2``: 2,
+    ``Standard_D3_v2``: 4). Other names do not say (a ``Standard_A5`` has 2,
+    ``Standard_NC4as_T4_v3`` 4): no answer.
     """
     match = _SIZE.match(vm_size)
     if match is None:
@@ -54,9 +71,21 @@ def licensed_vcpus(vm_size: str) -> int | None:
     family, count, active, _features, version = match.groups()
     if active is not None:
         return int(active)  # a constrained-core size names its active vCPUs, any series
+    ladder = _numbered_ladder(family, int(count), version)
+    if ladder is not None:
+        return dict(ladder)[int(count)]
     if not (family == "B" or _names_its_vcpus(family, version)):
         return None
     return int(count)
+
+
+def _numbered_ladder(
+    family: str, number: int, version: str | None
+) -> tuple[tuple[int, int], ...] | None:
+    """The ladder of (size number, vCPUs) a D/DS v1 or v2 size belongs to, else None."""
+    if family not in ("D", "DS") or version not in (None, "2"):
+        return None
+    return next((ladder for ladder in NUMBERED_LADDERS if number in dict(ladder)), None)
 
 
 def _names_its_vcpus(family: str, version: str | None) -> bool:

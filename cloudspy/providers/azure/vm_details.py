@@ -9,8 +9,8 @@ VMs are priced from what the VM itself says):
   VM as ``sqlVirtualMachine`` (None: read, the VM has none);
 - the compute resource SKUs of each region holding a VM whose licence bills per
   vCPU and whose size name does not give them (``resource_skus.list``,
-  ``$filter=location eq '…'``; a ``Standard_D3_v2`` has 4, a ``Standard_DS13_v2``
-  8); kept on such VMs as ``sizeCapabilities`` (``vCPUs``, ``vCPUsAvailable``,
+  ``$filter=location eq '…'``; a ``Standard_NC4as_T4_v3`` has 4, a ``Standard_A5``
+  2); kept on such VMs as ``sizeCapabilities`` (``vCPUs``, ``vCPUsAvailable``,
   ``MemoryGB``). The listing is large, so other estates do not ask for it.
 """
 

@@ -30,9 +30,10 @@ META = RuleMeta(
     "one family have the same memory per vCPU) at or under "
     "`rightsizing_target_memory_percent` (80 %); without it memory is not measured, so "
     "check the workload's memory before resizing. Burstable "
-    "(t2/t3, B-series), shared-core and custom types, and Azure sizes whose name does "
-    "not give their vCPUs (D/DS v2, versionless sizes), are not compared, and an idle VM "
-    "is left to `idle-vm` (stopping it saves more).",
+    "(t2/t3, B-series), shared-core and custom types, and Azure sizes whose vCPUs "
+    "neither the name nor a published ladder gives (versionless sizes but D/DS and F; "
+    "D/DS v1 and v2 use their published counts: a `Standard_D14_v2` has 16 vCPUs), "
+    "are not compared, and an idle VM is left to `idle-vm` (stopping it saves more).",
     fix="Resize the VM to the suggested type (AWS: stop, change the instance type, start; "
     "GCP: stop, set the machine type, start; Azure: resize, which restarts it). For a "
     "previous-generation type (m4, c4 …), resize to the current generation's size at once.",

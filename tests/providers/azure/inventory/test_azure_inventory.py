@@ -317,19 +317,19 @@ def test_sql_vms_denied_leave_sql_images_unpriced_and_the_rest_collected(arm, co
     assert any("SQL Server licences not read" in line for line in said)
 
 
-def rhel_on_ds13_v2(arm):
+def rhel_on_nc4as_t4(arm):
     """cctestvm as a pay-as-you-go RHEL VM of a size whose name hides its vCPUs."""
     listing = cassette("VMTest.virtual_machine_instance.json")
     props = listing["value"][0]["properties"]
-    props["hardwareProfile"]["vmSize"] = "Standard_DS13_v2"
+    props["hardwareProfile"]["vmSize"] = "Standard_NC4as_T4_v3"
     props["storageProfile"]["imageReference"] = {"publisher": "RedHat", "offer": "RHEL"}
     arm.lists[(SUBSCRIPTION, "vms")] = [listing]
 
 
 def test_vm_sizes_are_read_per_region_for_the_vcpus_names_do_not_give(arm, connector):
-    rhel_on_ds13_v2(arm)
+    rhel_on_nc4as_t4(arm)
     vm = named(collect(connector), m.VM, "cctestvm")
-    assert vm.raw["sizeCapabilities"] == {"vCPUs": "8", "MemoryGB": "56", "vCPUsAvailable": "8"}
+    assert vm.raw["sizeCapabilities"] == {"vCPUs": "4", "MemoryGB": "28", "vCPUsAvailable": "4"}
     [(_path, query)] = arm.paths("skus")
     assert query["$filter"] == "location eq 'southcentralus'"
 
@@ -338,14 +338,19 @@ def test_vm_sizes_are_not_read_when_no_licence_needs_them(arm, connector):
     """The listing is large: a Linux VM on the same size, or a licensed one whose size
     name gives its vCPUs, does not ask for it."""
     listing = cassette("VMTest.virtual_machine_instance.json")
-    listing["value"][0]["properties"]["hardwareProfile"]["vmSize"] = "Standard_DS13_v2"
+    listing["value"][0]["properties"]["hardwareProfile"]["vmSize"] = "Standard_NC4as_T4_v3"
     arm.lists[(SUBSCRIPTION, "vms")] = [listing]
     collect(connector)
+    assert arm.paths("skus") == []
+    rhel_on_nc4as_t4(arm)
+    listing = arm.lists[(SUBSCRIPTION, "vms")][0]
+    listing["value"][0]["properties"]["hardwareProfile"]["vmSize"] = "Standard_DS13_v2"
+    collect(connector)  # a DS13_v2 has its published 8 vCPUs
     assert arm.paths("skus") == []
 
 
 def test_vm_sizes_denied_are_said_and_the_rest_collected(arm, connector):
-    rhel_on_ds13_v2(arm)
+    rhel_on_nc4as_t4(arm)
     arm.denied_routes.add("skus")
     said: list[str] = []
     vm = named(collect(connector, progress=said.append), m.VM, "cctestvm")

@@ -8,7 +8,7 @@ from cloudspy.models import resource as m
 from cloudspy.providers.azure import permissions
 from cloudspy.waste_rules.registry import all_rules
 from tests import paths
-from tests.providers.azure.inventory.test_azure_inventory import collect, rhel_on_ds13_v2
+from tests.providers.azure.inventory.test_azure_inventory import collect, rhel_on_nc4as_t4
 
 EXAMPLE = paths.EXAMPLES / "azure-role.json"
 # The RBAC action each replayed ARM route needs (Azure's resource provider operations list).
@@ -26,7 +26,7 @@ ROUTE_ACTIONS = {
 
 
 def test_every_request_is_declared_and_nothing_more(arm, connector):
-    rhel_on_ds13_v2(arm)  # a VM whose licence needs its region's VM sizes read
+    rhel_on_nc4as_t4(arm)  # a VM whose licence needs its region's VM sizes read
     collect(connector)
     used = {ROUTE_ACTIONS[route] for route in ROUTE_ACTIONS if arm.paths(route)}
     assert len(arm.requests) == sum(len(arm.paths(route)) for route in ROUTE_ACTIONS)
