@@ -157,9 +157,39 @@ def test_rhel_and_sles_bill_the_linux_meter_plus_their_licence_meter(db, prices)
     assert sum("Virtual Machines Licenses" in f for f in prices.filters) == 2
 
 
+def test_sap_and_ha_offers_bill_their_own_licence_products(db, prices):
+    """RHEL-SAP-HA and sles-sap offers bill the Linux meter plus their own product's
+    licence meter (exact vCPUs before a band); an offer whose product the API does
+    not list (RHEL-HA here) is unpriced with the reason, not priced as plain RHEL."""
+    _licences(prices)
+    for meter, price in (("2 vCPU VM License", 0.0451), ("5+ vCPU VM License", 0.14)):
+        prices.item(sku="", region="", price=price, meter=meter, sku_name=meter[:-8],
+                    product="Red Hat Enterprise Linux for SAP with HA",
+                    service="Virtual Machines Licenses")  # fmt: skip
+    for meter, price in (("1-2 vCPU VM Support", 0.084), ("5+ vCPU VM Support", 0.238)):
+        prices.item(sku="", region="", price=price, meter=meter, sku_name=meter[:-8],
+                    product="SUSE for SAP Linux Enterprise Server",
+                    service="Virtual Machines Licenses")  # fmt: skip
+    rhel_sap = vm("westeurope", publisher="RedHat", offer="RHEL-SAP-HA", image_sku="9_4")
+    big_sap = vm("westeurope", publisher="RedHat", offer="RHEL-SAP-HA", rid="vm2",
+                 size="Standard_D8s_v5")  # fmt: skip
+    sles_sap = vm("westeurope", publisher="SUSE", offer="sles-sap-15-sp5", rid="vm3")
+    rhel_ha = vm("westeurope", publisher="RedHat", offer="RHEL-HA", rid="vm4")
+    sap_byos = vm("westeurope", publisher="SUSE", offer="sles-sap-15-sp5-byos", rid="vm5")
+    estate = [rhel_sap, big_sap, sles_sap, rhel_ha, sap_byos]
+    price_resources(db, estate, {"azure": retail()})
+    assert key_for(rhel_sap).variant == "RHEL for SAP with HA"
+    assert rhel_sap.monthly_cost == (Decimal("0.096") + Decimal("0.0451")) * 730
+    assert big_sap.monthly_cost == (Decimal("0.384") + Decimal("0.14")) * 730
+    assert sles_sap.monthly_cost == (Decimal("0.096") + Decimal("0.084")) * 730
+    assert rhel_ha.monthly_cost is None
+    assert "no Red Hat Enterprise Linux with HA licence meter for 2 vCPUs" in rhel_ha.price_basis
+    assert sap_byos.monthly_cost == Decimal("0.096") * 730  # BYOS: the Linux rate
+
+
 def test_what_is_billed_otherwise_is_refused_with_the_reason(db, prices):
     _licences(prices)
-    sap = vm("westeurope", publisher="RedHat", offer="RHEL-SAP-HA")
+    sap = vm("westeurope", publisher="SUSE", offer="sles-15-sp5-hpc")
     sql = vm("westeurope", "Windows", None, "MicrosoftSQLServer", "vm2",
              offer="sql2022-ws2022", image_sku="standard-gen2")  # fmt: skip
     dev = vm("westeurope", "Windows", None, "MicrosoftSQLServer", "vm3",
@@ -169,7 +199,7 @@ def test_what_is_billed_otherwise_is_refused_with_the_reason(db, prices):
                  size="Standard_D8s_v5")  # fmt: skip
     price_resources(db, [sap, sql, dev, old, no_band], {"azure": retail()})
     assert sap.monthly_cost is None
-    assert "RHEL (RHEL-SAP-HA) images bill a software meter" in sap.price_basis
+    assert "SUSE (sles-15-sp5-hpc) images bill a software meter" in sap.price_basis
     assert sql.monthly_cost is None
     assert "a SQL Server image whose licence could not be read" in sql.price_basis
     assert dev.monthly_cost == Decimal("0.188") * 730  # Developer edition: no SQL licence

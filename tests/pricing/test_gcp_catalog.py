@@ -114,6 +114,12 @@ def licensed(project: str, name: str, *, data_disk: str | None = None) -> dict:
     return {"disks": disks}
 
 
+_RHEL_SAP = (
+    "Licensing Fee for Red Hat Enterprise Linux 9 for SAP with High Availability and Update"
+    " Services"
+)
+
+
 def _licence_skus(server) -> None:
     """Licence SKUs as the catalog lists them: global, hourly, one fee per VM or vCPU."""
     for description, nanos in (
@@ -123,10 +129,23 @@ def _licence_skus(server) -> None:
         ("Licensing Fee for Red Hat Enterprise Linux 9 on VM with up to 8 VCPU", 14400000),
         ("Licensing Fee for Red Hat Enterprise Linux 9 on VM with 9 to 127 VCPU", 10800000),
         ("Licensing Fee for Red Hat Enterprise Linux 9 on VM with 128 VCPU or more", 9600000),
-        (
-            "Licensing Fee for Red Hat Enterprise Linux 9 for SAP with High Availability and"
-            " Update Services on VM with up to 8 VCPU",
-            22500000,
+        # RHEL for SAP: per vCPU, rates falling with the band; SLES for SAP: per VM,
+        # rising with it (descriptions as the catalog lists them).
+        *(
+            (f"{_RHEL_SAP} on VM with {band}", nanos)
+            for band, nanos in (
+                ("up to 8 VCPU", 22500000),
+                ("9 to 127 VCPU", 16250000),
+                ("128 or more VCPU", 15000000),
+            )
+        ),
+        *(
+            (f"Licensing Fee for SLES 15 For SAP License on VM with {band}", nanos)
+            for band, nanos in (
+                ("1 to 3 VCPU", 170000000),
+                ("4 VCPU", 340000000),
+                ("6 or more VCPU", 410000000),
+            )
         ),
         ("Licensing Fee for Red Hat Enterprise Linux 8 on VM with 6 or more VCPU", 130000000),
         ("Licensing Fee for SUSE Linux Enterprise Server 15 (CPU cost)", 110000000),
@@ -165,6 +184,35 @@ def test_premium_images_add_their_licence_to_the_machine(db, catalog):
         "Windows Server 2012 R2"
     )
     assert platform_of({"disks": [{"boot": True}]}) == "Linux"
+
+
+def test_sap_images_bill_rhel_for_sap_per_vcpu_and_sles_for_sap_per_vm(db, catalog):
+    """RHEL for SAP bills each vCPU at its band's rate; SLES for SAP one fee per VM in
+    the band that holds its vCPUs. A 5-vCPU machine is in no SLES for SAP band."""
+    _licence_skus(catalog)
+    rhel_sap = licensed("rhel-sap-cloud", "rhel-9-sap")
+    sles_sap = licensed("suse-sap-cloud", "sles-sap-15")
+    estate = {
+        "rhel4": vm("n2-standard-4", rid="a", raw=rhel_sap),
+        "rhel16": vm("n2-standard-16", rid="b", raw=rhel_sap),
+        "sles2": vm("n2-standard-2", rid="c", raw=sles_sap),
+        "sles4": vm("n2-standard-4", rid="d", raw=sles_sap),
+        "sles8": vm("n2-standard-8", rid="e", raw=sles_sap),
+        "sles5": vm("n2-custom-5-20480", rid="f", raw=sles_sap),
+    }
+    price_resources(db, list(estate.values()), {"gcp": gcp_catalog(catalog)})
+    per_vcpu = Decimal("0.031611") + 4 * Decimal("0.004237")
+    cost = {name: r.monthly_cost for name, r in estate.items()}
+    assert platform_of(rhel_sap) == "RHEL for SAP 9" and platform_of(sles_sap) == "SLES for SAP 15"
+    assert cost["rhel4"] == 4 * (per_vcpu + Decimal("0.0225")) * 730
+    assert cost["rhel16"] == 16 * (per_vcpu + Decimal("0.01625")) * 730
+    assert cost["sles2"] == (2 * per_vcpu + Decimal("0.17")) * 730
+    assert cost["sles4"] == (4 * per_vcpu + Decimal("0.34")) * 730  # "with 4 VCPU"
+    assert cost["sles8"] == (8 * per_vcpu + Decimal("0.41")) * 730  # "6 or more VCPU"
+    assert cost["sles5"] is None
+    assert "no single hourly Licensing Fee for SLES 15 For SAP License SKU" in (
+        estate["sles5"].price_basis
+    )
 
 
 def test_sql_server_images_bill_windows_per_vcpu_and_sql_per_vm_of_their_vcpus(db, catalog):

@@ -10,6 +10,13 @@ whose name gives the vCPUs it covers, exactly (``8 vCPU VM License``) or as a ba
   offer ``sles-<n>[-sp<n>]``): product ``Red Hat Enterprise Linux`` or ``SUSE Linux
   Enterprise Server Standard``; BYOS offers, ``RHEL_BYOS`` and ``SLES_BYOS`` bill
   none;
+- their SAP and HA offers, each its own product (the names Microsoft's reservation
+  pages give each offer's meters): ``RHEL-SAP-HA`` → ``Red Hat Enterprise Linux for
+  SAP with HA``, ``RHEL-HA`` → ``Red Hat Enterprise Linux with HA``,
+  ``RHEL-SAP-APPS`` → ``RHEL for SAP Business Applications``, ``RHEL-SAP-HANA`` →
+  ``RHEL for SAP HANA``, ``sles-sap[-<n>[-sp<n>]]`` → ``SUSE for SAP Linux
+  Enterprise Server``; a product the API does not list leaves the VM unpriced with
+  the reason;
 - SQL Server on Windows: product ``SQL Server Standard``, ``… Enterprise`` or ``…
   Web``, when the VM's SQL virtual machine resource
   (``Microsoft.SqlVirtualMachine/sqlVirtualMachines``, read by the inventory into
@@ -17,9 +24,10 @@ whose name gives the vCPUs it covers, exactly (``8 vCPU VM License``) or as a ba
   (Hybrid Benefit) and ``DR`` bill none, nor do the Developer and Express editions.
   A marketplace SQL Server image with no such resource bills its image's edition.
 
-Other licensed images (RHEL or SLES for SAP, HA or HPC, SQL Server on Linux, SQL
-Server whose licence could not be read) are named in the variant so the price
-list refuses them with the reason, never prices them without their licence.
+Other licensed images (SLES for HPC, other RHEL offers such as ``RHEL-SAP``, SQL
+Server on Linux, SQL Server whose licence could not be read) are named in the
+variant so the price list refuses them with the reason, never prices them without
+their licence.
 """
 
 from __future__ import annotations
@@ -34,14 +42,35 @@ _SQL_EDITIONS = ("Standard", "Enterprise", "Web")
 # Variants that bill a licence meter: the OS rate under it, and the licence's product.
 LICENCES: dict[str, tuple[str, str]] = {
     "RHEL": ("Linux", "Red Hat Enterprise Linux"),
+    "RHEL for SAP with HA": ("Linux", "Red Hat Enterprise Linux for SAP with HA"),
+    "RHEL with HA": ("Linux", "Red Hat Enterprise Linux with HA"),
+    "RHEL for SAP Apps": ("Linux", "RHEL for SAP Business Applications"),
+    "RHEL for SAP HANA": ("Linux", "RHEL for SAP HANA"),
     "SUSE": ("Linux", "SUSE Linux Enterprise Server Standard"),
+    "SLES for SAP": ("Linux", "SUSE for SAP Linux Enterprise Server"),
     **{f"Windows+SQL {e}": ("Windows", f"SQL Server {e}") for e in _SQL_EDITIONS},
     **{f"Hybrid Benefit+SQL {e}": ("Linux", f"SQL Server {e}") for e in _SQL_EDITIONS},
 }
-# The plain offers of each publisher (not for SAP, HA, HPC or BYOS).
-_PLAIN_OFFERS = {
-    "redhat": ("RHEL", re.compile(r"^rhel(-raw|-arm64)?$")),
-    "suse": ("SUSE", re.compile(r"^sles-\d+(-sp\d+)?$")),
+# Each publisher's pay-as-you-go offers whose licence is priced (offers compared in
+# lower case), and the name of any other offer of it (BYOS offers bill none).
+_OFFERS = {
+    "redhat": (
+        "RHEL",
+        (
+            ("RHEL", re.compile(r"^rhel(-raw|-arm64)?$")),
+            ("RHEL for SAP with HA", re.compile(r"^rhel-sap-ha$")),
+            ("RHEL with HA", re.compile(r"^rhel-ha$")),
+            ("RHEL for SAP Apps", re.compile(r"^rhel-sap-apps$")),
+            ("RHEL for SAP HANA", re.compile(r"^rhel-sap-hana$")),
+        ),
+    ),
+    "suse": (
+        "SUSE",
+        (
+            ("SUSE", re.compile(r"^sles-\d+(-sp\d+)?$")),
+            ("SLES for SAP", re.compile(r"^sles-sap(-\d+(-sp\d+)?)?$")),
+        ),
+    ),
 }
 # A licence meter's name: its vCPUs, exact or a band (``1-4``, ``5+``).
 _LICENCE_METER = re.compile(r"^(\d+)(?:-(\d+)|(\+))?[ -]vCPU VM(?: (?:License|Support))?$")
@@ -97,12 +126,13 @@ def vm_variant(raw: dict[str, Any] | None) -> str:
         return f"{'Hybrid Benefit' if hybrid else 'Windows'}+SQL {edition}"
     if windows:
         return "Linux" if hybrid else "Windows"
-    if publisher not in _PLAIN_OFFERS or props.get("licenseType") in _BRING_YOUR_OWN:
+    if publisher not in _OFFERS or props.get("licenseType") in _BRING_YOUR_OWN:
         return "Linux"
-    variant, plain = _PLAIN_OFFERS[publisher]
     if "byos" in offer:
         return "Linux"
-    return variant if plain.match(offer) else f"{variant} ({image.get('offer') or 'offer unknown'})"
+    family, offers = _OFFERS[publisher]
+    priced = next((variant for variant, pattern in offers if pattern.match(offer)), None)
+    return priced or f"{family} ({image.get('offer') or 'offer unknown'})"
 
 
 _WITH_VCPUS = re.compile(r"^(.+) \((\d+) vCPUs\)$")

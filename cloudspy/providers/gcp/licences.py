@@ -15,6 +15,14 @@ families are priced, each from its Compute Engine "Licensing Fee" SKU, by the ho
   unconfirmed: refused;
 - SLES: ``Licensing Fee for SUSE Linux Enterprise Server 15 (CPU cost)``, per VM
   (the pricing page: $0.11 an hour on an n1-standard-8).
+- RHEL for SAP (``rhel-sap-cloud/…/rhel-9-sap``): ``Licensing Fee for Red Hat
+  Enterprise Linux 9 for SAP with High Availability and Update Services on VM with
+  up to 8 VCPU`` (and ``9 to 127``, ``128 or more``), per vCPU at its band's rate
+  as RHEL (catalog rates that fall with the band: $0.0225, $0.01625, $0.015);
+- SLES for SAP (``suse-sap-cloud/…/sles-sap-15``): ``Licensing Fee for SLES 15 For
+  SAP License on VM with 1 to 3 VCPU`` (``4 VCPU``, ``6 or more VCPU``), per VM in
+  the band that holds its vCPUs (rates that rise with the band, $0.17, $0.34,
+  $0.41; Google's SLES for SAP commitments are per VM by core range).
 
 - SQL Server (``windows-sql-cloud/…/sql-server-2019-standard``, beside the Windows
   Server licence): ``Licensing Fee for SQL Server 2019 Standard on VM with 8 VCPU``,
@@ -25,9 +33,9 @@ families are priced, each from its Compute Engine "Licensing Fee" SKU, by the ho
 
 A VM bills every fee its boot disk's licences name (SQL Server images carry the
 Windows Server licence too). ``f1-micro`` and ``g1-small`` have SKUs of their own
-(``… on f1-micro``). Shared-core E2 types, licences of other premium projects (RHEL
-and SLES for SAP, Ubuntu Pro) and licence names CloudSpy cannot read are refused
-with the reason, never priced as Linux.
+(``… on f1-micro``). Shared-core E2 types, Ubuntu Pro (its CPU and RAM SKUs are
+unconfirmed), a SLES for SAP machine in no band (5 vCPUs) and licence names
+CloudSpy cannot read are refused with the reason, never priced as Linux.
 """
 
 from __future__ import annotations
@@ -46,6 +54,8 @@ _PRICED = {
     "windows-cloud": ("Windows Server", re.compile(r"^windows-server-(\d{4}(?:-r2)?)-dc$")),
     "rhel-cloud": ("RHEL", re.compile(r"^rhel-(\d+)-server$")),
     "suse-cloud": ("SLES", re.compile(r"^sles-(\d+)$")),
+    "rhel-sap-cloud": ("RHEL for SAP", re.compile(r"^rhel-(\d+)-sap$")),
+    "suse-sap-cloud": ("SLES for SAP", re.compile(r"^sles-sap-(\d+)$")),
     "windows-sql-cloud": (
         "SQL Server",
         re.compile(r"^sql-server-(\d{4}-(?:standard|enterprise|web|express|developer))$"),
@@ -53,15 +63,12 @@ _PRICED = {
 }
 _FREE_SQL = ("Express", "Developer")
 # Premium projects whose fees CloudSpy does not price yet.
-_UNPRICED = {
-    "rhel-sap-cloud": "RHEL for SAP",
-    "suse-sap-cloud": "SLES for SAP",
-    "ubuntu-os-pro-cloud": "Ubuntu Pro",
-}
+_UNPRICED = {"ubuntu-os-pro-cloud": "Ubuntu Pro"}
 _LICENCE_URL = re.compile(r"/projects/([^/]+)/global/licenses/([^/]+)$")
 # One priced licence of a variant ("Windows Server 2022+SQL Server 2019 Standard").
 _PART = re.compile(
-    r"^(Windows Server|RHEL|SLES|SQL Server) (\d{4}(?: R2)?|\d+|\d{4} (?:Standard|Enterprise|Web))$"
+    r"^(Windows Server|RHEL for SAP|RHEL|SLES for SAP|SLES|SQL Server)"
+    r" (\d{4}(?: R2)?|\d+|\d{4} (?:Standard|Enterprise|Web))$"
 )
 # Each family's SKU description prefix, and whether its fee is per vCPU.
 _SKU_PREFIX = {
@@ -69,6 +76,12 @@ _SKU_PREFIX = {
     "RHEL": ("Licensing Fee for Red Hat Enterprise Linux {version}", True),
     "SLES": ("Licensing Fee for SUSE Linux Enterprise Server {version}", False),
     "SQL Server": ("Licensing Fee for SQL Server {version}", False),
+    "RHEL for SAP": (
+        "Licensing Fee for Red Hat Enterprise Linux {version} for SAP with High"
+        " Availability and Update Services",
+        True,
+    ),
+    "SLES for SAP": ("Licensing Fee for SLES {version} For SAP License", False),
 }
 _OWN_SKU_TYPES = ("f1-micro", "g1-small")
 # "on VM with up to 8 VCPU", "… 9 to 127 VCPU", "… 128 VCPU or more", "… 6 or more VCPU".
@@ -177,6 +190,8 @@ def _one_licence(
                 and " or more VCPU" not in rest
                 and _for_vcpus(rest, vcpus)
             )
+        if family in ("RHEL for SAP", "SLES for SAP"):
+            return rest == f" on VM with {vcpus} VCPU" or _for_vcpus(rest, vcpus)
         # Older SKUs end "(CPU cost)", newer ones "on VM"; both are the one fee.
         return rest in (" (CPU cost)", " on VM")
 
