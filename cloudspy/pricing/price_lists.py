@@ -24,7 +24,7 @@ from cloudspy.models import prices as p
 from cloudspy.models.resource import Resource
 from cloudspy.pricing.table import Estimate, assign, priced
 from cloudspy.providers.inventory_source import PriceList
-from cloudspy.providers.registry import included_performance, price_key
+from cloudspy.providers.registry import included_performance, price_key, size_note
 
 DEFAULT_MAX_AGE = timedelta(days=7)
 # What a resource could be instead (waste rules' cheaper equivalents): priced too.
@@ -92,8 +92,10 @@ def monthly_from(resource: Resource, prices: Sequence[p.ListPrice]) -> tuple[Dec
     assert per_gb.price is not None
     amount = _tiered(size, tiers)
     free = f" (first {tiers[1].tier_start.normalize():f} GB tiered)" if len(tiers) > 1 else ""
+    note = size_note(resource)
     parts = [
-        f"{per_gb.price.normalize():f} {per_gb.currency}/GB-month × {size.normalize():f} GB{free}"
+        f"{per_gb.price.normalize():f} {per_gb.currency}/GB-month × {size.normalize():f} GB"
+        f"{free}{f' ({note})' if note else ''}"
     ]
     extra = _performance(resource, by_unit)
     if isinstance(extra, str):

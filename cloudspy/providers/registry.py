@@ -48,6 +48,8 @@ class ProviderInfo:
     # module:function giving a disk type's provisioned performance included in its
     # capacity price, per unit (None from it: the type bills no performance)
     performance: str | None = None
+    # module:function saying how far a resource's size is what it bills ("" when it is)
+    size_note: str | None = None
     # module:class of its ``[name]`` config section (None: nothing to configure)
     settings: str | None = None
     # module:attribute of its ``cloudspy <name> …`` group (a ProviderCommands)
@@ -97,6 +99,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         price_keys="cloudspy.providers.aws.price_list:key_for",
         sizes="cloudspy.providers.aws.sizes:smaller_sizes",
         performance="cloudspy.providers.aws.price_list:included_performance",
+        size_note="cloudspy.providers.aws.price_list:size_note",
         settings="cloudspy.providers.aws.settings:AwsSettings",
         commands="cloudspy.providers.aws.commands:COMMANDS",
     ),
@@ -218,6 +221,17 @@ def included_performance(provider: str, disk_type: str) -> Mapping[str, Decimal]
         return None
     included: Mapping[str, Decimal] | None = _resolve(info.performance)(disk_type)
     return included
+
+
+def size_note(resource: Resource) -> str:
+    """What the basis of a per-GB price should say of ``resource``'s size (an upper
+    bound, say), through its provider's ``size_note`` function; "" when the size is
+    what the provider bills."""
+    info = PROVIDERS.get(resource.provider)
+    if info is None or info.size_note is None:
+        return ""
+    note: str = _resolve(info.size_note)(resource)
+    return note
 
 
 def provider_info(name: str) -> ProviderInfo:

@@ -148,6 +148,8 @@ def test_every_finding_is_priced_from_the_served_list_and_a_second_sync_asks_not
     snaps = json.loads(cli("--db", db, "resources", "--kind", "snapshot", "-f", "json").stdout)
     (snap,) = [r for r in snaps["resources"] if r["resource_id"] == ids["snapshot"]]
     assert Decimal(snap["monthly_cost"]) == 100 * Decimal("0.053")
+    # The volume's size bounds what a snapshot stores from above, and the basis says so.
+    assert "× 100 GB (an upper bound: its volume's size" in snap["price_basis"]
 
     again = cli("--db", db, "--config", config, "aws", "sync", "--no-costs")
     assert again.exit_code == 0, again.stderr

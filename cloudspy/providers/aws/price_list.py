@@ -74,6 +74,17 @@ def included_performance(volume_type: str) -> dict[str, Decimal] | None:
     return INCLUDED_PERFORMANCE.get(volume_type)
 
 
+def size_note(resource: Resource) -> str:
+    """An EBS snapshot's size bounds what it stores from above: the blocks written to
+    its volume when it was taken (``FullSnapshotSizeInBytes``), else the volume's
+    size, while a snapshot after the first of a volume stores only changed blocks."""
+    if resource.kind != m.SNAPSHOT:
+        return ""
+    if (resource.raw or {}).get("FullSnapshotSizeInBytes"):
+        return "an upper bound: its volume's written blocks; later snapshots store changes only"
+    return "an upper bound: its volume's size; snapshots store written, changed blocks only"
+
+
 def platform_of(raw: dict[str, Any] | None) -> str:
     """The instance's ``PlatformDetails``; without it (older answers, moto) the
     documented meaning of ``Platform``: ``windows`` for Windows, else Linux/UNIX."""
