@@ -403,7 +403,7 @@ def test_sql_server_bills_its_edition_when_its_sql_vm_resource_says_pay_as_you_g
     assert ahub.monthly_cost == Decimal("0.188") * 730
     on_linux = vm("westeurope", rid="s5")
     on_linux.raw["sqlVirtualMachine"] = {"sqlServerLicenseType": "PAYG", "sqlImageSku": "Web"}
-    assert key_for(on_linux) == "unpriced: SQL Server on Linux licence meters are not priced yet"
+    assert "SQL Server on Linux other than RHEL or SLES (Ubuntu)" in key_for(on_linux)
     developer = sql_vm("s6", sql={"sqlServerLicenseType": "PAYG", "sqlImageSku": "Developer"})
     assert key_for(developer).variant == "Windows"
     assert image_only.monthly_cost == (Decimal("0.188") + Decimal("1.5")) * 730
@@ -441,3 +441,31 @@ def test_d_and_ds_v2_sizes_bill_their_published_vcpus_without_the_listing(db, pr
     price_resources(db, [rhel], {"azure": retail()})
     assert key_for(rhel).variant == "RHEL"
     assert rhel.monthly_cost == (Decimal("0.229") + Decimal("0.06")) * 730  # the 1-4 band
+
+
+def test_sql_server_on_rhel_and_sles_bills_one_product_holding_both_licences(db, prices):
+    """SQL Server on RHEL or SLES bills one licence product holding the OS and SQL
+    licences, on the Linux rate, at the exact vCPU meter (a 2-vCPU meter's price
+    carries SQL Server's four-core minimum); no separate RHEL meter."""
+    _licences(prices)  # the plain RHEL product too, which these must not add
+    for product, price in (("SQL Server Standard Red Hat Enterprise Linux", 0.4288),
+                           ("SQL Server Enterprise SLES", 1.6)):  # fmt: skip
+        prices.item(sku="", region="", price=price, meter="2 vCPU VM License",
+                    sku_name="2 vCPU VM", product=product,
+                    service="Virtual Machines Licenses")  # fmt: skip
+
+    def on_linux(rid, offer, edition):
+        resource = vm("westeurope", publisher="MicrosoftSQLServer", rid=rid, offer=offer,
+                      image_sku="standard-gen2")  # fmt: skip
+        resource.raw["sqlVirtualMachine"] = {"sqlServerLicenseType": "PAYG",
+                                             "sqlImageSku": edition}  # fmt: skip
+        return resource
+
+    rhel = on_linux("q1", "sql2022-rhel9", "Standard")
+    sles = on_linux("q2", "sql2019-sles12sp5", "Enterprise")
+    ubuntu = on_linux("q3", "sql2022-ubuntu2204", "Standard")
+    price_resources(db, [rhel, sles, ubuntu], {"azure": retail()})
+    assert key_for(rhel).variant == "RHEL+SQL Standard"
+    assert rhel.monthly_cost == (Decimal("0.096") + Decimal("0.4288")) * 730
+    assert sles.monthly_cost == (Decimal("0.096") + Decimal("1.6")) * 730
+    assert ubuntu.monthly_cost is None and "(Ubuntu)" in ubuntu.price_basis

@@ -23,9 +23,15 @@ whose name gives the vCPUs it covers, exactly (``8 vCPU VM License``) or as a ba
   the VM's ``sqlVirtualMachine``) says ``sqlServerLicenseType`` ``PAYG``; ``AHUB``
   (Hybrid Benefit) and ``DR`` bill none, nor do the Developer and Express editions.
   A marketplace SQL Server image with no such resource bills its image's edition.
+- SQL Server on RHEL or SLES (``sql2019-rhel8``, ``sql2019-sles12sp5`` …, or the
+  VM's image publisher): one product holds the SQL Server and the OS licence,
+  ``SQL Server Standard Red Hat Enterprise Linux``, ``SQL Server Enterprise SLES``
+  …, billed on the Linux rate, by exact vCPUs (its small sizes' meters carry SQL
+  Server's four-core minimum).
 
 Other licensed images (SLES for HPC, other RHEL offers such as ``RHEL-SAP``, SQL
-Server on Linux, SQL Server whose licence could not be read) are named in the
+Server on Ubuntu, whose product names disagree between sources, SQL Server whose
+licence could not be read) are named in the
 variant so the price list refuses them with the reason, never prices them without
 their licence.
 """
@@ -50,6 +56,11 @@ LICENCES: dict[str, tuple[str, str]] = {
     "SLES for SAP": ("Linux", "SUSE for SAP Linux Enterprise Server"),
     **{f"Windows+SQL {e}": ("Windows", f"SQL Server {e}") for e in _SQL_EDITIONS},
     **{f"Hybrid Benefit+SQL {e}": ("Linux", f"SQL Server {e}") for e in _SQL_EDITIONS},
+    **{
+        f"RHEL+SQL {e}": ("Linux", f"SQL Server {e} Red Hat Enterprise Linux")
+        for e in _SQL_EDITIONS
+    },
+    **{f"SLES+SQL {e}": ("Linux", f"SQL Server {e} SLES") for e in _SQL_EDITIONS},
 }
 # Each publisher's pay-as-you-go offers whose licence is priced (offers compared in
 # lower case), and the name of any other offer of it (BYOS offers bill none).
@@ -106,6 +117,17 @@ def _sql_edition(raw: dict[str, Any], image: dict[str, Any]) -> str | None:
     return edition if SQL_VM in raw and edition else "?"
 
 
+def _distribution(publisher: str, offer: str) -> str:
+    """The Linux distribution whose SQL Server product a VM bills (``RHEL``, ``SLES``),
+    from its image (``MicrosoftSQLServer`` offer ``sql2019-rhel8``, or publisher
+    ``RedHat``); ``Linux`` when it is another (Ubuntu) or cannot be told."""
+    if publisher == "redhat" or "rhel" in offer:
+        return "RHEL"
+    if publisher == "suse" or "sles" in offer:
+        return "SLES"
+    return "Linux"
+
+
 def vm_variant(raw: dict[str, Any] | None) -> str:
     """What the VM bills as: ``Linux``, ``Windows``, a key of :data:`LICENCES`, or a
     licensed image CloudSpy does not price, named for the reason."""
@@ -122,7 +144,7 @@ def vm_variant(raw: dict[str, Any] | None) -> str:
         return "Windows+SQL Server" if windows else "Linux+SQL Server"
     if edition is not None:
         if not windows:
-            return f"Linux+SQL {edition}"
+            return f"{_distribution(publisher, offer)}+SQL {edition}"
         return f"{'Hybrid Benefit' if hybrid else 'Windows'}+SQL {edition}"
     if windows:
         return "Linux" if hybrid else "Windows"
@@ -164,7 +186,10 @@ def refusal(variant: str, size: str, vcpus: int | None) -> str | None:
             " machine resource says whether it is pay-as-you-go or Hybrid Benefit)"
         )
     if variant.startswith("Linux+SQL"):
-        return "unpriced: SQL Server on Linux licence meters are not priced yet"
+        return (
+            "unpriced: SQL Server on Linux other than RHEL or SLES (Ubuntu) bills a licence"
+            " product CloudSpy does not price yet"
+        )
     if variant not in ("Linux", "Windows", *LICENCES):
         return f"unpriced: {variant} images bill a software meter CloudSpy does not price yet"
     if variant in LICENCES and vcpus is None:
