@@ -150,7 +150,12 @@ def _licence_skus(server) -> None:
         ("Licensing Fee for Red Hat Enterprise Linux 8 on VM with 6 or more VCPU", 130000000),
         ("Licensing Fee for SUSE Linux Enterprise Server 15 (CPU cost)", 110000000),
         ("Licensing Fee for SQL Server 2019 Standard on VM with 4 VCPU", 658000000),
+        # The newer pair: a flat fee for up to 4 vCPUs, four times the per-vCPU rate
+        # above; a 2017 Enterprise pair whose prices do not show that shape.
         ("Licensing Fee for SQL Server 2022 Standard on VM with up to 4 VCPU", 658000000),
+        ("Licensing Fee for SQL Server 2022 Standard on VM with more than 4 VCPU", 164500000),
+        ("Licensing Fee for SQL Server 2017 Enterprise on VM with up to 4 VCPU", 399000000),
+        ("Licensing Fee for SQL Server 2017 Enterprise on VM with more than 4 VCPU", 399000000),
     ):
         server.sku(description, ["global"], [(0, 0, nanos)], group="Google")
     server.sku("Commitment v1: RHEL 9 for 1 Year", ["global"], [(0, 0, 1)], usage_type="Commit1Yr")
@@ -235,9 +240,25 @@ def test_sql_server_images_bill_windows_per_vcpu_and_sql_per_vm_of_their_vcpus(d
     assert free.monthly_cost == (machine + windows_fee) * 730
 
 
+def test_sql_server_from_the_newer_pair_bills_four_cores_at_least(db, catalog):
+    """Only the newer pair lists SQL Server 2022 Standard: a flat $0.658 for up to 4
+    vCPUs, exactly four times the $0.1645 per vCPU above. A 2-vCPU machine bills the
+    flat fee, an 8-vCPU one 8 × the rate."""
+    _licence_skus(catalog)
+    windows = "https://www.googleapis.com/compute/v1/projects/windows-cloud/global/licenses/windows-server-2022-dc"
+    sql = licensed("windows-sql-cloud", "sql-server-2022-standard")
+    sql["disks"][0]["licenses"].append(windows)
+    small = vm("n2-standard-2", rid="q1", raw=sql)
+    large = vm("n2-standard-8", rid="q2", raw=sql)
+    price_resources(db, [small, large], {"gcp": gcp_catalog(catalog)})
+    per_vcpu = Decimal("0.031611") + 4 * Decimal("0.004237") + Decimal("0.046")
+    assert small.monthly_cost == (2 * per_vcpu + Decimal("0.658")) * 730
+    assert large.monthly_cost == (8 * per_vcpu + 8 * Decimal("0.1645")) * 730
+
+
 def test_what_the_catalog_cannot_price_says_why(db, catalog):
     _licence_skus(catalog)
-    sql = licensed("windows-sql-cloud", "sql-server-2022-standard")
+    sql = licensed("windows-sql-cloud", "sql-server-2017-enterprise")
     sql["disks"][0]["licenses"].insert(
         0, "https://www.googleapis.com/compute/v1/projects/windows-cloud/global/licenses/windows-server-2022-dc"
     )  # fmt: skip
@@ -255,10 +276,11 @@ def test_what_the_catalog_cannot_price_says_why(db, catalog):
         resource.platform = platform_of(resource.raw)  # as the inventory records it
     price_resources(db, list(unpriced.values()), {"gcp": gcp_catalog(catalog)})
     why = {name: r.price_basis for name, r in unpriced.items()}
-    # Only the newer "up to 4 VCPU" SKU is listed, whose unit is unconfirmed: refused.
+    # A newer pair whose prices are not a four-core fee and its per-core rate: refused.
     assert (
-        "Windows Server 2022+SQL Server 2022 Standard licence: the catalog has no single"
-        " hourly Licensing Fee for SQL Server 2022 Standard SKU for n2-standard-4"
+        "Windows Server 2022+SQL Server 2017 Enterprise licence: the catalog's Licensing Fee"
+        " for SQL Server 2017 Enterprise SKUs for up to 4 and more than 4 vCPUs are not a"
+        " four-core fee and its per-core rate, so their units are unknown"
     ) in why["sql"]
     assert (
         "RHEL 8 licence: the catalog has no single hourly Licensing Fee for Red Hat"

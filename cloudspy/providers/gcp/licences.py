@@ -23,13 +23,16 @@ families are priced, each from its Compute Engine "Licensing Fee" SKU, by the ho
   SAP License on VM with 1 to 3 VCPU`` (``4 VCPU``, ``6 or more VCPU``), per VM in
   the band that holds its vCPUs (rates that rise with the band, $0.17, $0.34,
   $0.41; Google's SLES for SAP commitments are per VM by core range).
-
 - SQL Server (``windows-sql-cloud/…/sql-server-2019-standard``, beside the Windows
   Server licence): ``Licensing Fee for SQL Server 2019 Standard on VM with 8 VCPU``,
   per VM, the SKU named for exactly its vCPUs (a recorded one: $2.961 an hour for
-  18 vCPUs, 18 × the per-core rate). Express and Developer bill none. A machine
-  with no SKU of its own vCPU count is refused: what the newer "up to 4 VCPU" /
-  "more than 4 VCPU" SKUs bill per is unconfirmed.
+  18 vCPUs, 18 × the per-core rate). Express and Developer bill none. Where the
+  catalog lists only the newer ``… on VM with up to 4 VCPU`` / ``… more than 4
+  VCPU`` pair, SQL Server's per-core licensing with four cores at least per VM
+  (Microsoft's rule; Azure lists it as a "1-4 vCPU" band) is read from it only
+  when the prices show that shape, the first exactly four times the second: up to
+  4 vCPUs bill the first once, more bill the second per vCPU. Any other pair is
+  refused: its units are unknown.
 
 A VM bills every fee its boot disk's licences name (SQL Server images carry the
 Windows Server licence too). ``f1-micro`` and ``g1-small`` have SKUs of their own
@@ -42,6 +45,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from cloudspy.models import resource as m
@@ -196,10 +200,41 @@ def _one_licence(
         return rest in (" (CPU cost)", " on VM")
 
     chosen = [s for s in candidates if fits(str(s.get("description")))]
+    if family == "SQL Server" and not chosen and machine_type not in _OWN_SKU_TYPES:
+        return _sql_by_core(prefix, machine_type, vcpus, candidates)
     if len(chosen) != 1:
         return f"the catalog has no single hourly {prefix} SKU for {machine_type}"
     quantity = vcpus if per_vcpu and machine_type not in _OWN_SKU_TYPES else 1
     return chosen[0], quantity
+
+
+def _single_rate(sku: dict[str, Any]) -> Decimal | None:
+    tiers = rates(sku)[1]
+    return tiers[0][1] if len(tiers) == 1 else None
+
+
+def _sql_by_core(
+    prefix: str, machine_type: str, vcpus: int, candidates: Sequence[dict[str, Any]]
+) -> tuple[dict[str, Any], int] | str:
+    """SQL Server from the newer pair of SKUs, ``… on VM with up to 4 VCPU`` and ``…
+    more than 4 VCPU``, read as SQL Server bills on Compute Engine: per core, four at
+    least. Only when the catalog's prices show that shape (the first is exactly four
+    times the second: a flat fee for four cores, then a per-vCPU rate) does a VM bill
+    the first once (up to 4 vCPUs) or the second per vCPU; otherwise why not."""
+    pair = {
+        rest: [s for s in candidates if str(s.get("description")) == prefix + rest]
+        for rest in (" on VM with up to 4 VCPU", " on VM with more than 4 VCPU")
+    }
+    small, large = pair.values()
+    if len(small) != 1 or len(large) != 1:
+        return f"the catalog has no single hourly {prefix} SKU for {machine_type}"
+    flat, per_core = _single_rate(small[0]), _single_rate(large[0])
+    if flat is None or per_core is None or flat != 4 * per_core:
+        return (
+            f"the catalog's {prefix} SKUs for up to 4 and more than 4 vCPUs are not a"
+            " four-core fee and its per-core rate, so their units are unknown"
+        )
+    return (small[0], 1) if vcpus <= 4 else (large[0], vcpus)
 
 
 def licence_skus(
