@@ -227,11 +227,14 @@ def size_note(resource: Resource) -> str:
     """What the basis of a per-GB price should say of ``resource``'s size (an upper
     bound, say), through its provider's ``size_note`` function; "" when the size is
     what the provider bills."""
-    info = PROVIDERS.get(resource.provider)
-    if info is None or info.size_note is None:
-        return ""
-    note: str = _resolve(info.size_note)(resource)
-    return note
+    note_of = _size_note_function(resource.provider)
+    return "" if note_of is None else str(note_of(resource))
+
+
+@cache  # looked up once per provider: asked for every disk and snapshot priced
+def _size_note_function(provider: str) -> Any:
+    info = PROVIDERS.get(provider)
+    return None if info is None or info.size_note is None else _resolve(info.size_note)
 
 
 def provider_info(name: str) -> ProviderInfo:
