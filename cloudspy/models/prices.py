@@ -20,7 +20,10 @@ GB_MONTH = "GB-month"
 IOPS_MONTH = "IOPS-month"
 MIBPS_MONTH = "MiBps-month"
 MONTH = "month"
-UNITS = (HOUR, GB_MONTH, IOPS_MONTH, MIBPS_MONTH, MONTH)
+# A licensed VM's software licence fee per hour, beside its machine's ``HOUR`` price:
+# kept apart so the basis shows what the licence adds.
+LICENCE_HOUR = "licence-hour"
+UNITS = (HOUR, GB_MONTH, IOPS_MONTH, MIBPS_MONTH, MONTH, LICENCE_HOUR)
 # No such product: the price list answered, with nothing for this key.
 NONE = "none"
 

@@ -76,8 +76,14 @@ def monthly_from(resource: Resource, prices: Sequence[p.ListPrice]) -> tuple[Dec
     if p.HOUR in by_unit:
         hourly = by_unit[p.HOUR][0]
         assert hourly.price is not None
-        amount = hourly.price * p.HOURS_PER_MONTH
-        return amount, f"{hourly.price.normalize():f} {hourly.currency}/hour × 730 hours"
+        licences = [(x.price, x.detail) for x in by_unit.get(p.LICENCE_HOUR, []) if x.price]
+        rate = hourly.price + sum((price for price, _ in licences), Decimal(0))
+        how = f"{rate.normalize():f} {hourly.currency}/hour × 730 hours"
+        if licences:
+            # What the licence adds to the machine, so the split is not only in the cache.
+            parts = " + ".join(f"{price.normalize():f} {what}" for price, what in licences)
+            how += f" (machine {hourly.price.normalize():f} + licence {parts})"
+        return rate * p.HOURS_PER_MONTH, how
     if p.MONTH in by_unit:
         monthly = by_unit[p.MONTH][0]
         assert monthly.price is not None

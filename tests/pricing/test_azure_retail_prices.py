@@ -149,9 +149,16 @@ def test_rhel_and_sles_bill_the_linux_meter_plus_their_licence_meter(db, prices)
     assert sles.monthly_cost == (Decimal("0.096") + Decimal("0.1")) * 730
     assert byos.monthly_cost == hybrid.monthly_cost == Decimal("0.096") * 730
     assert "list price of Standard_D2s_v5 RHEL in westeurope" in rhel.price_basis
+    # The basis says what the licence adds; the cache keeps the two prices apart.
+    assert (
+        "0.1395 USD/hour × 730 hours (machine 0.096 + licence 0.0435 Red Hat Enterprise"
+        " Linux: 2 vCPU VM License)"
+    ) in rhel.price_basis
     with connect(db) as conn:
-        (cached,) = cached_prices(conn)[PriceKey("azure", m.VM, "westeurope", SIZE, "RHEL")]
-    assert cached.detail.endswith("+ Red Hat Enterprise Linux: 2 vCPU VM License")
+        machine, licence = cached_prices(conn)[PriceKey("azure", m.VM, "westeurope", SIZE, "RHEL")]
+    assert (machine.unit, machine.price) == ("hour", Decimal("0.096"))
+    assert (licence.unit, licence.price) == ("licence-hour", Decimal("0.0435"))
+    assert licence.detail == "Red Hat Enterprise Linux: 2 vCPU VM License"
     # 3 VM products + 1 Linux product + each licence product once.
     assert outcome.requests == {"azure": 6}
     assert sum("Virtual Machines Licenses" in f for f in prices.filters) == 2

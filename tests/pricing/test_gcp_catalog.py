@@ -183,6 +183,10 @@ def test_premium_images_add_their_licence_to_the_machine(db, catalog):
     assert huge.monthly_cost == 128 * (per_vcpu + Decimal("0.0096")) * 730  # "128 VCPU or more"
     assert micro.monthly_cost == (Decimal("0.0076") + Decimal("0.02")) * 730
     assert "list price of n2-standard-4 Windows Server 2022 in us-central1" in windows.price_basis
+    assert (
+        "(machine 0.194236 + licence 0.184 4 × Licensing Fee for Windows Server 2022"
+        " Datacenter Edition on VM)"
+    ) in windows.price_basis
     assert (windows.platform, rhel.platform) == (None, None)  # read from the raw disks
     assert platform_of(windows.raw) == "Windows Server 2022"
     assert platform_of(licensed("windows-cloud", "windows-server-2012-r2-dc")) == (

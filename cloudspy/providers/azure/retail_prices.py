@@ -26,6 +26,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -341,8 +342,8 @@ def _licensed_vm_prices(
     fetched_at: datetime,
 ) -> list[p.ListPrice]:
     """A VM with a licence meter (``licence``: its :func:`licence_of`): the size's
-    Linux or Windows meter plus the licence's for its vCPUs, one hourly price; both
-    or a ``NONE`` price (never the VM without its licence)."""
+    Linux or Windows meter (``HOUR``) and the licence's for its vCPUs
+    (``LICENCE_HOUR``); both or a ``NONE`` price (never the VM without its licence)."""
     base, product, named = licence
     vcpus = named or licensed_vcpus(key.sku) or 0
     rate_key = p.PriceKey(key.provider, key.kind, key.region, key.sku, base)
@@ -356,14 +357,10 @@ def _licensed_vm_prices(
     elif str(licence.get("currencyCode") or "USD") != compute.currency:
         why = f"the {product} licence is priced in another currency than the VM"
     else:
-        rate = Decimal(str(licence.get("retailPrice", licence.get("unitPrice"))))
-        detail = f"{compute.detail} + {product}: {licence.get('meterName')}"
         return [
-            p.ListPrice(
-                key, p.HOUR, compute.price + rate, compute.currency, SOURCE,
-                compute.effective, fetched_at, detail[:300],
-            )
-        ]  # fmt: skip
+            replace(compute, key=key),
+            _price(key, licence, p.LICENCE_HOUR, Decimal(1), fetched_at),
+        ]
     return [p.ListPrice.missing(key, SOURCE, fetched_at, why)]
 
 

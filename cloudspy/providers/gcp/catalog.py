@@ -345,8 +345,8 @@ def _vcpus(machine_type: str) -> int | None:
 def _licensed_prices(
     key: p.PriceKey, skus: Sequence[dict[str, Any]], fetched_at: datetime
 ) -> list[p.ListPrice]:
-    """A premium image's VM: the machine's hourly price plus its licence SKU's (per
-    vCPU or per VM), one hourly price; both or a ``NONE`` price."""
+    """A premium image's VM: the machine's hourly price (``HOUR``) and its licence
+    SKUs' (per vCPU or per VM) summed (``LICENCE_HOUR``); both or a ``NONE`` price."""
     # A machine type's prices are one hourly price, or one NONE price saying why not.
     machine = prices_of(replace(key, variant=LINUX), skus, fetched_at)[0]
     vcpus = _vcpus(key.sku)
@@ -355,20 +355,21 @@ def _licensed_prices(
         return [p.ListPrice.missing(key, SOURCE, fetched_at, machine.detail)]
     if isinstance(found, str):
         return [p.ListPrice.missing(key, SOURCE, fetched_at, f"{key.variant} licence: {found}")]
-    total, details = machine.price, [machine.detail]
+    total, details, dates = Decimal(0), [], []
     for sku, quantity in found:
-        _, tiers, currency, _ = rates(sku)
+        _, tiers, currency, effective = rates(sku)
+        if effective:
+            dates.append(datetime.fromisoformat(effective.replace("Z", "+00:00")).date())
         if len(tiers) != 1 or currency != machine.currency:
             why = f"the {sku.get('description')} SKU is tiered or in another currency"
             return [p.ListPrice.missing(key, SOURCE, fetched_at, why)]
         total += tiers[0][1] * quantity
         details.append(f"{quantity} × {sku.get('description')}")
-    return [
-        p.ListPrice(
-            key, p.HOUR, total, machine.currency, SOURCE, machine.effective, fetched_at,
-            "; ".join(details)[:300],
-        )
-    ]  # fmt: skip
+    licence = p.ListPrice(
+        key, p.LICENCE_HOUR, total, machine.currency, SOURCE, max(dates, default=None),
+        fetched_at, " + ".join(details)[:300],
+    )  # fmt: skip
+    return [replace(machine, key=key), licence]
 
 
 def _performance_prices(
