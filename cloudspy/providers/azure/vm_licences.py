@@ -31,9 +31,8 @@ whose name gives the vCPUs it covers, exactly (``8 vCPU VM License``) or as a ba
 
 Other licensed images (SLES for HPC, other RHEL offers such as ``RHEL-SAP``, SQL
 Server on Ubuntu, whose product names disagree between sources, SQL Server whose
-licence could not be read) are named in the
-variant so the price list refuses them with the reason, never prices them without
-their licence.
+licence could not be read) are named in the variant so the price list refuses them
+with the reason, never prices them without their licence.
 """
 
 from __future__ import annotations

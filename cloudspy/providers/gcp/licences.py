@@ -1,7 +1,7 @@
 """GCP premium images: which licence a VM's boot disk carries, and its catalog SKU (#14).
 
 A premium image's disk names its licence
-(``…/projects/windows-cloud/global/licenses/windows-server-2022-dc``). Three
+(``…/projects/windows-cloud/global/licenses/windows-server-2022-dc``). Six
 families are priced, each from its Compute Engine "Licensing Fee" SKU, by the hour
 (Compute Engine premium image pricing):
 
