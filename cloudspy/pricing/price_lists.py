@@ -24,7 +24,7 @@ from cloudspy.models import prices as p
 from cloudspy.models.resource import Resource
 from cloudspy.pricing.table import Estimate, assign, priced
 from cloudspy.providers.inventory_source import PriceList
-from cloudspy.providers.registry import included_performance, price_key, size_note
+from cloudspy.providers.registry import included_performance, price_key, price_note
 
 DEFAULT_MAX_AGE = timedelta(days=7)
 # What a resource could be instead (waste rules' cheaper equivalents): priced too.
@@ -98,10 +98,8 @@ def monthly_from(resource: Resource, prices: Sequence[p.ListPrice]) -> tuple[Dec
     assert per_gb.price is not None
     amount = _tiered(size, tiers)
     free = f" (first {tiers[1].tier_start.normalize():f} GB tiered)" if len(tiers) > 1 else ""
-    note = size_note(resource)
     parts = [
-        f"{per_gb.price.normalize():f} {per_gb.currency}/GB-month × {size.normalize():f} GB"
-        f"{free}{f' ({note})' if note else ''}"
+        f"{per_gb.price.normalize():f} {per_gb.currency}/GB-month × {size.normalize():f} GB{free}"
     ]
     extra = _performance(resource, by_unit)
     if isinstance(extra, str):
@@ -150,6 +148,8 @@ def estimate_from(
     if isinstance(found, str):
         return f"{found} ({first.source}, {fetched}){stale_note}"
     amount, how = found
+    note = price_note(resource)
+    how += f" ({note})" if note else ""
     effective = f"effective {first.effective.isoformat()}, " if first.effective else ""
     what = f"{first.key.sku} {first.key.variant}".strip()
     basis = (

@@ -48,8 +48,9 @@ class ProviderInfo:
     # module:function giving a disk type's provisioned performance included in its
     # capacity price, per unit (None from it: the type bills no performance)
     performance: str | None = None
-    # module:function saying how far a resource's size is what it bills ("" when it is)
-    size_note: str | None = None
+    # module:function saying what a resource's list price leaves out or overstates
+    # (an upper-bound size, a licence it cannot price); "" when nothing
+    price_note: str | None = None
     # module:class of its ``[name]`` config section (None: nothing to configure)
     settings: str | None = None
     # module:attribute of its ``cloudspy <name> …`` group (a ProviderCommands)
@@ -99,7 +100,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         price_keys="cloudspy.providers.aws.price_list:key_for",
         sizes="cloudspy.providers.aws.sizes:smaller_sizes",
         performance="cloudspy.providers.aws.price_list:included_performance",
-        size_note="cloudspy.providers.aws.price_list:size_note",
+        price_note="cloudspy.providers.aws.price_list:price_note",
         settings="cloudspy.providers.aws.settings:AwsSettings",
         commands="cloudspy.providers.aws.commands:COMMANDS",
     ),
@@ -112,6 +113,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         price_keys="cloudspy.providers.gcp.catalog:key_for",
         sizes="cloudspy.providers.gcp.sizes:smaller_sizes",
         performance="cloudspy.providers.gcp.catalog:included_performance",
+        price_note="cloudspy.providers.gcp.licences:price_note",
         settings="cloudspy.providers.gcp.settings:GcpSettings",
         commands="cloudspy.providers.gcp.commands:COMMANDS",
     ),
@@ -223,18 +225,18 @@ def included_performance(provider: str, disk_type: str) -> Mapping[str, Decimal]
     return included
 
 
-def size_note(resource: Resource) -> str:
-    """What the basis of a per-GB price should say of ``resource``'s size (an upper
-    bound, say), through its provider's ``size_note`` function; "" when the size is
-    what the provider bills."""
-    note_of = _size_note_function(resource.provider)
+def price_note(resource: Resource) -> str:
+    """What the basis of ``resource``'s list price must say it leaves out or overstates
+    (a size that is an upper bound, a licence it cannot price), through its provider's
+    ``price_note`` function; "" when nothing."""
+    note_of = _price_note_function(resource.provider)
     return "" if note_of is None else str(note_of(resource))
 
 
-@cache  # looked up once per provider: asked for every disk and snapshot priced
-def _size_note_function(provider: str) -> Any:
+@cache  # looked up once per provider: asked for every resource priced
+def _price_note_function(provider: str) -> Any:
     info = PROVIDERS.get(provider)
-    return None if info is None or info.size_note is None else _resolve(info.size_note)
+    return None if info is None or info.price_note is None else _resolve(info.price_note)
 
 
 def provider_info(name: str) -> ProviderInfo:

@@ -224,13 +224,13 @@ def test_public_ipv4_addresses_are_priced_from_amazon_vpc_by_their_usage_type(db
 def test_a_snapshot_basis_says_its_size_is_an_upper_bound():
     """What an EBS snapshot stores is at most the blocks written to its volume (or the
     volume's size): the basis says which; a volume's size is what it bills."""
-    from cloudspy.providers.registry import size_note
+    from cloudspy.providers.registry import price_note
 
     def snap(raw):
         return Resource("aws", "1", "us-east-1", "snap-1", m.SNAPSHOT, size_gb=12.0, raw=raw)
 
-    written = size_note(snap({"FullSnapshotSizeInBytes": 12 * 2**30, "VolumeSize": 100}))
+    written = price_note(snap({"FullSnapshotSizeInBytes": 12 * 2**30, "VolumeSize": 100}))
     assert written.startswith("an upper bound: its volume's written blocks")
-    assert size_note(snap({"VolumeSize": 100})).startswith("an upper bound: its volume's size")
-    assert size_note(Resource("aws", "1", "us-east-1", "vol-1", m.DISK, size_gb=100.0)) == ""
-    assert size_note(Resource("gcp", "p", "global", "s", m.SNAPSHOT, size_gb=1.0)) == ""
+    assert price_note(snap({"VolumeSize": 100})).startswith("an upper bound: its volume's size")
+    assert price_note(Resource("aws", "1", "us-east-1", "vol-1", m.DISK, size_gb=100.0)) == ""
+    assert price_note(Resource("gcp", "p", "global", "s", m.SNAPSHOT, size_gb=1.0)) == ""

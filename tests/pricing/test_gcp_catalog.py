@@ -224,6 +224,27 @@ def test_sap_images_bill_rhel_for_sap_per_vcpu_and_sles_for_sap_per_vm(db, catal
     )
 
 
+def test_a_licence_of_an_unknown_project_is_said_to_be_left_out(db, catalog):
+    """A Debian VM (a free project's licence, and nested virtualization's) is priced as
+    Linux with nothing to say; one whose disk names a Marketplace vendor's licence is
+    priced as Linux too, and its basis says that licence's fee is left out."""
+    free = licensed("debian-cloud", "debian-12-bookworm")
+    free["disks"][0]["licenses"].append(
+        "https://www.googleapis.com/compute/v1/projects/vm-options/global/licenses/enable-vmx"
+    )
+    vendor = licensed("example-vendor-public", "appliance-payg")
+    debian = vm("n2-standard-4", rid="d", raw=free)
+    appliance = vm("n2-standard-4", rid="a", raw=vendor)
+    price_resources(db, [debian, appliance], {"gcp": gcp_catalog(catalog)})
+    machine = 4 * Decimal("0.031611") + 16 * Decimal("0.004237")
+    assert debian.monthly_cost == appliance.monthly_cost == machine * 730
+    assert "leaves out" not in debian.price_basis
+    assert (
+        "× 730 hours (leaves out any fee of its licence example-vendor-public/appliance-payg,"
+        " which CloudSpy does not price)"
+    ) in appliance.price_basis
+
+
 def test_sql_server_images_bill_windows_per_vcpu_and_sql_per_vm_of_their_vcpus(db, catalog):
     """A SQL Server image carries the Windows Server licence and the SQL Server one; the
     SQL SKU is named for the VM's exact vCPU count and bills per VM. Express bills none."""

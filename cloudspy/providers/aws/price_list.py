@@ -74,10 +74,11 @@ def included_performance(volume_type: str) -> dict[str, Decimal] | None:
     return INCLUDED_PERFORMANCE.get(volume_type)
 
 
-def size_note(resource: Resource) -> str:
-    """An EBS snapshot's size bounds what it stores from above: the blocks written to
-    its volume when it was taken (``FullSnapshotSizeInBytes``), else the volume's
-    size, while a snapshot after the first of a volume stores only changed blocks."""
+def price_note(resource: Resource) -> str:
+    """What a list price overstates: an EBS snapshot's size bounds what it stores from
+    above (the blocks written to its volume when it was taken,
+    ``FullSnapshotSizeInBytes``, else the volume's size), while a snapshot after the
+    first of a volume stores only changed blocks."""
     if resource.kind != m.SNAPSHOT:
         return ""
     if (resource.raw or {}).get("FullSnapshotSizeInBytes"):

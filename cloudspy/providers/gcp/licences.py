@@ -68,6 +68,30 @@ _PRICED = {
 _FREE_SQL = ("Express", "Developer")
 # Premium projects whose fees CloudSpy does not price yet.
 _UNPRICED = {"ubuntu-os-pro-cloud": "Ubuntu Pro"}
+# Public image projects whose licences bill nothing: the free distributions, BYOS
+# images (their subscription is bought elsewhere) and the licences Compute Engine
+# attaches itself (an imported disk, nested virtualization). A licence of any other
+# project may bill a fee (a Marketplace image's, say): the price says it is left out.
+_FREE_PROJECTS = frozenset(
+    {
+        "almalinux-cloud",
+        "centos-cloud",
+        "compute-image-tools",
+        "cos-cloud",
+        "debian-cloud",
+        "fedora-cloud",
+        "fedora-coreos-cloud",
+        "gke-node-images",
+        "opensuse-cloud",
+        "oracle-linux-cloud",
+        "rhel-byos-cloud",
+        "rocky-linux-cloud",
+        "suse-byos-cloud",
+        "ubuntu-os-cloud",
+        "ubuntu-os-gke-cloud",
+        "vm-options",
+    }
+)
 _LICENCE_URL = re.compile(r"/projects/([^/]+)/global/licenses/([^/]+)$")
 # One priced licence of a variant ("Windows Server 2022+SQL Server 2019 Standard").
 _PART = re.compile(
@@ -136,6 +160,24 @@ def platform_of(raw: dict[str, Any] | None) -> str:
     order = list(_SKU_PREFIX)
     found.sort(key=lambda part: next(i for i, f in enumerate(order) if part.startswith(f)))
     return "+".join(found) if found else LINUX
+
+
+def price_note(resource: m.Resource) -> str:
+    """What a VM's list price leaves out: the licences its boot disk names from
+    projects that are neither priced here nor known to be free; "" when none."""
+    if resource.kind != m.VM:
+        return ""
+    unknown = []
+    for url in _boot_licences(resource.raw):
+        match = _LICENCE_URL.search(url)
+        if match is None:
+            continue
+        project, name = match.groups()
+        if project not in (*_PRICED, *_UNPRICED, *_FREE_PROJECTS):
+            unknown.append(f"{project}/{name}")
+    if not unknown:
+        return ""
+    return f"leaves out any fee of its licence {', '.join(unknown)}, which CloudSpy does not price"
 
 
 def licence_refusal(platform: str, machine_type: str) -> str | None:
