@@ -93,6 +93,7 @@ class AwsPriceServer(_Server):
         system: str = "Linux",
         software: str = "NA",
         licence: str = "No License required",
+        operation: str = "RunInstances",
         effective: str = "2025-06-01T00:00:00Z",
     ) -> None:
         """Add an on-demand instance product (the recorded a1.large product, rewritten)."""
@@ -104,6 +105,7 @@ class AwsPriceServer(_Server):
             operatingSystem=system,
             preInstalledSw=software,
             licenseModel=licence,
+            operation=operation,
             usagetype=f"BoxUsage:{instance_type}",
         )
         _set_on_demand(product, [("Hrs", "0", price)], effective, f"{system} {instance_type}")

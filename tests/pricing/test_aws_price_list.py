@@ -106,6 +106,32 @@ def test_each_region_and_operating_system_gets_its_own_served_price(db, prices):
     assert ("operatingSystem", "Windows") in sql_filters and ("tenancy", "Shared") in sql_filters
 
 
+def test_rhel_with_ha_or_sql_server_is_priced_by_its_operation_code(db, prices):
+    """RHEL with the HA add-on, or with SQL Server, is asked for by the instance's
+    operation code (RHEL with HA: RunInstances:1010; with SQL Server Standard:
+    RunInstances:0014), which no operatingSystem/preInstalledSw pair tells apart."""
+    prices.instance("m7i.large", "us-east-1", "0.2208", system="Red Hat Enterprise Linux with HA",
+                    operation="RunInstances:1010")  # fmt: skip
+    prices.instance("m7i.large", "us-east-1", "0.6308", system="RHEL", software="SQL Std",
+                    operation="RunInstances:0014")  # fmt: skip
+    ha = vm("m7i.large", "us-east-1", "Red Hat Enterprise Linux with HA", rid="i-7")
+    sql = vm(
+        "m7i.large", "us-east-1", "Red Hat Enterprise Linux with SQL Server Standard", rid="i-8"
+    )
+    web = vm("m7i.large", "us-east-1", "Red Hat Enterprise Linux with SQL Server Web", rid="i-9")
+    price_resources(db, [ha, sql, web], {"aws": price_list()})
+    assert ha.monthly_cost == Decimal("0.2208") * 730
+    assert sql.monthly_cost == Decimal("0.6308") * 730
+    assert web.monthly_cost is None  # the list has no RunInstances:0210 product here
+    assert "Red Hat Enterprise Linux with SQL Server Web" in web.price_basis
+    bodies = [{f["Field"]: f["Value"] for f in body["Filters"]} for body in prices.bodies]
+    asked = [b for b in bodies if "operation" in b]
+    assert sorted(b["operation"] for b in asked) == [
+        "RunInstances:0014", "RunInstances:0210", "RunInstances:1010"
+    ]  # fmt: skip
+    assert all("operatingSystem" not in b for b in asked)
+
+
 def test_volumes_are_priced_as_billed_with_performance_above_the_included(db, prices):
     gp3 = volume("gp3", "eu-west-1", 100, iops=6000, mibps=250)
     io2 = volume("io2", "us-east-1", 50, iops=40000)

@@ -45,6 +45,19 @@ PLATFORMS: dict[str, tuple[str, str, str]] = {
     "Linux with SQL Server Enterprise": ("Linux", "SQL Ent", "No License required"),
     "Linux with SQL Server Web": ("Linux", "SQL Web", "No License required"),
 }
+# PlatformDetails whose product the price list's ``operation`` names exactly (the
+# instance's UsageOperation; Amazon EC2 "AMI billing information fields"): RHEL with
+# the High Availability add-on and RHEL with SQL Server, which the fields above do not
+# tell apart, and RHEL bought elsewhere.
+OPERATIONS: dict[str, str] = {
+    "Red Hat BYOL Linux": "RunInstances:00g0",
+    "Red Hat Enterprise Linux with HA": "RunInstances:1010",
+    "Red Hat Enterprise Linux with SQL Server Standard and HA": "RunInstances:1014",
+    "Red Hat Enterprise Linux with SQL Server Enterprise and HA": "RunInstances:1110",
+    "Red Hat Enterprise Linux with SQL Server Standard": "RunInstances:0014",
+    "Red Hat Enterprise Linux with SQL Server Web": "RunInstances:0210",
+    "Red Hat Enterprise Linux with SQL Server Enterprise": "RunInstances:0110",
+}
 # Load balancer type → the price list's product family (service AWSELB); the hourly
 # charge only: capacity units (LCU) are usage, billed on top.
 LOAD_BALANCER_FAMILIES = {
@@ -100,7 +113,7 @@ def key_for(resource: Resource) -> p.PriceKey | str:
     """The product ``resource`` is billed as, or why the price list cannot price it."""
     if resource.kind == m.VM and resource.type:
         platform = resource.platform or platform_of(resource.raw)
-        if platform not in PLATFORMS:
+        if platform not in PLATFORMS and platform not in OPERATIONS:
             return f"unpriced: platform {platform!r} is not one CloudSpy maps to a price list entry"
         return p.PriceKey("aws", m.VM, resource.region, resource.type, platform)
     if resource.kind == m.DISK and resource.type:
@@ -148,6 +161,15 @@ def _filters(key: p.PriceKey) -> list[dict[str, str]]:
         # The address rows carry no product family: the usage type picks them out.
         return [term("regionCode", key.region)]
 
+    if key.kind == m.VM and key.variant in OPERATIONS:
+        return [
+            term("instanceType", key.sku),
+            term("regionCode", key.region),
+            term("operation", OPERATIONS[key.variant]),
+            term("tenancy", "Shared"),
+            term("capacitystatus", "Used"),
+            term("marketoption", "OnDemand"),
+        ]
     if key.kind == m.VM:
         system, software, licence = PLATFORMS[key.variant]
         return [
