@@ -207,6 +207,17 @@ WHERE metric_daily.scope = daily.scope AND metric_daily.region = daily.region
   AND metric_daily.day = daily.day;
 """
 
+# GCP RHEL licences were priced once per VM; they bill per vCPU (#14). The cached
+# prices are dropped, so the next sync or `prices --refresh` asks again, and the
+# stored RHEL VMs say why they have no figure until then, rather than keep a wrong one.
+_GCP_RHEL_PER_VCPU = """
+DELETE FROM price_list WHERE provider = 'gcp' AND kind = 'vm' AND variant LIKE '%RHEL%';
+UPDATE resource SET monthly_cost = NULL, currency = NULL,
+    price_basis = 'unpriced: GCP RHEL licences bill per vCPU; repriced at the next'
+        || ' inventory sync or `cloudspy prices --refresh`'
+WHERE provider = 'gcp' AND kind = 'vm' AND platform LIKE '%RHEL%';
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "cost, cost_coverage and sync_run tables", _COST_TABLE),
     Migration(2, "resource, inventory_coverage, metric and metric_daily", INVENTORY_TABLES),
@@ -222,6 +233,7 @@ MIGRATIONS: list[Migration] = [
     Migration(9, "price_list: list prices fetched from the providers", _PRICE_LIST),
     Migration(10, "resource platform, iops and throughput_mibps (#14)", _RESOURCE_BILLING),
     Migration(11, "metric_daily.p95_value, backfilled from metric", _DAILY_P95),
+    Migration(12, "GCP RHEL prices dropped: they bill per vCPU (#14)", _GCP_RHEL_PER_VCPU),
 ]
 
 

@@ -147,6 +147,8 @@ def _licence_skus(server) -> None:
                 ("6 or more VCPU", 410000000),
             )
         ),
+        # The older per-VM model's RHEL SKUs (unit unconfirmed): never used.
+        ("Licensing Fee for Red Hat Enterprise Linux 8 on VM with 1 to 4 VCPU", 60000000),
         ("Licensing Fee for Red Hat Enterprise Linux 8 on VM with 6 or more VCPU", 130000000),
         ("Licensing Fee for SUSE Linux Enterprise Server 15 (CPU cost)", 110000000),
         ("Licensing Fee for SQL Server 2019 Standard on VM with 4 VCPU", 658000000),
@@ -290,7 +292,7 @@ def test_what_the_catalog_cannot_price_says_why(db, catalog):
     unpriced = {
         "sql": vm("n2-standard-4", rid="vm1", raw=sql),
         "rhel8": vm("n2-standard-4", rid="vm2", raw=licensed("rhel-cloud", "rhel-8-server")),
-        # The older per-VM "6 or more VCPU" SKU's unit is unconfirmed: not used.
+        # The older per-VM "1 to 4" and "6 or more VCPU" SKUs' unit is unconfirmed.
         "rhel8_big": vm("n2-standard-8", rid="vm8", raw=licensed("rhel-cloud", "rhel-8-server")),
         "shared": vm("e2-medium", rid="vm3", raw=licensed("windows-cloud", "windows-server-2022-dc")),
         "odd": vm("n2-standard-4", rid="vm7", raw=licensed("windows-cloud", "windows-server-2019-byol")),

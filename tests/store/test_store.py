@@ -145,3 +145,41 @@ def test_one_store_open_blocks_nest(db):
             assert after.execute("SELECT count(*) FROM cost").fetchall()[0][0] > 0
     with connect(db) as own, connect(db) as other:
         assert own is not other
+
+
+def test_gcp_rhel_prices_cached_per_vm_are_dropped_and_their_vms_say_why(db, monkeypatch):
+    """Migration 12: GCP RHEL licences bill per vCPU (#14). Their cached prices go (the
+    next sync asks again) and the stored RHEL VMs lose the per-VM figure, saying why;
+    other cached prices and VMs keep theirs."""
+    from cloudspy.store import migrations
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS[:11])
+    with duckdb.connect(str(db)) as conn:
+        migrations.apply_migrations(conn)
+        for provider, variant in (("gcp", "RHEL 9"), ("gcp", "Windows Server 2022"),
+                                  ("azure", "RHEL")):  # fmt: skip
+            conn.execute(
+                "INSERT INTO price_list VALUES (?, 'vm', 'r', 'n2-standard-4', ?, 'hour', 0,"
+                " 0.25, 'USD', 'test', NULL, TIMESTAMP '2026-11-25 00:00', '')",
+                [provider, variant],
+            )
+        for rid, platform in (("rhel", "RHEL 9"), ("win", "Windows Server 2022")):
+            conn.execute(
+                "INSERT INTO resource (snapshot_at, provider, account, region, resource_id,"
+                " kind, monthly_cost, currency, price_basis, scope, platform) VALUES (TIMESTAMP"
+                " '2026-11-25 00:00', 'gcp', 'p', 'r', ?, 'vm', 182.5, 'USD', 'list price',"
+                " 'gcp:p', ?)",
+                [rid, platform],
+            )
+    monkeypatch.undo()
+    with connect(db, read_only=False) as conn:
+        prices = conn.execute("SELECT provider, variant FROM price_list ORDER BY 1, 2").fetchall()
+        vms = dict(
+            (rid, (cost, basis))
+            for rid, cost, basis in conn.execute(
+                "SELECT resource_id, monthly_cost, price_basis FROM resource"
+            ).fetchall()
+        )
+    assert prices == [("azure", "RHEL"), ("gcp", "Windows Server 2022")]
+    assert vms["rhel"][0] is None and "GCP RHEL licences bill per vCPU" in vms["rhel"][1]
+    assert vms["win"] == (182.5, "list price")

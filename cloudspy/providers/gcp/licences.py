@@ -11,8 +11,8 @@ families are priced, each from its Compute Engine "Licensing Fee" SKU, by the ho
   (and ``9 to 127``, ``128 VCPU or more``), per vCPU at the rate of the band that
   holds the VM's vCPUs (catalog rates $0.0144, $0.0108 and $0.0096: 4 vCPUs bill
   $0.0576 an hour, near the $0.06 per VM of the older per-VM model). The older
-  ``… with 6 or more VCPU`` SKUs belong to that per-VM model, whose unit for them is
-  unconfirmed: refused;
+  ``… with 1 to 4 VCPU`` / ``… 6 or more VCPU`` SKUs belong to that per-VM model,
+  whose unit for them is unconfirmed: never used;
 - SLES: ``Licensing Fee for SUSE Linux Enterprise Server 15 (CPU cost)``, per VM
   (the pricing page: $0.11 an hour on an n1-standard-8).
 - RHEL for SAP (``rhel-sap-cloud/…/rhel-9-sap``): ``Licensing Fee for Red Hat
@@ -26,13 +26,13 @@ families are priced, each from its Compute Engine "Licensing Fee" SKU, by the ho
 - SQL Server (``windows-sql-cloud/…/sql-server-2019-standard``, beside the Windows
   Server licence): ``Licensing Fee for SQL Server 2019 Standard on VM with 8 VCPU``,
   per VM, the SKU named for exactly its vCPUs (a recorded one: $2.961 an hour for
-  18 vCPUs, 18 × the per-core rate). Express and Developer bill none. Where the
-  catalog lists only the newer ``… on VM with up to 4 VCPU`` / ``… more than 4
-  VCPU`` pair, SQL Server's per-core licensing with four cores at least per VM
-  (Microsoft's rule; Azure lists it as a "1-4 vCPU" band) is read from it only
-  when the prices show that shape, the first exactly four times the second: up to
-  4 vCPUs bill the first once, more bill the second per vCPU. Any other pair is
-  refused: its units are unknown.
+  18 vCPUs, 18 × the per-core rate). Express and Developer bill none. Where no
+  SKU names the machine's exact vCPU count and the catalog lists the newer ``… on
+  VM with up to 4 VCPU`` / ``… more than 4 VCPU`` pair, SQL Server's per-core
+  licensing with four cores at least per VM (Microsoft's rule; Azure lists it as a
+  "1-4 vCPU" band) is read from it only when the prices show that shape, the first
+  exactly four times the second: up to 4 vCPUs bill the first once, more bill the
+  second per vCPU. Any other pair is refused: its units are unknown.
 
 A VM bills every fee its boot disk's licences name (SQL Server images carry the
 Windows Server licence too). ``f1-micro`` and ``g1-small`` have SKUs of their own
@@ -112,6 +112,14 @@ _SKU_PREFIX = {
     "SLES for SAP": ("Licensing Fee for SLES {version} For SAP License", False),
 }
 _OWN_SKU_TYPES = ("f1-micro", "g1-small")
+# The per-vCPU bands of RHEL and RHEL for SAP (the older per-VM model's "1 to 4 VCPU"
+# and "6 or more VCPU" SKUs, whose unit is unconfirmed, are not among them).
+_PER_VCPU_BANDS = (
+    " on VM with up to 8 VCPU",
+    " on VM with 9 to 127 VCPU",
+    " on VM with 128 VCPU or more",
+    " on VM with 128 or more VCPU",
+)
 # "on VM with up to 8 VCPU", "… 9 to 127 VCPU", "… 128 VCPU or more", "… 6 or more VCPU".
 _BAND = re.compile(
     r" on VM with (?:up to (?P<upto>\d+) VCPU|(?P<low>\d+) to (?P<high>\d+) VCPU"
@@ -229,14 +237,10 @@ def _one_licence(
             return rest == f" on VM with {vcpus} VCPU" and machine_type not in _OWN_SKU_TYPES
         if machine_type in _OWN_SKU_TYPES:
             return rest == f" on {machine_type}"
-        if family == "RHEL":
-            # The per-vCPU bands only: "6 or more VCPU" is the older per-VM model's.
-            return (
-                rest.startswith(" on VM with")  # not "… 9 for SAP with High Availability …"
-                and " or more VCPU" not in rest
-                and _for_vcpus(rest, vcpus)
-            )
-        if family in ("RHEL for SAP", "SLES for SAP"):
+        if family in ("RHEL", "RHEL for SAP"):
+            # Exactly the per-vCPU bands (for RHEL, not "… 9 for SAP with High …").
+            return rest in _PER_VCPU_BANDS and _for_vcpus(rest, vcpus)
+        if family == "SLES for SAP":
             return rest == f" on VM with {vcpus} VCPU" or _for_vcpus(rest, vcpus)
         # Older SKUs end "(CPU cost)", newer ones "on VM"; both are the one fee.
         return rest in (" (CPU cost)", " on VM")
