@@ -410,7 +410,7 @@ def test_sql_server_bills_its_edition_when_its_sql_vm_resource_says_pay_as_you_g
     assert ahub.monthly_cost == Decimal("0.188") * 730
     on_linux = vm("westeurope", rid="s5")
     on_linux.raw["sqlVirtualMachine"] = {"sqlServerLicenseType": "PAYG", "sqlImageSku": "Web"}
-    assert "SQL Server on Linux other than RHEL or SLES (Ubuntu)" in key_for(on_linux)
+    assert "SQL Server on Linux other than pay-as-you-go RHEL or SLES" in key_for(on_linux)
     developer = sql_vm("s6", sql={"sqlServerLicenseType": "PAYG", "sqlImageSku": "Developer"})
     assert key_for(developer).variant == "Windows"
     assert image_only.monthly_cost == (Decimal("0.188") + Decimal("1.5")) * 730
@@ -475,4 +475,8 @@ def test_sql_server_on_rhel_and_sles_bills_one_product_holding_both_licences(db,
     assert key_for(rhel).variant == "RHEL+SQL Standard"
     assert rhel.monthly_cost == (Decimal("0.096") + Decimal("0.4288")) * 730
     assert sles.monthly_cost == (Decimal("0.096") + Decimal("1.6")) * 730
-    assert ubuntu.monthly_cost is None and "(Ubuntu)" in ubuntu.price_basis
+    assert ubuntu.monthly_cost is None and "(Ubuntu, or" in ubuntu.price_basis
+    # RHEL brought along (BYOS): the combined product would bill it again; refused.
+    byos = on_linux("q4", "sql2022-rhel9", "Standard")
+    byos.raw["properties"]["licenseType"] = "RHEL_BYOS"
+    assert "SQL Server on Linux other than pay-as-you-go RHEL or SLES" in key_for(byos)

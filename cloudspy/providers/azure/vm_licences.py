@@ -143,7 +143,9 @@ def vm_variant(raw: dict[str, Any] | None) -> str:
         return "Windows+SQL Server" if windows else "Linux+SQL Server"
     if edition is not None:
         if not windows:
-            return f"{_distribution(publisher, offer)}+SQL {edition}"
+            byos = props.get("licenseType") in _BRING_YOUR_OWN or "byos" in offer
+            # A brought OS subscription: the combined OS+SQL product would bill it again.
+            return f"{'Linux' if byos else _distribution(publisher, offer)}+SQL {edition}"
         return f"{'Hybrid Benefit' if hybrid else 'Windows'}+SQL {edition}"
     if windows:
         return "Linux" if hybrid else "Windows"
@@ -186,8 +188,9 @@ def refusal(variant: str, size: str, vcpus: int | None) -> str | None:
         )
     if variant.startswith("Linux+SQL"):
         return (
-            "unpriced: SQL Server on Linux other than RHEL or SLES (Ubuntu) bills a licence"
-            " product CloudSpy does not price yet"
+            "unpriced: SQL Server on Linux other than pay-as-you-go RHEL or SLES (Ubuntu, or"
+            " an OS subscription brought along) bills a licence product CloudSpy does not"
+            " price yet"
         )
     if variant not in ("Linux", "Windows", *LICENCES):
         return f"unpriced: {variant} images bill a software meter CloudSpy does not price yet"
