@@ -177,12 +177,20 @@ def cached_or_table(
         # labelled with its own date, still answers for its own region.
         table = priced(resource)
         if isinstance(table, Estimate):
-            return table
+            return _noted(resource, table)
         return f"{found}; {table.removeprefix('unpriced: ')}"
     table = priced(resource)
     if isinstance(table, str) and why:
         return f"{table} (price list: {why.removeprefix('unpriced: ')})"
-    return table
+    return table if isinstance(table, str) else _noted(resource, table)
+
+
+def _noted(resource: Resource, estimate: Estimate) -> Estimate:
+    """A shipped-table estimate with what its provider says the price leaves out."""
+    note = price_note(resource)
+    if not note:
+        return estimate
+    return Estimate(estimate.amount, estimate.currency, f"{estimate.basis} ({note})")
 
 
 def _keys(

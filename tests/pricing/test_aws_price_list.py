@@ -260,3 +260,20 @@ def test_a_snapshot_basis_says_its_size_is_an_upper_bound():
     assert price_note(snap({"VolumeSize": 100})).startswith("an upper bound: its volume's size")
     assert price_note(Resource("aws", "1", "us-east-1", "vol-1", m.DISK, size_gb=100.0)) == ""
     assert price_note(Resource("gcp", "p", "global", "s", m.SNAPSHOT, size_gb=1.0)) == ""
+
+
+def test_an_archived_snapshot_bills_its_full_size_at_the_archive_rate(db, prices):
+    """A snapshot in the archive tier is a full copy billed at the archive rate
+    (EBS:SnapshotArchiveStorage); a standard one at the snapshot rate, as an upper bound."""
+    for usage, price in (("EBS:SnapshotUsage", "0.05"), ("EBS:SnapshotArchiveStorage", "0.0125")):
+        prices.usage("AmazonEC2", "Storage Snapshot", "us-east-1", usage, [("GB-Mo", "0", price)])
+
+    def snap(rid, tier):
+        return Resource("aws", "1", "us-east-1", rid, m.SNAPSHOT, type=tier, size_gb=100.0,
+                        raw={"SnapshotId": rid, "StorageTier": tier, "VolumeSize": 100})  # fmt: skip
+
+    standard, archived = snap("snap-1", "standard"), snap("snap-2", "archive")
+    price_resources(db, [standard, archived], {"aws": price_list()})
+    assert standard.monthly_cost == 100 * Decimal("0.05")
+    assert archived.monthly_cost == 100 * Decimal("0.0125")
+    assert "upper bound" in standard.price_basis and "upper bound" not in archived.price_basis

@@ -68,6 +68,10 @@ LOAD_BALANCER_FAMILIES = {
 }
 # usagetype carries a region prefix (``EUW1-``); these suffixes pick the product.
 _USAGE_SUFFIX = {m.SNAPSHOT: "EBS:SnapshotUsage", m.LOAD_BALANCER: "LoadBalancerUsage"}
+# A snapshot moved to the archive tier (StorageTier "archive") is a full copy billed
+# at the archive rate; its key's sku says so.
+ARCHIVED_SNAPSHOT = "ebs-snapshot-archive"
+_ARCHIVE_USAGE = "EBS:SnapshotArchiveStorage"
 _UNITS = {"Hrs": p.HOUR, "GB-Mo": p.GB_MONTH, "IOPS-Mo": p.IOPS_MONTH}
 # Throughput is published per GiB/s-month; CloudSpy prices MiB/s (what a volume reports).
 _THROUGHPUT_UNITS = {"GiBps-mo": Decimal(1024), "MiBps-mo": Decimal(1)}
@@ -92,8 +96,8 @@ def price_note(resource: Resource) -> str:
     above (the blocks written to its volume when it was taken,
     ``FullSnapshotSizeInBytes``, else the volume's size), while a snapshot after the
     first of a volume stores only changed blocks."""
-    if resource.kind != m.SNAPSHOT:
-        return ""
+    if resource.kind != m.SNAPSHOT or (resource.type or "").lower() == "archive":
+        return ""  # an archived snapshot is a full copy of its blocks
     if (resource.raw or {}).get("FullSnapshotSizeInBytes"):
         return "an upper bound: its volume's written blocks; later snapshots store changes only"
     return "an upper bound: its volume's size; snapshots store written, changed blocks only"
@@ -119,7 +123,9 @@ def key_for(resource: Resource) -> p.PriceKey | str:
     if resource.kind == m.DISK and resource.type:
         return p.PriceKey("aws", m.DISK, resource.region, resource.type)
     if resource.kind == m.SNAPSHOT:
-        return p.PriceKey("aws", m.SNAPSHOT, resource.region, "ebs-snapshot")
+        archived = (resource.type or "").lower() == "archive"
+        sku = ARCHIVED_SNAPSHOT if archived else "ebs-snapshot"
+        return p.PriceKey("aws", m.SNAPSHOT, resource.region, sku)
     if resource.kind == m.LOAD_BALANCER and resource.type in LOAD_BALANCER_FAMILIES:
         return p.PriceKey("aws", m.LOAD_BALANCER, resource.region, resource.type)
     if resource.kind == m.IP:
@@ -140,7 +146,12 @@ def service_code(key: p.PriceKey) -> str:
 def wanted_product(key: p.PriceKey, product: dict[str, Any]) -> bool:
     """Whether a product the filters returned is the key's own (snapshots and load
     balancers share their family with other usage: archive tiers, capacity units)."""
-    suffix = key.sku if key.kind == m.IP else _USAGE_SUFFIX.get(key.kind)
+    if key.kind == m.IP:
+        suffix: str | None = key.sku
+    elif key.sku == ARCHIVED_SNAPSHOT:
+        suffix = _ARCHIVE_USAGE
+    else:
+        suffix = _USAGE_SUFFIX.get(key.kind)
     if suffix is None:
         return True
     usage = str(((product.get("product") or {}).get("attributes") or {}).get("usagetype") or "")
