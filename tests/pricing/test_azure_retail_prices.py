@@ -164,6 +164,20 @@ def test_rhel_and_sles_bill_the_linux_meter_plus_their_licence_meter(db, prices)
     assert sum("Virtual Machines Licenses" in f for f in prices.filters) == 2
 
 
+def test_ubuntu_pro_is_refused_not_priced_as_plain_ubuntu(db, prices):
+    """Ubuntu Pro (a Pro offer, or the Pro plan of a plain offer) bills a Marketplace
+    plan on top of the Linux rate: refused with the reason; plain Ubuntu is Linux."""
+    pro = vm("westeurope", offer="0001-com-ubuntu-pro-jammy", image_sku="pro-22_04-lts-gen2")
+    plan = vm("westeurope", rid="vm2", offer="ubuntu-24_04-lts", image_sku="ubuntu-pro")
+    plain = vm("westeurope", rid="vm3", offer="ubuntu-24_04-lts", image_sku="server")
+    price_resources(db, [pro, plan, plain], {"azure": retail()})
+    assert pro.monthly_cost is None and plan.monthly_cost is None
+    assert "Ubuntu Pro (0001-com-ubuntu-pro-jammy/pro-22_04-lts-gen2) images bill" in (
+        pro.price_basis
+    )
+    assert plain.monthly_cost == Decimal("0.096") * 730
+
+
 def test_sap_and_ha_offers_bill_their_own_licence_products(db, prices):
     """RHEL-SAP-HA and sles-sap offers bill the Linux meter plus their own product's
     licence meter (exact vCPUs before a band); an offer whose product the API does

@@ -29,10 +29,11 @@ whose name gives the vCPUs it covers, exactly (``8 vCPU VM License``) or as a ba
   …, billed on the Linux rate, by exact vCPUs (its small sizes' meters carry SQL
   Server's four-core minimum).
 
-Other licensed images (SLES for HPC, other RHEL offers such as ``RHEL-SAP``, SQL
-Server on Ubuntu, whose product names disagree between sources, SQL Server whose
-licence could not be read) are named in the variant so the price list refuses them
-with the reason, never prices them without their licence.
+Other licensed images (Ubuntu Pro, a Marketplace plan; SLES for HPC; other RHEL
+offers such as ``RHEL-SAP``; SQL Server on Ubuntu, whose product names disagree
+between sources; SQL Server whose licence could not be read) are named in the
+variant so the price list refuses them with the reason, never prices them without
+their licence.
 """
 
 from __future__ import annotations
@@ -127,6 +128,13 @@ def _distribution(publisher: str, offer: str) -> str:
     return "Linux"
 
 
+def _ubuntu_pro(offer: str, sku: str) -> bool:
+    """Whether a Canonical image is Ubuntu Pro: a ``…-ubuntu-pro-…`` offer
+    (``0001-com-ubuntu-pro-jammy``) or a Pro plan of a plain one (``ubuntu-24_04-lts``
+    plan ``ubuntu-pro``)."""
+    return "ubuntu-pro" in offer or sku.startswith(("pro-", "ubuntu-pro"))
+
+
 def vm_variant(raw: dict[str, Any] | None) -> str:
     """What the VM bills as: ``Linux``, ``Windows``, a key of :data:`LICENCES`, or a
     licensed image CloudSpy does not price, named for the reason."""
@@ -149,6 +157,10 @@ def vm_variant(raw: dict[str, Any] | None) -> str:
         return f"{'Hybrid Benefit' if hybrid else 'Windows'}+SQL {edition}"
     if windows:
         return "Linux" if hybrid else "Windows"
+    if publisher == "canonical" and _ubuntu_pro(offer, str(image.get("sku") or "").lower()):
+        # A Marketplace plan on top of the Linux rate, which is not priced yet: never
+        # priced as plain Ubuntu.
+        return f"Ubuntu Pro ({image.get('offer')}/{image.get('sku')})"
     if publisher not in _OFFERS or props.get("licenseType") in _BRING_YOUR_OWN:
         return "Linux"
     if "byos" in offer:
