@@ -127,6 +127,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         price_keys="cloudspy.providers.azure.retail_prices:key_for",
         sizes="cloudspy.providers.azure.sizes:smaller_sizes",
         performance="cloudspy.providers.azure.retail_prices:included_performance",
+        price_note="cloudspy.providers.azure.vm_licences:price_note",
         settings="cloudspy.providers.azure.settings:AzureSettings",
         commands="cloudspy.providers.azure.commands:COMMANDS",
     ),

@@ -178,6 +178,20 @@ def test_ubuntu_pro_is_refused_not_priced_as_plain_ubuntu(db, prices):
     assert plain.monthly_cost == Decimal("0.096") * 730
 
 
+def test_a_marketplace_plan_is_said_to_be_left_out(db, prices):
+    """A VM whose image carries a Marketplace plan is priced at its size's meter, and
+    its basis says the plan's software charge is left out."""
+    appliance = vm("westeurope", publisher="fortinet", offer="fortinet_fortigate-vm_v5")
+    appliance.raw["plan"] = {"name": "fortinet_fg-vm_payg", "publisher": "fortinet",
+                             "product": "fortinet_fortigate-vm_v5"}  # fmt: skip
+    price_resources(db, [appliance], {"azure": retail()})
+    assert appliance.monthly_cost == Decimal("0.096") * 730
+    assert (
+        "(leaves out any charge of its Marketplace plan fortinet/fortinet_fortigate-vm_v5/"
+        "fortinet_fg-vm_payg, which CloudSpy does not price)"
+    ) in appliance.price_basis
+
+
 def test_sap_and_ha_offers_bill_their_own_licence_products(db, prices):
     """RHEL-SAP-HA and sles-sap offers bill the Linux meter plus their own product's
     licence meter (exact vCPUs before a band); an offer whose product the API does

@@ -42,6 +42,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from cloudspy.models.resource import VM, Resource
+
 HYBRID_BENEFIT = {"Windows_Server", "Windows_Client"}
 _BRING_YOUR_OWN = {"RHEL_BYOS", "SLES_BYOS"}
 _SQL_EDITIONS = ("Standard", "Enterprise", "Web")
@@ -126,6 +128,19 @@ def _distribution(publisher: str, offer: str) -> str:
     if publisher == "suse" or "sles" in offer:
         return "SLES"
     return "Linux"
+
+
+def price_note(resource: Resource) -> str:
+    """What a VM's list price leaves out: the software charge of the Marketplace plan
+    its image carries (the VM's ``plan``), which the Retail Prices API does not list;
+    "" for VMs without one."""
+    if resource.kind != VM:
+        return ""
+    plan = (resource.raw or {}).get("plan") or {}
+    if not plan:
+        return ""
+    named = "/".join(str(plan.get(k) or "?") for k in ("publisher", "product", "name"))
+    return f"leaves out any charge of its Marketplace plan {named}, which CloudSpy does not price"
 
 
 def _ubuntu_pro(offer: str, sku: str) -> bool:
