@@ -52,9 +52,11 @@ def prices(
         Column("provider", "fixed", drop=3),
         Column("region", "fixed"),
         Column("product", "id", minimum=12),
-        Column("unit", "fixed", drop=4),
+        # Kept before the dates: the unit tells a key's rows apart (tiers, and a
+        # licensed VM's machine `hour` and `licence-hour` prices).
+        Column("unit", "fixed", drop=2),
         Column("price", "money"),
-        Column("effective", "fixed", drop=2),
+        Column("effective", "fixed", drop=4),
         Column("fetched", "fixed", drop=5),
         Column("source", "text", drop=1, minimum=12),
     ]

@@ -48,3 +48,30 @@ def test_the_python_api_answers_what_the_cli_prints(cli, db):
     printed = cli("--db", db, "prices", "--format", "json")
     assert printed.stdout.strip() == listing.model_dump_json(indent=2)
     assert json.loads(printed.stdout)["prices"][0]["price"] == "0.2124"
+
+
+def test_at_80_columns_a_licensed_vm_shows_its_machine_and_licence_units(cli, db):
+    """A licensed VM caches two prices, its machine's (`hour`) and its licence's
+    (`licence-hour`): at 80 columns the unit stays, the dates go first."""
+    from datetime import date, datetime
+    from decimal import Decimal
+
+    from cloudspy.models import prices as p
+    from cloudspy.store.connection import connect
+    from cloudspy.store.price_cache import store_prices
+
+    key = p.PriceKey("azure", "vm", "westeurope", "Standard_D2s_v5", "RHEL")
+    fetched, source = datetime(2026, 11, 25), "Azure Retail Prices API"
+    with connect(db, read_only=False) as conn:
+        store_prices(conn, [
+            p.ListPrice(key, p.HOUR, Decimal("0.096"), "USD", source, date(2024, 1, 1), fetched),
+            p.ListPrice(key, p.LICENCE_HOUR, Decimal("0.0435"), "USD", source, None, fetched),
+        ])  # fmt: skip
+    table = cli("--db", db, "prices", env={"COLUMNS": "80"})
+    assert table.exit_code == 0, table.stderr
+    lines = [line for line in table.stdout.splitlines() if "westeurope" in line]
+    assert all(len(line) <= 80 for line in table.stdout.splitlines())
+    assert [("licence-hour" in line, "hour" in line) for line in lines] == [
+        (False, True),
+        (True, True),
+    ]
