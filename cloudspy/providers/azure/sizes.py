@@ -18,12 +18,13 @@ from typing import Any
 
 # Standard_<family><vCPUs>[-<active vCPUs>]<features>[_v<version>]
 _SIZE = re.compile(r"^Standard_([A-Z]+)(\d+)(?:-(\d+))?([a-z]*)(?:_v(\d+))?$")
-LADDER = (2, 4, 8, 16, 32, 48, 64, 96)
-# D/DS v1 and v2 size number → vCPUs (learn.microsoft.com, "Dv2 and DSv2-series" and
-# "… memory optimized"): 1–5 have 3.5 GiB per vCPU, 11–15 have 7 GiB per vCPU.
+# Size number in the name → vCPUs. Where names give their vCPUs, the number is the count.
+LADDER = {n: n for n in (2, 4, 8, 16, 32, 48, 64, 96)}
+# D/DS v1 and v2 (learn.microsoft.com, "Dv2 and DSv2-series" and "… memory optimized"):
+# 1–5 have 3.5 GiB per vCPU, 11–15 have 7 GiB per vCPU.
 NUMBERED_LADDERS = (
-    ((1, 1), (2, 2), (3, 4), (4, 8), (5, 16)),
-    ((11, 2), (12, 4), (13, 8), (14, 16), (15, 20)),
+    {1: 1, 2: 2, 3: 4, 4: 8, 5: 16},
+    {11: 2, 12: 4, 13: 8, 14: 16, 15: 20},
 )
 
 
@@ -34,21 +35,15 @@ def smaller_sizes(vm_size: str) -> tuple[int, tuple[tuple[str, int], ...]] | Non
     if match is None:
         return None
     family, count, active, features, version = match.groups()
-    if active is not None or family.startswith("B"):
+    now = licensed_vcpus(vm_size)
+    if now is None or active is not None or family.startswith("B"):
         return None
     suffix = f"_v{version}" if version else ""
-    ladder = _numbered_ladder(family, int(count), version)
-    if ladder is not None:
-        now = dict(ladder)[int(count)]
-        smaller = tuple(
-            (f"Standard_{family}{n}{features}{suffix}", v) for n, v in reversed(ladder) if v < now
-        )
-        return now, smaller
-    if (version is None and family != "F") or not _names_its_vcpus(family, version):
-        return None
-    now = int(count)
+    ladder = _numbered_ladder(family, int(count), version) or LADDER
     smaller = tuple(
-        (f"Standard_{family}{n}{features}{suffix}", n) for n in reversed(LADDER) if n < now
+        (f"Standard_{family}{n}{features}{suffix}", v)
+        for n, v in reversed(ladder.items())
+        if v < now
     )
     return now, smaller
 
@@ -73,19 +68,17 @@ def licensed_vcpus(vm_size: str) -> int | None:
         return int(active)  # a constrained-core size names its active vCPUs, any series
     ladder = _numbered_ladder(family, int(count), version)
     if ladder is not None:
-        return dict(ladder)[int(count)]
+        return ladder[int(count)]
     if not (family == "B" or _names_its_vcpus(family, version)):
         return None
     return int(count)
 
 
-def _numbered_ladder(
-    family: str, number: int, version: str | None
-) -> tuple[tuple[int, int], ...] | None:
-    """The ladder of (size number, vCPUs) a D/DS v1 or v2 size belongs to, else None."""
+def _numbered_ladder(family: str, number: int, version: str | None) -> dict[int, int] | None:
+    """The ladder (size number → vCPUs) a D/DS v1 or v2 size belongs to, else None."""
     if family not in ("D", "DS") or version not in (None, "2"):
         return None
-    return next((ladder for ladder in NUMBERED_LADDERS if number in dict(ladder)), None)
+    return next((ladder for ladder in NUMBERED_LADDERS if number in ladder), None)
 
 
 def _names_its_vcpus(family: str, version: str | None) -> bool:
