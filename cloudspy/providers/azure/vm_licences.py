@@ -161,12 +161,13 @@ def vm_variant(raw: dict[str, Any] | None) -> str:
     offer = str(image.get("offer") or "").lower()
     windows = str((storage.get("osDisk") or {}).get("osType") or "").lower() == "windows"
     hybrid = props.get("licenseType") in HYBRID_BENEFIT
+    # An OS subscription brought along (the licence type, or a BYOS offer) bills none.
+    byos = props.get("licenseType") in _BRING_YOUR_OWN or "byos" in offer
     edition = _sql_edition(raw, image)
     if edition == "?":
         return "Windows+SQL Server" if windows else "Linux+SQL Server"
     if edition is not None:
         if not windows:
-            byos = props.get("licenseType") in _BRING_YOUR_OWN or "byos" in offer
             # A brought OS subscription: the combined OS+SQL product would bill it again.
             return f"{'Linux' if byos else _distribution(publisher, offer)}+SQL {edition}"
         return f"{'Hybrid Benefit' if hybrid else 'Windows'}+SQL {edition}"
@@ -176,9 +177,7 @@ def vm_variant(raw: dict[str, Any] | None) -> str:
         # A Marketplace plan on top of the Linux rate, which is not priced yet: never
         # priced as plain Ubuntu.
         return f"Ubuntu Pro ({image.get('offer')}/{image.get('sku')})"
-    if publisher not in _OFFERS or props.get("licenseType") in _BRING_YOUR_OWN:
-        return "Linux"
-    if "byos" in offer:
+    if publisher not in _OFFERS or byos:
         return "Linux"
     family, offers = _OFFERS[publisher]
     priced = next((variant for variant, pattern in offers if pattern.match(offer)), None)
