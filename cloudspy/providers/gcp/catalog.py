@@ -50,7 +50,7 @@ from cloudspy.providers.gcp.licences import (
     platform_of,
 )
 from cloudspy.providers.gcp.sizes import PREDEFINED
-from cloudspy.providers.gcp.sku_rates import rates
+from cloudspy.providers.gcp.sku_rates import effective_day, rates
 
 SOURCE = "Cloud Billing Catalog API"
 COMPUTE_SERVICE = "services/6F81-5844-456A"
@@ -228,7 +228,7 @@ def prices_of(
 
     def listed(sku: dict[str, Any], unit: str, scale: Decimal, what: str) -> list[p.ListPrice]:
         _, tiers, currency, effective = rates(sku)
-        day = datetime.fromisoformat(effective.replace("Z", "+00:00")).date() if effective else None
+        day = effective_day(effective)
         return [
             p.ListPrice(
                 key, unit, price * scale, currency, SOURCE, day, fetched_at,
@@ -359,7 +359,7 @@ def _licensed_prices(
     for sku, quantity in found:
         _, tiers, currency, effective = rates(sku)
         if effective:
-            dates.append(datetime.fromisoformat(effective.replace("Z", "+00:00")).date())
+            dates.append(effective_day(effective))
         if len(tiers) != 1 or currency != machine.currency:
             why = f"the {sku.get('description')} SKU is tiered or in another currency"
             return [p.ListPrice.missing(key, SOURCE, fetched_at, why)]

@@ -9,6 +9,7 @@ machine, disk and address prices and for the premium-image licences.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -37,3 +38,8 @@ def rates(sku: dict[str, Any]) -> tuple[str, list[tuple[Decimal, Decimal]], str,
         currency,
         str(info.get("effectiveTime") or ""),
     )
+
+
+def effective_day(effective: str) -> date | None:
+    """The day of an ``effectiveTime`` as :func:`rates` gives it (None when empty)."""
+    return datetime.fromisoformat(effective.replace("Z", "+00:00")).date() if effective else None
