@@ -127,10 +127,13 @@ _BAND = re.compile(
 )
 
 
-def _boot_licences(raw: dict[str, Any] | None) -> list[str]:
+def _boot_licences(raw: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """The (project, licence name) of each licence the boot disk names."""
     disks = (raw or {}).get("disks") or []
     boot = [d for d in disks if d.get("boot")] or disks
-    return [str(url) for disk in boot for url in disk.get("licenses") or []]
+    urls = (str(url) for disk in boot for url in disk.get("licenses") or [])
+    matches = (_LICENCE_URL.search(url) for url in urls)
+    return [(match[1], match[2]) for match in matches if match is not None]
 
 
 def _part(family: str, version: str) -> str | None:
@@ -149,11 +152,7 @@ def platform_of(raw: dict[str, Any] | None) -> str:
     (``Windows Server 2022``, ``RHEL 9``, ``Windows Server 2022+SQL Server 2019
     Standard``), or the premium image CloudSpy does not price, named."""
     found: list[str] = []
-    for url in _boot_licences(raw):
-        match = _LICENCE_URL.search(url)
-        if match is None:
-            continue
-        project, name = match.groups()
+    for project, name in _boot_licences(raw):
         if project in _UNPRICED:
             return _UNPRICED[project]
         if project in _PRICED:
@@ -175,14 +174,11 @@ def price_note(resource: m.Resource) -> str:
     projects that are neither priced here nor known to be free; "" when none."""
     if resource.kind != m.VM:
         return ""
-    unknown = []
-    for url in _boot_licences(resource.raw):
-        match = _LICENCE_URL.search(url)
-        if match is None:
-            continue
-        project, name = match.groups()
-        if project not in (*_PRICED, *_UNPRICED, *_FREE_PROJECTS):
-            unknown.append(f"{project}/{name}")
+    unknown = [
+        f"{project}/{name}"
+        for project, name in _boot_licences(resource.raw)
+        if project not in (*_PRICED, *_UNPRICED, *_FREE_PROJECTS)
+    ]
     if not unknown:
         return ""
     return f"leaves out any fee of its licence {', '.join(unknown)}, which CloudSpy does not price"
@@ -267,11 +263,11 @@ def _sql_by_core(
     least. Only when the catalog's prices show that shape (the first is exactly four
     times the second: a flat fee for four cores, then a per-vCPU rate) does a VM bill
     the first once (up to 4 vCPUs) or the second per vCPU; otherwise why not."""
-    pair = {
-        rest: [s for s in candidates if str(s.get("description")) == prefix + rest]
-        for rest in (" on VM with up to 4 VCPU", " on VM with more than 4 VCPU")
-    }
-    small, large = pair.values()
+
+    def named(rest: str) -> list[dict[str, Any]]:
+        return [s for s in candidates if str(s.get("description")) == prefix + rest]
+
+    small, large = named(" on VM with up to 4 VCPU"), named(" on VM with more than 4 VCPU")
     if len(small) != 1 or len(large) != 1:
         return f"the catalog has no single hourly {prefix} SKU for {machine_type}"
     flat, per_core = _single_rate(small[0]), _single_rate(large[0])
