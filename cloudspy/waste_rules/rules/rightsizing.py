@@ -67,24 +67,28 @@ def alternatives(resource: Resource) -> list[Resource]:
     return [_resized(resource, name) for name, _ in sizes[1]] if sizes else []
 
 
+def _whole_window(peak: float | None, days: int, ctx: WasteContext) -> float | None:
+    """A window's largest daily p95, or None unless every day of the window has one."""
+    if peak is None or days < ctx.settings.rightsizing_window_days:
+        return None
+    return float(peak)
+
+
 def window_p95(resource: Resource, ctx: WasteContext) -> tuple[float, int] | None:
     """The largest daily p95 CPU over the window and the window's days; None unless
     every day of the window has a p95."""
     usage = ctx.usage.get(resource.resource_id)
-    window = ctx.settings.rightsizing_window_days
-    if usage is None or usage.peak_p95 is None or usage.p95_days < window:
-        return None
-    return float(usage.peak_p95), window
+    peak = None if usage is None else _whole_window(usage.peak_p95, usage.p95_days, ctx)
+    return None if peak is None else (peak, ctx.settings.rightsizing_window_days)
 
 
 def window_memory_p95(resource: Resource, ctx: WasteContext) -> float | None:
     """The largest daily p95 of memory in use over the window, where an agent reported
     it on every day of the window; None otherwise (memory is then not measured)."""
     usage = ctx.usage.get(resource.resource_id)
-    window = ctx.settings.rightsizing_window_days
-    if usage is None or usage.memory_peak_p95 is None or usage.memory_p95_days < window:
-        return None
-    return float(usage.memory_peak_p95)
+    return (
+        None if usage is None else _whole_window(usage.memory_peak_p95, usage.memory_p95_days, ctx)
+    )
 
 
 def evaluate(resource: Resource, ctx: WasteContext) -> Finding | None:
@@ -117,7 +121,9 @@ def evaluate(resource: Resource, ctx: WasteContext) -> Finding | None:
     known = [(name, n, est) for name, n, est in priced if not isinstance(est, str)]
     name, vcpus, cheaper = known[0] if known else priced[0]
     projected = round(p95 * now_vcpus / vcpus, 1)
-    memory_note = "" if memory is None else f", memory at about {memory * now_vcpus / vcpus:.0f} %"
+    # Sizes of one family have the same memory per vCPU: memory in use scales as CPU.
+    memory_then = None if memory is None else memory * now_vcpus / vcpus
+    memory_note = "" if memory_then is None else f", memory at about {memory_then:.0f} %"
     finding = Finding(
         rule=META.id,
         resource=resource,
@@ -137,9 +143,7 @@ def evaluate(resource: Resource, ctx: WasteContext) -> Finding | None:
             "target_cpu_percent": target,
             # None: no agent reported memory; the workload's memory was not checked.
             "max_daily_p95_memory_percent": None if memory is None else round(memory, 2),
-            "projected_p95_memory_percent": None
-            if memory is None
-            else round(memory * now_vcpus / vcpus, 1),
+            "projected_p95_memory_percent": None if memory_then is None else round(memory_then, 1),
         },
     )
     if isinstance(current, str) or isinstance(cheaper, str):
