@@ -91,12 +91,17 @@ def included_performance(volume_type: str) -> dict[str, Decimal] | None:
     return INCLUDED_PERFORMANCE.get(volume_type)
 
 
+def _archived(resource: Resource) -> bool:
+    """Whether a snapshot sits in the archive tier (a full copy, at the archive rate)."""
+    return (resource.type or "").lower() == "archive"
+
+
 def price_note(resource: Resource) -> str:
     """What a list price overstates: an EBS snapshot's size bounds what it stores from
     above (the blocks written to its volume when it was taken,
     ``FullSnapshotSizeInBytes``, else the volume's size), while a snapshot after the
     first of a volume stores only changed blocks."""
-    if resource.kind != m.SNAPSHOT or (resource.type or "").lower() == "archive":
+    if resource.kind != m.SNAPSHOT or _archived(resource):
         return ""  # an archived snapshot is a full copy of its blocks
     if (resource.raw or {}).get("FullSnapshotSizeInBytes"):
         return "an upper bound: its volume's written blocks; later snapshots store changes only"
@@ -123,8 +128,7 @@ def key_for(resource: Resource) -> p.PriceKey | str:
     if resource.kind == m.DISK and resource.type:
         return p.PriceKey("aws", m.DISK, resource.region, resource.type)
     if resource.kind == m.SNAPSHOT:
-        archived = (resource.type or "").lower() == "archive"
-        sku = ARCHIVED_SNAPSHOT if archived else "ebs-snapshot"
+        sku = ARCHIVED_SNAPSHOT if _archived(resource) else "ebs-snapshot"
         return p.PriceKey("aws", m.SNAPSHOT, resource.region, sku)
     if resource.kind == m.LOAD_BALANCER and resource.type in LOAD_BALANCER_FAMILIES:
         return p.PriceKey("aws", m.LOAD_BALANCER, resource.region, resource.type)
@@ -172,23 +176,20 @@ def _filters(key: p.PriceKey) -> list[dict[str, str]]:
         # The address rows carry no product family: the usage type picks them out.
         return [term("regionCode", key.region)]
 
-    if key.kind == m.VM and key.variant in OPERATIONS:
-        return [
-            term("instanceType", key.sku),
-            term("regionCode", key.region),
-            term("operation", OPERATIONS[key.variant]),
-            term("tenancy", "Shared"),
-            term("capacitystatus", "Used"),
-            term("marketoption", "OnDemand"),
-        ]
     if key.kind == m.VM:
-        system, software, licence = PLATFORMS[key.variant]
+        if key.variant in OPERATIONS:
+            platform = [term("operation", OPERATIONS[key.variant])]
+        else:
+            system, software, licence = PLATFORMS[key.variant]
+            platform = [
+                term("operatingSystem", system),
+                term("preInstalledSw", software),
+                term("licenseModel", licence),
+            ]
         return [
             term("instanceType", key.sku),
             term("regionCode", key.region),
-            term("operatingSystem", system),
-            term("preInstalledSw", software),
-            term("licenseModel", licence),
+            *platform,
             term("tenancy", "Shared"),
             term("capacitystatus", "Used"),
             term("marketoption", "OnDemand"),
