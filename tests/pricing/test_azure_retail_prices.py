@@ -308,9 +308,12 @@ def test_a_provisioned_disk_missing_a_meter_is_unpriced_not_priced_by_capacity(d
     assert "lists no IOPS-month price for UltraSSD_LRS in westeurope" in ultra.price_basis
 
 
-def test_full_snapshots_bill_their_size_and_incremental_ones_are_refused(db, prices):
+def test_snapshots_bill_their_storage_meter_and_their_size_is_an_upper_bound(db, prices):
     """Standard and Premium full snapshots bill their own GB-month meters (the Premium
-    one as recorded in westeurope: 0.145 against Standard HDD's 0.05)."""
+    one as recorded in westeurope: 0.145 against Standard HDD's 0.05); incremental
+    ones are stored on Standard HDD whatever their disk, so a Premium disk's bills the
+    Standard rate. The ARM API gives the disk's size, not the used size billed: every
+    basis says the figure is an upper bound."""
     for redundancy, price in (("LRS", 0.05), ("ZRS", 0.0625)):
         prices.item(sku="", region="westeurope", price=price, meter=f"{redundancy} Snapshots",
                     sku_name=f"Snapshots {redundancy}", product="Standard HDD Managed Disks",
@@ -330,14 +333,22 @@ def test_full_snapshots_bill_their_size_and_incremental_ones_are_refused(db, pri
                         raw=raw)  # fmt: skip
 
     lrs, zrs = snap("s1", "Standard_LRS"), snap("s2", "Standard_ZRS")
-    incremental, premium = snap("s3", "Standard_LRS", True), snap("s4", "Premium_LRS")
+    incremental, premium = snap("s3", "Standard_ZRS", True), snap("s4", "Premium_LRS")
     other = snap("s5", "Premium_ZRS")  # no such snapshot SKU today
-    price_resources(db, [lrs, zrs, incremental, premium, other], {"azure": retail()})
+    odd = snap("s6", "Premium_LRS", True)  # incremental ones are never on Premium SSD
+    price_resources(db, [lrs, zrs, incremental, premium, other, odd], {"azure": retail()})
     assert lrs.monthly_cost == 128 * Decimal("0.05")
     assert zrs.monthly_cost == 128 * Decimal("0.0625")
-    assert incremental.monthly_cost is None and "incremental" in incremental.price_basis
+    assert incremental.monthly_cost == 128 * Decimal("0.0625")
     assert premium.monthly_cost == 128 * Decimal("0.145")
+    for full in (lrs, zrs, premium):
+        assert "(an upper bound: its disk's size; a snapshot bills the disk's used" in (
+            full.price_basis
+        )
+    assert "an incremental snapshot bills its changed blocks" in incremental.price_basis
     assert other.monthly_cost is None and "Premium_ZRS snapshots" in other.price_basis
+    assert odd.monthly_cost is None
+    assert "stored on Standard HDD; its SKU Premium_LRS" in odd.price_basis
 
 
 def test_next_page_links_are_followed_and_429_is_retried(prices):

@@ -13,6 +13,7 @@ from cloudspy.models.prices import PriceKey
 from cloudspy.models.resource import Resource
 from cloudspy.pricing.price_lists import price_resources
 from cloudspy.providers.gcp.catalog import GcpCatalog, platform_of
+from cloudspy.providers.gcp.inventory import normalize_snapshot
 from tests.pricing.price_servers import FIXTURES, GcpCatalogServer
 
 AMERICAS = ["us-central1", "us-east1", "us-west1"]
@@ -84,16 +85,36 @@ def test_machine_types_are_cores_plus_memory_of_their_series_in_their_region(db,
 
 
 def test_snapshots_bill_their_stored_bytes_where_they_are_stored(db, catalog):
-    stored = Resource(
-        "gcp", "p", "global", "s1", m.SNAPSHOT, size_gb=50.0, raw={"storageLocations": ["us"]}
-    )
+    stored = Resource("gcp", "p", "global", "s1", m.SNAPSHOT, size_gb=50.0,
+                      raw={"storageLocations": ["us"], "storageBytes": str(50 * 2**30)})  # fmt: skip
     elsewhere = Resource(
         "gcp", "p", "global", "s2", m.SNAPSHOT, size_gb=2.0, raw={"storageLocations": ["asia"]}
     )
     price_resources(db, [stored, elsewhere], {"gcp": gcp_catalog(catalog)})
     assert stored.monthly_cost == 50 * Decimal("0.05")
+    assert "upper bound" not in stored.price_basis
     assert elsewhere.monthly_cost is None
     assert "no Storage PD Snapshot SKU for asia" in elsewhere.price_basis
+
+
+def test_a_snapshot_without_stored_bytes_is_an_upper_bound_and_an_archive_one_unpriced(db, catalog):
+    """Sized by the source disk when the API gives no ``storageBytes``: priced, and the
+    basis says it is an upper bound. An ARCHIVE snapshot bills another rate: refused,
+    not priced at the standard one."""
+    sized = normalize_snapshot(
+        {"name": "s3", "diskSizeGb": "200", "storageLocations": ["us"], "status": "READY"}, "p"
+    )
+    archive = normalize_snapshot(
+        {"name": "s4", "storageBytes": str(40 * 2**30), "storageLocations": ["us"],
+         "snapshotType": "ARCHIVE", "status": "READY"}, "p"
+    )  # fmt: skip
+    price_resources(db, [sized, archive], {"gcp": gcp_catalog(catalog)})
+    assert sized.size_gb == 200 and sized.monthly_cost == 200 * Decimal("0.05")
+    assert "(an upper bound: its disk's size; the API reported no bytes stored)" in (
+        sized.price_basis
+    )
+    assert archive.monthly_cost is None
+    assert "an archive snapshot bills the archive rate" in archive.price_basis
 
 
 def test_quota_errors_are_retried_and_counted(db, catalog):

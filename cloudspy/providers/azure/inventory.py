@@ -130,7 +130,7 @@ def normalize_disk(item: dict[str, Any], subscription: str) -> Resource:
 
 def normalize_snapshot(item: dict[str, Any], subscription: str) -> Resource:
     """A managed-disk snapshot, sized by its source disk (``diskSizeGB``): an upper
-    bound for an incremental snapshot, which bills the blocks it holds."""
+    bound of what it bills, the used blocks it holds (the ARM API reports no more)."""
     resource = _base(item, subscription, m.SNAPSHOT)
     props = item.get("properties") or {}
     resource.state = props.get("provisioningState")

@@ -10,11 +10,12 @@ bills as, and the licence meter some add, is decided in
 :mod:`cloudspy.providers.azure.vm_licences`. A managed disk
 bills a monthly price per size tier (P10, E10, S10 …), per disk; a Premium SSD v2
 or Ultra disk bills its capacity (GiB), IOPS and throughput (MB/s) by the hour,
-Premium SSD v2 with 3,000 IOPS and 125 MB/s included. A full snapshot bills its
-size per GB-month on its storage: Standard HDD (LRS or ZRS) or Premium SSD (LRS);
-an incremental one bills the blocks it holds, which the ARM API does not report
-(only the page-range diff over a SAS URL, which a read-only tool does not open),
-so it is refused and its actual cost is used where the cache holds it.
+Premium SSD v2 with 3,000 IOPS and 125 MB/s included. A snapshot bills the data it
+holds per GB-month on its storage: a full one on Standard HDD (LRS or ZRS) or Premium
+SSD (LRS), an incremental one on Standard HDD always. The ARM API reports only the
+source disk's size (the used size is in a page-range diff over a SAS URL, which a
+read-only tool does not open), so the list price is an upper bound and says so; the
+actual cost is used where the cache holds it.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from cloudspy.providers.azure.vm_licences import (
     LICENCES,
     licence_candidates,
     licence_of,
+    plan_note,
     refusal,
     vm_variant,
     with_vcpus,
@@ -82,6 +84,9 @@ SNAPSHOT_SKUS = {
     "Premium_LRS": ("Snapshots LRS", "Premium SSD"),
 }
 _SNAPSHOT_PRODUCTS = {"": "Standard HDD Managed Disks", "Premium SSD": "Premium SSD Managed Disks"}
+# Incremental snapshots are stored on Standard HDD whatever their disk's type ("Understand
+# Azure Disk Storage billing"), so they bill its LRS or ZRS snapshot meter.
+INCREMENTAL_SNAPSHOT_SKUS = ("Standard_LRS", "Standard_ZRS")
 
 
 def included_performance(disk_type: str) -> dict[str, Decimal] | None:
@@ -153,12 +158,28 @@ def key_for(resource: Resource) -> p.PriceKey | str:
     return f"unpriced: no {SOURCE} lookup for {resource.kind} yet"
 
 
+def _incremental(resource: Resource) -> bool:
+    return bool(((resource.raw or {}).get("properties") or {}).get("incremental"))
+
+
+def price_note(resource: Resource) -> str:
+    """What a list price leaves out or overstates: a Marketplace plan's charge for a
+    VM; for a snapshot, that its disk's size bounds from above the data it bills
+    (the used blocks of a full one, the changes since the last of an incremental one)."""
+    if resource.kind != m.SNAPSHOT:
+        return plan_note(resource)
+    if _incremental(resource):
+        return "an upper bound: its disk's size; an incremental snapshot bills its changed blocks"
+    return "an upper bound: its disk's size; a snapshot bills the disk's used blocks only"
+
+
 def _snapshot_key(resource: Resource) -> p.PriceKey | str:
-    props = (resource.raw or {}).get("properties") or {}
-    if props.get("incremental"):
+    if _incremental(resource) and resource.type not in INCREMENTAL_SNAPSHOT_SKUS:
+        # Incremental snapshots live on Standard HDD only, LRS or ZRS as the region
+        # offers: another SKU (or none) does not say which of the two it bills.
         return (
-            "unpriced: an incremental snapshot bills the blocks it holds, which the"
-            " Azure API does not report"
+            f"unpriced: an incremental snapshot is stored on Standard HDD; its SKU"
+            f" {resource.type or 'unknown'} does not say whether LRS or ZRS"
         )
     meter = SNAPSHOT_SKUS.get(resource.type or "Standard_LRS")
     if meter is None:

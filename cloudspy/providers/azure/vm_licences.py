@@ -130,7 +130,7 @@ def _distribution(publisher: str, offer: str) -> str:
     return "Linux"
 
 
-def price_note(resource: Resource) -> str:
+def plan_note(resource: Resource) -> str:
     """What a VM's list price leaves out: the software charge of the Marketplace plan
     its image carries (the VM's ``plan``), which the Retail Prices API does not list;
     "" for VMs without one."""

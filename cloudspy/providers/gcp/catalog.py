@@ -8,7 +8,10 @@ running in Americas``, ``serviceRegions`` naming the region), on-demand only
 bill GiB-months at "Storage PD Capacity" (pd-standard), "Balanced PD Capacity"
 and "SSD backed PD Capacity" (zonal, not regional); snapshots at "Storage PD
 Snapshot" of their storage location (``us``, ``europe-west1`` …), by the bytes
-they store. The whole Compute Engine
+they store (``storageBytes``; without it the source disk's size, said to be an upper
+bound); an archive snapshot (``snapshotType`` ``ARCHIVE``) bills an archive rate and
+an early-deletion charge CloudSpy does not look up, so it is unpriced by the list.
+The whole Compute Engine
 catalog is read once per fetch (paged), then matched locally; prices come as
 ``units`` + ``nanos`` per ``usageUnit`` and may be tiered.
 
@@ -45,6 +48,7 @@ from cloudspy.models.resource import Resource
 from cloudspy.providers.gcp.licences import (
     LINUX,
     is_licensed,
+    licence_note,
     licence_refusal,
     licence_skus,
     platform_of,
@@ -160,12 +164,29 @@ def key_for(resource: Resource) -> p.PriceKey | str:
     if resource.kind == m.IP:
         return _address_key(resource)
     if resource.kind == m.SNAPSHOT:
+        if (resource.raw or {}).get("snapshotType") == "ARCHIVE":
+            return (
+                "unpriced: an archive snapshot bills the archive rate, and early deletion,"
+                " which CloudSpy does not look up yet"
+            )
         # Snapshots are global resources; they bill where they are stored.
         locations = (resource.raw or {}).get("storageLocations") or []
         if not locations:
             return "unpriced: the snapshot's storage location is unknown"
         return p.PriceKey("gcp", m.SNAPSHOT, str(locations[0]), "pd-snapshot")
     return f"unpriced: no {SOURCE} lookup for {resource.kind} {resource.type or ''}".rstrip()
+
+
+def price_note(resource: Resource) -> str:
+    """What a list price leaves out or overstates: a VM's licences that are not
+    priced; a snapshot sized by its source disk because the API gave no
+    ``storageBytes`` (an upper bound of the bytes it stores). Without the API's
+    answer (``raw``) nothing is known to say."""
+    if resource.kind == m.SNAPSHOT:
+        if resource.raw is None or resource.raw.get("storageBytes") not in (None, ""):
+            return ""
+        return "an upper bound: its disk's size; the API reported no bytes stored"
+    return licence_note(resource)
 
 
 ADDRESS_BILLS_NOTHING = "bills nothing: an internal address"

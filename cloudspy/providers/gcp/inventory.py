@@ -143,7 +143,8 @@ def normalize_snapshot(item: dict[str, Any], project: str) -> Resource:
     if stored not in (None, ""):
         resource.size_gb = int(stored) / GIB
     elif item.get("diskSizeGb") not in (None, ""):
-        resource.size_gb = float(item["diskSizeGb"])  # an upper bound, said nowhere better
+        # An upper bound of what it stores; the price basis says so (catalog.price_note).
+        resource.size_gb = float(item["diskSizeGb"])
     source = item.get("sourceDisk")
     resource.attached_to = relative_name(source) if source else None
     return resource

@@ -169,7 +169,7 @@ def platform_of(raw: dict[str, Any] | None) -> str:
     return "+".join(found) if found else LINUX
 
 
-def price_note(resource: m.Resource) -> str:
+def licence_note(resource: m.Resource) -> str:
     """What a VM's list price leaves out: the licences its boot disk names from
     projects that are neither priced here nor known to be free; "" when none."""
     if resource.kind != m.VM:
