@@ -211,7 +211,23 @@ def test_sap_and_ha_offers_bill_their_own_licence_products(db, prices):
     sles_sap = vm("westeurope", publisher="SUSE", offer="sles-sap-15-sp5", rid="vm3")
     rhel_ha = vm("westeurope", publisher="RedHat", offer="RHEL-HA", rid="vm4")
     sap_byos = vm("westeurope", publisher="SUSE", offer="sles-sap-15-sp5-byos", rid="vm5")
-    estate = [rhel_sap, big_sap, sles_sap, rhel_ha, sap_byos]
+    # The RHEL-SAP offer bills RHEL for SAP Business Applications, per exact vCPUs.
+    prices.item(sku="", region="", price=0.072, meter="2 vCPU VM License", sku_name="2 vCPU VM",
+                product="RHEL for SAP Business Applications",
+                service="Virtual Machines Licenses")  # fmt: skip
+    legacy_sap = vm("westeurope", publisher="RedHat", offer="RHEL-SAP", rid="vm6",
+                    image_sku="7.5")  # fmt: skip
+    # SLES for HPC bills its Standard product's bands (Microsoft's reservation page).
+    for meter, price in (("1-2 vCPU VM Support", 0.013), ("3-4 vCPU VM Support", 0.025),
+                         ("5+ vCPU VM Support", 0.038)):  # fmt: skip
+        prices.item(sku="", region="", price=price, meter=meter, sku_name=meter[:-8],
+                    product="SUSE Linux Enterprise Server for HPC Standard",
+                    service="Virtual Machines Licenses")  # fmt: skip
+    hpc = vm("westeurope", publisher="SUSE", offer="sle-hpc-15-sp5", rid="vm7")
+    old_hpc = vm("westeurope", publisher="SUSE", offer="sles-15-sp2-hpc", rid="vm8",
+                 size="Standard_D8s_v5")  # fmt: skip
+    hpc_byos = vm("westeurope", publisher="SUSE", offer="sle-hpc-15-sp5-byos", rid="vm9")
+    estate = [rhel_sap, big_sap, sles_sap, rhel_ha, sap_byos, legacy_sap, hpc, old_hpc, hpc_byos]
     price_resources(db, estate, {"azure": retail()})
     assert key_for(rhel_sap).variant == "RHEL for SAP with HA"
     assert rhel_sap.monthly_cost == (Decimal("0.096") + Decimal("0.0451")) * 730
@@ -220,11 +236,20 @@ def test_sap_and_ha_offers_bill_their_own_licence_products(db, prices):
     assert rhel_ha.monthly_cost is None
     assert "no Red Hat Enterprise Linux with HA licence meter for 2 vCPUs" in rhel_ha.price_basis
     assert sap_byos.monthly_cost == Decimal("0.096") * 730  # BYOS: the Linux rate
+    assert key_for(legacy_sap).variant == "RHEL for SAP Apps"
+    assert legacy_sap.monthly_cost == (Decimal("0.096") + Decimal("0.072")) * 730
+    assert key_for(hpc).variant == key_for(old_hpc).variant == "SLES for HPC"
+    assert hpc.monthly_cost == (Decimal("0.096") + Decimal("0.013")) * 730
+    assert old_hpc.monthly_cost == (Decimal("0.384") + Decimal("0.038")) * 730
+    assert "SUSE Linux Enterprise Server for HPC Standard: 5+ vCPU VM Support" in (
+        old_hpc.price_basis
+    )
+    assert hpc_byos.monthly_cost == Decimal("0.096") * 730
 
 
 def test_what_is_billed_otherwise_is_refused_with_the_reason(db, prices):
     _licences(prices)
-    sap = vm("westeurope", publisher="SUSE", offer="sles-15-sp5-hpc")
+    sap = vm("westeurope", publisher="SUSE", offer="sles-15-sp5-basic")
     sql = vm("westeurope", "Windows", None, "MicrosoftSQLServer", "vm2",
              offer="sql2022-ws2022", image_sku="standard-gen2")  # fmt: skip
     dev = vm("westeurope", "Windows", None, "MicrosoftSQLServer", "vm3",
@@ -234,7 +259,7 @@ def test_what_is_billed_otherwise_is_refused_with_the_reason(db, prices):
                  size="Standard_D8s_v5")  # fmt: skip
     price_resources(db, [sap, sql, dev, old, no_band], {"azure": retail()})
     assert sap.monthly_cost is None
-    assert "SUSE (sles-15-sp5-hpc) images bill a software meter" in sap.price_basis
+    assert "SUSE (sles-15-sp5-basic) images bill a software meter" in sap.price_basis
     assert sql.monthly_cost is None
     assert "a SQL Server image whose licence could not be read" in sql.price_basis
     assert dev.monthly_cost == Decimal("0.188") * 730  # Developer edition: no SQL licence
@@ -447,9 +472,12 @@ def test_sql_server_bills_its_edition_when_its_sql_vm_resource_says_pay_as_you_g
     assert payg.monthly_cost == (Decimal("0.188") + Decimal("0.4")) * 730
     assert hybrid.monthly_cost == (Decimal("0.096") + Decimal("1.5")) * 730
     assert ahub.monthly_cost == Decimal("0.188") * 730
-    on_linux = vm("westeurope", rid="s5")
-    on_linux.raw["sqlVirtualMachine"] = {"sqlServerLicenseType": "PAYG", "sqlImageSku": "Web"}
-    assert "SQL Server on Linux other than pay-as-you-go RHEL or SLES" in key_for(on_linux)
+    on_ubuntu = vm("westeurope", rid="s5")
+    on_ubuntu.raw["sqlVirtualMachine"] = {"sqlServerLicenseType": "PAYG", "sqlImageSku": "Web"}
+    assert key_for(on_ubuntu).variant == "Ubuntu+SQL Web"
+    on_other = vm("westeurope", rid="s7", publisher="OpenLogic", offer="CentOS")
+    on_other.raw["sqlVirtualMachine"] = {"sqlServerLicenseType": "PAYG", "sqlImageSku": "Web"}
+    assert "SQL Server on Linux other than pay-as-you-go RHEL, SLES or Ubuntu" in key_for(on_other)
     developer = sql_vm("s6", sql={"sqlServerLicenseType": "PAYG", "sqlImageSku": "Developer"})
     assert key_for(developer).variant == "Windows"
     assert image_only.monthly_cost == (Decimal("0.188") + Decimal("1.5")) * 730
@@ -492,10 +520,13 @@ def test_d_and_ds_v2_sizes_bill_their_published_vcpus_without_the_listing(db, pr
 def test_sql_server_on_rhel_and_sles_bills_one_product_holding_both_licences(db, prices):
     """SQL Server on RHEL or SLES bills one licence product holding the OS and SQL
     licences, on the Linux rate, at the exact vCPU meter (a 2-vCPU meter's price
-    carries SQL Server's four-core minimum); no separate RHEL meter."""
+    carries SQL Server's four-core minimum); no separate RHEL meter. On Ubuntu, which
+    bills no OS licence, the rate card's ``SQL Server Linux <edition>``; on Ubuntu Pro
+    another product, refused."""
     _licences(prices)  # the plain RHEL product too, which these must not add
     for product, price in (("SQL Server Standard Red Hat Enterprise Linux", 0.4288),
-                           ("SQL Server Enterprise SLES", 1.6)):  # fmt: skip
+                           ("SQL Server Enterprise SLES", 1.6),
+                           ("SQL Server Linux Standard", 0.4)):  # fmt: skip
         prices.item(sku="", region="", price=price, meter="2 vCPU VM License",
                     sku_name="2 vCPU VM", product=product,
                     service="Virtual Machines Licenses")  # fmt: skip
@@ -510,12 +541,16 @@ def test_sql_server_on_rhel_and_sles_bills_one_product_holding_both_licences(db,
     rhel = on_linux("q1", "sql2022-rhel9", "Standard")
     sles = on_linux("q2", "sql2019-sles12sp5", "Enterprise")
     ubuntu = on_linux("q3", "sql2022-ubuntu2204", "Standard")
-    price_resources(db, [rhel, sles, ubuntu], {"azure": retail()})
+    pro = on_linux("q5", "sql2022-ubuntupro2004", "Standard")
+    price_resources(db, [rhel, sles, ubuntu, pro], {"azure": retail()})
     assert key_for(rhel).variant == "RHEL+SQL Standard"
     assert rhel.monthly_cost == (Decimal("0.096") + Decimal("0.4288")) * 730
     assert sles.monthly_cost == (Decimal("0.096") + Decimal("1.6")) * 730
-    assert ubuntu.monthly_cost is None and "(Ubuntu, or" in ubuntu.price_basis
+    assert key_for(ubuntu).variant == "Ubuntu+SQL Standard"
+    assert ubuntu.monthly_cost == (Decimal("0.096") + Decimal("0.4")) * 730
+    assert "licence 0.4 SQL Server Linux Standard: 2 vCPU VM License" in ubuntu.price_basis
+    assert pro.monthly_cost is None and "(Ubuntu Pro, an OS subscription" in pro.price_basis
     # RHEL brought along (BYOS): the combined product would bill it again; refused.
     byos = on_linux("q4", "sql2022-rhel9", "Standard")
     byos.raw["properties"]["licenseType"] = "RHEL_BYOS"
-    assert "SQL Server on Linux other than pay-as-you-go RHEL or SLES" in key_for(byos)
+    assert "SQL Server on Linux other than pay-as-you-go RHEL, SLES or Ubuntu" in key_for(byos)

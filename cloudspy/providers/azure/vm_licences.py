@@ -10,30 +10,37 @@ whose name gives the vCPUs it covers, exactly (``8 vCPU VM License``) or as a ba
   offer ``sles-<n>[-sp<n>]``): product ``Red Hat Enterprise Linux`` or ``SUSE Linux
   Enterprise Server Standard``; BYOS offers, ``RHEL_BYOS`` and ``SLES_BYOS`` bill
   none;
-- their SAP and HA offers, each its own product (the names Microsoft's reservation
-  pages give each offer's meters): ``RHEL-SAP-HA`` → ``Red Hat Enterprise Linux for
-  SAP with HA``, ``RHEL-HA`` → ``Red Hat Enterprise Linux with HA``,
-  ``RHEL-SAP-APPS`` → ``RHEL for SAP Business Applications``, ``RHEL-SAP-HANA`` →
-  ``RHEL for SAP HANA``, ``sles-sap[-<n>[-sp<n>]]`` → ``SUSE for SAP Linux
-  Enterprise Server``; a product the API does not list leaves the VM unpriced with
-  the reason;
+- their SAP, HA and HPC offers, each its own product (the names Microsoft's
+  reservation pages give each offer's meters): ``RHEL-SAP-HA`` → ``Red Hat
+  Enterprise Linux for SAP with HA``, ``RHEL-HA`` → ``Red Hat Enterprise Linux with
+  HA``, ``RHEL-SAP-APPS`` and ``RHEL-SAP`` → ``RHEL for SAP Business Applications``
+  (the 2019 page lists "Red Hat Enterprise Linux 7.4 for SAP" and "7.5 for SAP",
+  the ``RHEL-SAP`` offer, under it), ``RHEL-SAP-HANA`` → ``RHEL for SAP HANA``,
+  ``sles-sap[-<n>[-sp<n>]]`` → ``SUSE for SAP Linux Enterprise Server``,
+  ``sle-hpc-<n>[-sp<n>]`` (and the older ``sles-<n>-sp<n>-hpc``) → ``SUSE Linux
+  Enterprise Server for HPC Standard`` (its 1-2, 3-4 and 5+ vCPU meters, the page's
+  ratios 1 : 1.92308 : 2.92308 those of the Standard product's prices); a product
+  the API does not list leaves the VM unpriced with the reason;
 - SQL Server on Windows: product ``SQL Server Standard``, ``… Enterprise`` or ``…
   Web``, when the VM's SQL virtual machine resource
   (``Microsoft.SqlVirtualMachine/sqlVirtualMachines``, read by the inventory into
   the VM's ``sqlVirtualMachine``) says ``sqlServerLicenseType`` ``PAYG``; ``AHUB``
   (Hybrid Benefit) and ``DR`` bill none, nor do the Developer and Express editions.
   A marketplace SQL Server image with no such resource bills its image's edition.
-- SQL Server on RHEL or SLES (``sql2019-rhel8``, ``sql2019-sles12sp5`` …, or the
-  VM's image publisher): one product holds the SQL Server and the OS licence,
-  ``SQL Server Standard Red Hat Enterprise Linux``, ``SQL Server Enterprise SLES``
-  …, billed on the Linux rate, by exact vCPUs (its small sizes' meters carry SQL
-  Server's four-core minimum).
+- SQL Server on Linux (``sql2019-rhel8``, ``sql2019-sles12sp5``,
+  ``sql2022-ubuntu2204`` …, or the VM's image publisher): one product holds the SQL
+  Server and any OS licence, ``SQL Server Standard Red Hat Enterprise Linux``, ``SQL
+  Server Enterprise SLES``, and on Ubuntu (which bills no OS licence) ``SQL Server
+  Linux Standard`` … (the licence names of Azure's rate card; the pricing
+  calculator shows them as "SQL Server Standard Ubuntu Linux"), billed on the Linux
+  rate, by exact vCPUs (its small sizes' meters carry SQL Server's four-core
+  minimum). The Ubuntu Pro SQL Server images (``sql2022-ubuntupro2004``) bill
+  other products, "SQL Server Standard Ubuntu Pro" in the calculator: not priced.
 
-Other licensed images (Ubuntu Pro, a Marketplace plan; SLES for HPC; other RHEL
-offers such as ``RHEL-SAP``; SQL Server on Ubuntu, whose product names disagree
-between sources; SQL Server whose licence could not be read) are named in the
-variant so the price list refuses them with the reason, never prices them without
-their licence.
+Other licensed images (Ubuntu Pro, a Marketplace plan; SQL Server on Ubuntu Pro, or
+on a Linux CloudSpy cannot tell; SQL Server whose licence could not be read) are
+named in the variant so the price list refuses them with the reason, never prices
+them without their licence.
 """
 
 from __future__ import annotations
@@ -56,6 +63,7 @@ LICENCES: dict[str, tuple[str, str]] = {
     "RHEL for SAP HANA": ("Linux", "RHEL for SAP HANA"),
     "SUSE": ("Linux", "SUSE Linux Enterprise Server Standard"),
     "SLES for SAP": ("Linux", "SUSE for SAP Linux Enterprise Server"),
+    "SLES for HPC": ("Linux", "SUSE Linux Enterprise Server for HPC Standard"),
     **{f"Windows+SQL {e}": ("Windows", f"SQL Server {e}") for e in _SQL_EDITIONS},
     **{f"Hybrid Benefit+SQL {e}": ("Linux", f"SQL Server {e}") for e in _SQL_EDITIONS},
     **{
@@ -63,6 +71,7 @@ LICENCES: dict[str, tuple[str, str]] = {
         for e in _SQL_EDITIONS
     },
     **{f"SLES+SQL {e}": ("Linux", f"SQL Server {e} SLES") for e in _SQL_EDITIONS},
+    **{f"Ubuntu+SQL {e}": ("Linux", f"SQL Server Linux {e}") for e in _SQL_EDITIONS},
 }
 # Each publisher's pay-as-you-go offers whose licence is priced (offers compared in
 # lower case), and the name of any other offer of it (BYOS offers bill none).
@@ -73,7 +82,7 @@ _OFFERS = {
             ("RHEL", re.compile(r"^rhel(-raw|-arm64)?$")),
             ("RHEL for SAP with HA", re.compile(r"^rhel-sap-ha$")),
             ("RHEL with HA", re.compile(r"^rhel-ha$")),
-            ("RHEL for SAP Apps", re.compile(r"^rhel-sap-apps$")),
+            ("RHEL for SAP Apps", re.compile(r"^rhel-sap(-apps)?$")),
             ("RHEL for SAP HANA", re.compile(r"^rhel-sap-hana$")),
         ),
     ),
@@ -82,6 +91,7 @@ _OFFERS = {
         (
             ("SUSE", re.compile(r"^sles-\d+(-sp\d+)?$")),
             ("SLES for SAP", re.compile(r"^sles-sap(-\d+(-sp\d+)?)?$")),
+            ("SLES for HPC", re.compile(r"^(sle-hpc-\d+(-sp\d+)?|sles-\d+-sp\d+-hpc)$")),
         ),
     ),
 }
@@ -119,14 +129,19 @@ def _sql_edition(raw: dict[str, Any], image: dict[str, Any]) -> str | None:
     return edition if SQL_VM in raw and edition else "?"
 
 
-def _distribution(publisher: str, offer: str) -> str:
-    """The Linux distribution whose SQL Server product a VM bills (``RHEL``, ``SLES``),
-    from its image (``MicrosoftSQLServer`` offer ``sql2019-rhel8``, or publisher
-    ``RedHat``); ``Linux`` when it is another (Ubuntu) or cannot be told."""
+def _distribution(publisher: str, offer: str, sku: str) -> str:
+    """The Linux distribution whose SQL Server product a VM bills (``RHEL``, ``SLES``,
+    ``Ubuntu``, ``Ubuntu Pro``), from its image (``MicrosoftSQLServer`` offer
+    ``sql2019-rhel8`` or ``sql2022-ubuntupro2004``, or the image's publisher);
+    ``Linux`` when it cannot be told."""
     if publisher == "redhat" or "rhel" in offer:
         return "RHEL"
     if publisher == "suse" or "sles" in offer:
         return "SLES"
+    if "ubuntupro" in offer or (publisher == "canonical" and _ubuntu_pro(offer, sku)):
+        return "Ubuntu Pro"
+    if publisher == "canonical" or "ubuntu" in offer:
+        return "Ubuntu"
     return "Linux"
 
 
@@ -169,7 +184,8 @@ def vm_variant(raw: dict[str, Any] | None) -> str:
     if edition is not None:
         if not windows:
             # A brought OS subscription: the combined OS+SQL product would bill it again.
-            return f"{'Linux' if byos else _distribution(publisher, offer)}+SQL {edition}"
+            sku = str(image.get("sku") or "").lower()
+            return f"{'Linux' if byos else _distribution(publisher, offer, sku)}+SQL {edition}"
         return f"{'Hybrid Benefit' if hybrid else 'Windows'}+SQL {edition}"
     if windows:
         return "Linux" if hybrid else "Windows"
@@ -212,11 +228,11 @@ def refusal(variant: str, size: str, vcpus: int | None) -> str | None:
             "unpriced: a SQL Server image whose licence could not be read (its SQL virtual"
             " machine resource says whether it is pay-as-you-go or Hybrid Benefit)"
         )
-    if variant.startswith("Linux+SQL"):
+    if variant.startswith(("Linux+SQL", "Ubuntu Pro+SQL")):
         return (
-            "unpriced: SQL Server on Linux other than pay-as-you-go RHEL or SLES (Ubuntu, or"
-            " an OS subscription brought along) bills a licence product CloudSpy does not"
-            " price yet"
+            "unpriced: SQL Server on Linux other than pay-as-you-go RHEL, SLES or Ubuntu"
+            " (Ubuntu Pro, an OS subscription brought along, or a Linux that cannot be told)"
+            " bills a licence product CloudSpy does not price yet"
         )
     if variant not in ("Linux", "Windows", *LICENCES):
         return f"unpriced: {variant} images bill a software meter CloudSpy does not price yet"

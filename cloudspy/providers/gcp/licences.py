@@ -10,9 +10,10 @@ families are priced, each from its Compute Engine "Licensing Fee" SKU, by the ho
 - RHEL: ``Licensing Fee for Red Hat Enterprise Linux 9 on VM with up to 8 VCPU``
   (and ``9 to 127``, ``128 VCPU or more``), per vCPU at the rate of the band that
   holds the VM's vCPUs (catalog rates $0.0144, $0.0108 and $0.0096: 4 vCPUs bill
-  $0.0576 an hour, near the $0.06 per VM of the older per-VM model). The older
-  ``… with 1 to 4 VCPU`` / ``… 6 or more VCPU`` SKUs belong to that per-VM model,
-  whose unit for them is unconfirmed: never used;
+  $0.0576 an hour, near the $0.06 per VM of the older per-VM model; Google bills
+  RHEL and RHEL for SAP by the core-hour since 2024-07-01). The older ``… with 1 to
+  4 VCPU`` / ``… 6 or more VCPU`` SKUs belong to that replaced per-VM model: never
+  used;
 - SLES: ``Licensing Fee for SUSE Linux Enterprise Server 15 (CPU cost)``, per VM
   (the pricing page: $0.11 an hour on an n1-standard-8).
 - RHEL for SAP (``rhel-sap-cloud/…/rhel-9-sap``): ``Licensing Fee for Red Hat
@@ -112,8 +113,8 @@ _SKU_PREFIX = {
     "SLES for SAP": ("Licensing Fee for SLES {version} For SAP License", False),
 }
 _OWN_SKU_TYPES = ("f1-micro", "g1-small")
-# The per-vCPU bands of RHEL and RHEL for SAP (the older per-VM model's "1 to 4 VCPU"
-# and "6 or more VCPU" SKUs, whose unit is unconfirmed, are not among them).
+# The per-vCPU bands of RHEL and RHEL for SAP (the "1 to 4 VCPU" and "6 or more VCPU"
+# SKUs of the per-VM model, replaced by core-hour billing in July 2024, are not among them).
 _PER_VCPU_BANDS = (
     " on VM with up to 8 VCPU",
     " on VM with 9 to 127 VCPU",
