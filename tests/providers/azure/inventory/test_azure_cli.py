@@ -105,3 +105,36 @@ def test_a_pay_as_you_go_sql_server_vm_is_priced_with_its_licence(arm, azure_cli
         "list price of Standard_A1_v2 Windows+SQL Standard in southcentralus" in (vm["price_basis"])
     )
     assert any("Virtual Machines Licenses" in f for f in prices.filters)
+
+
+def test_an_old_incremental_snapshot_is_priced_as_an_upper_bound(arm, azure_cli, monkeypatch):
+    """End to end: an incremental snapshot (as Snapshots_List returns it) bills the
+    Standard HDD snapshot meter of its SKU's redundancy; sized by its disk, the
+    ``old-snapshot`` finding's money says it is an upper bound (#14)."""
+    from tests.pricing.price_servers import AzurePriceServer
+
+    prices = AzurePriceServer().start()
+    try:
+        prices.item(sku="", region="eastus", price=0.05, meter="LRS Snapshots",
+                    sku_name="Snapshots LRS", product="Standard HDD Managed Disks",
+                    service="Storage", unit="1 GB/Month")  # fmt: skip
+        monkeypatch.setenv("CLOUDSPY_AZURE_PRICES_ENDPOINT", prices.url)
+        synced = azure_cli(
+            "azure", "sync", "--no-costs", config=f'[azure]\nsubscriptions = ["{SUBSCRIPTION}"]\n'
+        )
+        assert synced.exit_code == 0, synced.output
+        waste = azure_cli("waste", "--provider", "azure", "--format", "json")
+    finally:
+        prices.stop()
+    assert waste.exit_code == 0, waste.output
+    [old] = [f for f in json.loads(waste.stdout)["findings"] if f["rule"] == "old-snapshot"]
+    assert (old["name"], old["monthly_savings"], old["currency"]) == (
+        "db-data-2025-02-01",
+        "6.4",
+        "USD",
+    )  # 128 GB × 0.05
+    assert old["price_source"] == "list"
+    assert (
+        "(an upper bound: its disk's size; an incremental snapshot bills its changed"
+        in (old["price_basis"])
+    )
