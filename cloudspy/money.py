@@ -34,6 +34,14 @@ def human(amount: Decimal, currency: str) -> str:
     return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
 
 
+AT_MOST = "≤ "  # before an amount that is an upper bound of what is billed
+
+
+def at_most(text: str, upper_bound: bool) -> str:
+    """``≤ $6.40`` for an amount that is an upper bound, else ``text`` unchanged."""
+    return AT_MOST + text if upper_bound else text
+
+
 def percent(value: Decimal | None, *, signed: bool = False) -> str:
     """``12.5%`` (``+12.5%`` when signed); an em dash when unknown."""
     if value is None:

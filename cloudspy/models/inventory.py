@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from cloudspy.models.exact import Exact
+from cloudspy.models.prices import states_upper_bound
 
 
 class RegionOutcome(BaseModel):
@@ -58,6 +59,13 @@ class ResourceRow(BaseModel):
     currency: str | None = None
     price_basis: str | None = None
     snapshot_at: datetime
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def upper_bound(self) -> bool:
+        """Whether ``monthly_cost`` is at most what is billed: its basis says the size
+        priced is an upper bound (a snapshot sized by its disk)."""
+        return self.monthly_cost is not None and states_upper_bound(self.price_basis)
 
 
 class Snapshot(BaseModel):

@@ -30,6 +30,20 @@ NONE = "none"
 # AWS, Azure and GCP all price hourly resources on a 730-hour month.
 HOURS_PER_MONTH = Decimal(730)
 
+# How a price note begins when the quantity priced bounds what is billed from above
+# (a snapshot sized by its disk): the basis carries it as "(an upper bound: …)".
+UPPER_BOUND = "an upper bound"
+
+
+def upper_bound_note(why: str) -> str:
+    """A price note saying the quantity priced is an upper bound, and ``why``."""
+    return f"{UPPER_BOUND}: {why}"
+
+
+def states_upper_bound(basis: str | None) -> bool:
+    """Whether a price basis says its amount is an upper bound of what is billed."""
+    return f"({UPPER_BOUND}: " in (basis or "")
+
 
 @dataclass(frozen=True, order=True)
 class PriceKey:

@@ -53,6 +53,7 @@ class WasteRow(BaseModel):
     resource: str | None = None
     monthly_savings: Exact | None = None  # None: the rule could not price it
     currency: str | None = None
+    upper_bound: bool = False  # the saving is at most monthly_savings
 
 
 class ForecastRow(BaseModel):
@@ -89,6 +90,8 @@ class SectionResult(BaseModel):
     rows: list[BreakdownRow] = Field(default_factory=list)
     findings: list[WasteRow] = Field(default_factory=list)
     savings: list[CurrencyTotal] = Field(default_factory=list)
+    # The currencies whose savings total holds an upper bound (a finding's upper_bound).
+    savings_at_most: list[str] = Field(default_factory=list)
     forecast: list[ForecastRow] = Field(default_factory=list)
 
 

@@ -44,6 +44,9 @@ class WasteFinding(BaseModel):
     # "actual" (billed cost in the cache), "list" (a list price), "actual+list", or
     # None when unpriced: what a dashboard filters on without parsing price_basis (#14).
     price_source: str | None = None
+    # True when monthly_savings is at most what is billed: a list price of a size that
+    # bounds the bill from above (a snapshot sized by its disk), the basis says which.
+    upper_bound: bool = False
 
 
 class WasteReport(BaseModel):

@@ -22,7 +22,7 @@ from cloudspy.clock import utc_now
 from cloudspy.errors import CloudSpyError
 from cloudspy.models import prices as p
 from cloudspy.models.resource import Resource
-from cloudspy.pricing.table import Estimate, assign, priced
+from cloudspy.pricing.table import Estimate, assign, noted, priced
 from cloudspy.providers.inventory_source import PriceList
 from cloudspy.providers.registry import included_performance, price_key, price_note
 
@@ -177,20 +177,12 @@ def cached_or_table(
         # labelled with its own date, still answers for its own region.
         table = priced(resource)
         if isinstance(table, Estimate):
-            return _noted(resource, table)
+            return noted(resource, table)
         return f"{found}; {table.removeprefix('unpriced: ')}"
     table = priced(resource)
     if isinstance(table, str) and why:
         return f"{table} (price list: {why.removeprefix('unpriced: ')})"
-    return table if isinstance(table, str) else _noted(resource, table)
-
-
-def _noted(resource: Resource, estimate: Estimate) -> Estimate:
-    """A shipped-table estimate with what its provider says the price leaves out."""
-    note = price_note(resource)
-    if not note:
-        return estimate
-    return Estimate(estimate.amount, estimate.currency, f"{estimate.basis} ({note})")
+    return table if isinstance(table, str) else noted(resource, table)
 
 
 def _keys(

@@ -19,6 +19,7 @@ from importlib import resources as package_files
 from typing import Any
 
 from cloudspy.models.resource import VM, Resource
+from cloudspy.providers.registry import price_note
 
 # How the providers name Linux with no licence (AWS ``PlatformDetails``; Azure and GCP
 # variants): the only operating system the shipped table's VM prices are for.
@@ -157,7 +158,17 @@ def apply_estimates(resources: list[Resource]) -> None:
     for resource in resources:
         if resource.monthly_cost is not None:
             continue
-        assign(resource, priced(resource))
+        found = priced(resource)
+        assign(resource, noted(resource, found) if isinstance(found, Estimate) else found)
+
+
+def noted(resource: Resource, estimate: Estimate) -> Estimate:
+    """A shipped-table estimate with what its provider says the price leaves out or
+    overstates (a snapshot's size that is an upper bound)."""
+    note = price_note(resource)
+    if not note:
+        return estimate
+    return Estimate(estimate.amount, estimate.currency, f"{estimate.basis} ({note})")
 
 
 def assign(resource: Resource, found: Estimate | str) -> None:

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from cloudspy.models.inventory import ResourceList, ResourceRow, Snapshot
-from cloudspy.money import human
+from cloudspy.money import at_most, human
 from cloudspy.render.csv_out import write_csv
 from cloudspy.render.fit import Column, fit_table
 
@@ -29,6 +29,7 @@ CSV_COLUMNS = [
     "price_basis",
     "tags",
     "snapshot_at",
+    "upper_bound",
 ]
 
 
@@ -53,6 +54,7 @@ def resources_csv(result: ResourceList) -> str:
     for r in result.rows:
         data = _row_json(r)
         data["tags"] = json.dumps(r.tags, sort_keys=True) if r.tags else ""
+        data["upper_bound"] = "true" if r.upper_bound else "false"  # as JSON writes it
         lines.append([data.get(c) for c in CSV_COLUMNS])
     return write_csv(CSV_COLUMNS, lines)
 
@@ -77,6 +79,12 @@ RESOURCE_COLUMNS = (
 )
 
 
+def _monthly(row: ResourceRow) -> str:
+    if row.monthly_cost is None or not row.currency:
+        return "—"
+    return at_most(human(row.monthly_cost, row.currency), row.upper_bound)
+
+
 def resources_table(result: ResourceList, *, width: int = 120, wide: bool = False) -> Any:
     """The resources, one line each, fitted to ``width`` columns (see :mod:`render.fit`)."""
     rows = [
@@ -89,7 +97,7 @@ def resources_table(result: ResourceList, *, width: int = 120, wide: bool = Fals
             r.name or "",
             r.state or "",
             _size(r),
-            human(r.monthly_cost, r.currency) if r.monthly_cost is not None and r.currency else "—",
+            _monthly(r),
         ]
         for r in result.rows
     ]

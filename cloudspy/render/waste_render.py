@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from cloudspy.models.waste import ScheduleReport, WasteReport
-from cloudspy.money import human, machine
+from cloudspy.money import at_most, human, machine
 from cloudspy.render.csv_out import write_csv
 from cloudspy.render.fit import Column, fit_table
 
@@ -25,6 +25,7 @@ WASTE_CSV = [
     "price_basis",
     "price_source",
     "evidence",
+    "upper_bound",
 ]
 
 
@@ -59,12 +60,15 @@ def waste_csv(report: WasteReport) -> str:
         data = f.model_dump(mode="json")
         data["monthly_savings"] = machine(f.monthly_savings)
         data["evidence"] = json.dumps(f.evidence, sort_keys=True)
+        data["upper_bound"] = "true" if f.upper_bound else "false"  # as JSON writes it
         lines.append([data.get(c) for c in WASTE_CSV])
     return write_csv(WASTE_CSV, lines)
 
 
-def _money(amount: Any, currency: str | None) -> str:
-    return human(amount, currency) if amount is not None and currency else "no price"
+def _money(amount: Any, currency: str | None, upper_bound: bool = False) -> str:
+    if amount is None or not currency:
+        return "no price"
+    return at_most(human(amount, currency), upper_bound)
 
 
 WASTE_COLUMNS = (
@@ -86,11 +90,16 @@ def waste_table(
     """
     shown = report.findings[:top] if top else report.findings
     hidden = len(report.findings) - len(shown)
-    caption = (
-        f"{hidden} smaller finding(s) not shown: --top N, or --format csv|json for all"
-        if hidden
-        else None
-    )
+    notes = []
+    if hidden:
+        notes.append(
+            f"{hidden} smaller finding(s) not shown: --top N, or --format csv|json for all"
+        )
+    # A total holding an upper bound is one too.
+    bounded = {f.currency for f in report.findings if f.upper_bound}
+    if bounded:
+        notes.append("≤: at most this; the price's size is an upper bound (--format json says why)")
+    caption = "\n".join(notes) or None
     rows = []
     for f in shown:
         label = (
@@ -98,11 +107,11 @@ def waste_table(
         )
         rows.append(
             [f.rule, f.provider, f.account, f.region, label, f.reason,
-             _money(f.monthly_savings, f.currency)]
+             _money(f.monthly_savings, f.currency, f.upper_bound)]
         )  # fmt: skip
     totals = [
         [f"Total {t.currency}", "", "", "", f"{t.findings} priced finding(s)", "",
-         human(t.monthly_savings, t.currency)]
+         at_most(human(t.monthly_savings, t.currency), t.currency in bounded)]
         for t in report.totals
     ]  # fmt: skip
     return fit_table(

@@ -261,6 +261,7 @@ def waste_rows(inputs: ReportInputs) -> list[WasteRow]:
             resource=f.name or f.resource_id,
             monthly_savings=f.monthly_savings,
             currency=f.currency,
+            upper_bound=f.upper_bound,
         )
         for f in findings.findings
     ]
@@ -281,6 +282,7 @@ def waste(inputs: ReportInputs, spec: ReportSection, result: SectionResult) -> N
             totals[row.currency] = totals.get(row.currency, Decimal(0)) + row.monthly_savings
     result.findings = rows[:limit]
     result.savings = [CurrencyTotal(currency=c, cost=v) for c, v in sorted(totals.items())]
+    result.savings_at_most = sorted({r.currency for r in rows if r.upper_bound and r.currency})
     if not rows:
         raise NoDataError("no waste was found in the cached inventory")
 

@@ -39,13 +39,18 @@ cloudspy waste --fail-over "400 EUR"             # only the EUR total is compare
 "skipped_regions"}, "rules": [...], "totals": [{"currency", "monthly_savings",
 "count"}], "findings": [{"rule", "title", "severity", "provider", "account",
 "region", "kind", "resource_id", "name", "reason", "evidence": {...},
-"monthly_savings", "currency", "price_basis", "price_source"}], "warnings": [...]}`:
+"monthly_savings", "currency", "price_basis", "price_source", "upper_bound"}],
+"warnings": [...]}`:
 the same JSON as `cloudspy.waste().model_dump_json()` (one contract). Money is the
 exact decimal string beside its currency (`null` when no price is known, and the
 basis says why); `price_source` is `actual` (the resource's billed cost in the
 cache, scaled to a month), `list` (a list price, named with its date in the basis),
-`actual+list` (a finding over several resources, some of each) or `null`; totals
-are per currency, never added across currencies.
+`actual+list` (a finding over several resources, some of each) or `null`;
+`upper_bound` is `true` when the saving is at most `monthly_savings`: a list price
+of a size that bounds the bill from above, as a snapshot sized by its disk (the
+basis says `an upper bound: …`; the table marks it `≤`, and a total holding one);
+CSV writes it `true`/`false`. Totals are per currency, never added across
+currencies; `--fail-over` compares them as they are, upper bounds included.
 
 | Rule | Title | Providers | Kind | Severity |
 |---|---|---|---|---|

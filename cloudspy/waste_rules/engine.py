@@ -13,8 +13,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
+from cloudspy.models.prices import states_upper_bound
 from cloudspy.models.resource import DISK, IP, VM, Resource
 from cloudspy.models.waste import MoneyTotal, ScheduleSuggestion, WasteFinding
 from cloudspy.models.waste_settings import WasteSettings
@@ -68,28 +69,33 @@ def attachments_of(resources: list[Resource]) -> dict[str, list[Resource]]:
     return out
 
 
-def _price(
-    finding: Finding, actual: dict[str, ActualCost]
-) -> tuple[Decimal | None, str | None, str, str | None]:
+class _Priced(NamedTuple):
+    amount: Decimal | None
+    currency: str | None
+    basis: str
+    source: str | None
+    upper_bound: bool = False
+
+
+def _price(finding: Finding, actual: dict[str, ActualCost]) -> _Priced:
     """The finding's monthly saving, currency, basis, and price source: ``actual`` (the
     resource's billed cost in the cache), ``list`` (a list price), ``actual+list``
-    (some of each), or None when unpriced."""
+    (some of each), or None when unpriced; and whether the amount is an upper bound
+    (a list price whose basis says what it sizes bounds the bill from above)."""
     if finding.savings is not None:  # the rule priced its own difference
         saved = finding.savings
-        return (
-            saved.amount,
-            saved.currency,
-            saved.basis,
-            "list" if saved.amount is not None else None,
-        )
+        source = "list" if saved.amount is not None else None
+        return _Priced(saved.amount, saved.currency, saved.basis, source)
     if len(finding.priced) == 1:
         only = finding.priced[0]
         known = actual.get(only.resource_id)
         has_actual = known is not None and known.monthly is not None
         if not has_actual and only.monthly_cost is not None and only.currency:
             basis = f"list: {only.price_basis or ''}".strip()
-            return only.monthly_cost, only.currency, basis, "list"
+            bound = states_upper_bound(only.price_basis)
+            return _Priced(only.monthly_cost, only.currency, basis, "list", bound)
     amounts: dict[str, Decimal] = defaultdict(Decimal)
+    bounded: set[str] = set()  # the currencies whose sum holds an upper bound
     bases: list[str] = []
     missing: list[str] = []
     sources: set[str] = set()
@@ -111,6 +117,8 @@ def _price(
             amounts[resource.currency] += resource.monthly_cost
             sources.add("list")
             bases.append(f"{resource.resource_id}: list: {resource.price_basis}")
+            if states_upper_bound(resource.price_basis):
+                bounded.add(resource.currency)
         else:
             missing.append(resource.resource_id)
     if missing:
@@ -125,12 +133,13 @@ def _price(
             if r.resource_id in missing and r.price_basis and r.price_basis.startswith("unpriced")
         )
     if not amounts:
-        return None, None, "; ".join(bases), None
+        return _Priced(None, None, "; ".join(bases), None)
     currency = max(amounts, key=lambda c: amounts[c])
     if len(amounts) > 1:
         others = ", ".join(f"{v:.2f} {c}" for c, v in amounts.items() if c != currency)
         bases.append(f"also {others} in another currency, not added")
-    return amounts[currency], currency, "; ".join(bases), "+".join(sorted(sources))
+    source = "+".join(sorted(sources))
+    return _Priced(amounts[currency], currency, "; ".join(bases), source, currency in bounded)
 
 
 def find_waste(
@@ -191,7 +200,7 @@ def _find_waste(
     actual = actual_costs(conn, ids, today - timedelta(days=ACTUAL_DAYS), today)
     out = []
     for rule, finding in pairs:
-        amount, currency, basis, source = _price(finding, actual)
+        amount, currency, basis, source, upper_bound = _price(finding, actual)
         res = finding.resource
         out.append(
             WasteFinding(
@@ -210,6 +219,7 @@ def _find_waste(
                 currency=currency,
                 price_basis=basis,
                 price_source=source,
+                upper_bound=upper_bound,
             )
         )
     out.sort(key=lambda f: (-(f.monthly_savings or Decimal(0)), f.rule, f.resource_id))

@@ -69,6 +69,13 @@ def _money(amount: Decimal | None, currency: str | None) -> str:
     return human(amount, currency) if amount is not None and currency else "—"
 
 
+def _at_most(amount: Decimal | None, currency: str | None, upper_bound: bool) -> str:
+    """:func:`_money`, marked ``≤`` when the amount is an upper bound of the bill."""
+    from cloudspy.money import at_most
+
+    return at_most(_money(amount, currency), upper_bound and amount is not None)
+
+
 def _pct(value: Decimal | None) -> str:
     from cloudspy.money import percent
 
@@ -285,9 +292,10 @@ def waste(config: ServeConfig, params: Any) -> dict[str, Any]:
     fixes = {rule.meta.id: rule.meta.fix for rule in all_rules()}
     rows = [
         [f.rule, f.provider, f.region, f.resource_id, f.reason,
-         _money(f.monthly_savings, f.currency), fixes.get(f.rule, "")]
+         _at_most(f.monthly_savings, f.currency, f.upper_bound), fixes.get(f.rule, "")]
         for f in report.findings
     ]  # fmt: skip
+    bounded = {f.currency for f in report.findings if f.upper_bound}
     return {
         "title": f"Waste ({len(report.findings)} findings)",
         "note": report.snapshot.describe(),
@@ -310,7 +318,7 @@ def waste(config: ServeConfig, params: Any) -> dict[str, Any]:
                     "",
                     f"{t.findings} priced",
                     "",
-                    _money(t.monthly_savings, t.currency),
+                    _at_most(t.monthly_savings, t.currency, t.currency in bounded),
                     "",
                 ]
                 for t in report.totals

@@ -80,6 +80,7 @@ def test_waste_savings_per_rule(hostile_db: Path, tmp_path: Path, monkeypatch) -
             name=None,
             monthly_savings=Decimal("8.00"),
             currency="USD",
+            upper_bound=False,
         )
         return SimpleNamespace(findings=[finding, finding])
 

@@ -25,8 +25,11 @@ def fake_waste(**_: object) -> SimpleNamespace:
         name=HOSTILE_NAME,
         monthly_savings=Decimal("42.50"),
         currency="USD",
+        upper_bound=True,  # at most 42.50 (a list price of a size that bounds the bill)
     )
-    unpriced = SimpleNamespace(**{**vars(finding), "monthly_savings": None, "currency": None})
+    unpriced = SimpleNamespace(
+        **{**vars(finding), "monthly_savings": None, "currency": None, "upper_bound": False}
+    )
     return SimpleNamespace(findings=[finding, unpriced])
 
 

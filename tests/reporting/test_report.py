@@ -123,6 +123,16 @@ def test_html_structure_and_no_data_sections(hostile_db, tmp_path, with_waste, m
     assert outline.fetching == []  # no element that would load anything
 
 
+def test_an_upper_bound_saving_and_its_total_are_marked(hostile_db, tmp_path, with_waste):
+    """A finding whose saving is an upper bound shows ``≤`` in its row and in the
+    savings total, with a line saying what it means (#14)."""
+    out = tmp_path / "r.html"
+    api.report(out, since="2026-11-01", until="2026-11-25", db=hostile_db, today=TODAY)
+    html = out.read_text()
+    assert html.count("≤ $42.50") == 2  # the row and the total
+    assert "≤: at most this amount" in html
+
+
 def test_hostile_names_render_as_text(hostile_db: Path, tmp_path: Path, with_waste) -> None:
     out = tmp_path / "r.html"
     api.report(out, since="2026-11-01", until="2026-11-25", db=hostile_db, today=TODAY)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 from decimal import Decimal
 
@@ -191,3 +193,39 @@ def test_the_shipped_tables_linux_price_is_not_another_operating_systems():
     assert windows.monthly_cost is None and rhel.monthly_cost is None
     assert "has Linux prices only, and this VM runs Windows" in windows.price_basis
     assert "this VM runs RHEL" in rhel.price_basis
+
+
+def test_a_snapshot_sized_by_its_volume_is_an_upper_bound_and_its_actual_cost_is_not(db):
+    """An EBS snapshot's list price is of its volume's size, at most what it stores:
+    the finding says ``upper_bound`` (and the table ``≤``, the total too); where the
+    cache holds its billed cost, that is no bound (#14)."""
+    from rich.console import Console
+
+    from cloudspy.render.waste_render import waste_csv, waste_table
+
+    def snap(rid):
+        return Resource("aws", "1", "us-east-1", rid, m.SNAPSHOT, size_gb=100,
+                        created_at=NOW - timedelta(days=400), raw={"VolumeSize": 100})  # fmt: skip
+
+    store_collected(db, [Collected("us-east-1", [snap("snap-listed"), snap("snap-billed")])])
+    _charge_daily(db, 30, [("snap-billed", "USD", "0.1")])
+    report = api.waste(db=db, settings=Settings(), now=NOW)
+    by_id = {f.resource_id: f for f in report.findings}
+    listed, billed = by_id["snap-listed"], by_id["snap-billed"]
+    assert (listed.monthly_savings, listed.upper_bound) == (Decimal("5.00"), True)
+    assert "(an upper bound: its volume's size;" in listed.price_basis
+    assert (billed.price_source, billed.upper_bound) == ("actual", False)
+    assert report.model_dump(mode="json")["findings"][0]["upper_bound"] is True
+
+    console = Console(width=80, record=True, color_system=None)
+    console.print(waste_table(report, width=80))
+    table = console.export_text()
+    assert max(len(line) for line in table.splitlines()) <= 80
+    assert "≤ $5.00" in table and "≤ $8.04" in table  # the total holds the bound
+    assert "$3.04" in table and "≤ $3.04" not in table
+    assert "≤: at most this; the price's size is an upper bound" in table
+    rows = {r["resource_id"]: r for r in csv.DictReader(io.StringIO(waste_csv(report)))}
+    assert (rows["snap-listed"]["upper_bound"], rows["snap-billed"]["upper_bound"]) == (
+        "true",
+        "false",
+    )

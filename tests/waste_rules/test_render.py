@@ -67,3 +67,27 @@ def test_json_money_is_a_decimal_string_beside_its_currency(db):
     doc = json.loads(waste_json(api.waste(db=db, settings=Settings(), now=NOW)))
     assert doc["totals"] == [{"currency": "USD", "monthly_savings": "0.3", "count": 1}]
     assert doc["findings"][0]["evidence"] == {"state": None, "size_gb": 3.0, "type": "gp2"}
+
+
+def test_a_snapshot_priced_by_its_volumes_size_is_marked_at_most_in_resources(db):
+    """``cloudspy resources``: a snapshot's list price of its volume's size is at most
+    what it bills: ``upper_bound`` in JSON and CSV, ``≤`` in the table; a disk's is
+    not (#14)."""
+    from rich.console import Console
+
+    from cloudspy.render.inventory_render import resources_table
+    from tests.waste_rules.estate import store_collected
+
+    snap = Resource("aws", "1", "us-east-1", "snap-1", m.SNAPSHOT, size_gb=100,
+                    raw={"VolumeSize": 100})  # fmt: skip
+    disk = Resource("aws", "1", "us-east-1", "vol-1", m.DISK, type="gp3", size_gb=100)
+    store_collected(db, [Collected("us-east-1", [snap, disk])], at=NOW)
+    listing = api.resources(db=db, settings=Settings(), now=NOW)
+    shown = {r["resource_id"]: r for r in json.loads(resources_json(listing))["resources"]}
+    assert (shown["snap-1"]["upper_bound"], shown["vol-1"]["upper_bound"]) == (True, False)
+    rows = {r["resource_id"]: r for r in csv.DictReader(io.StringIO(resources_csv(listing)))}
+    assert (rows["snap-1"]["upper_bound"], rows["vol-1"]["upper_bound"]) == ("true", "false")
+    console = Console(width=80, record=True, color_system=None)
+    console.print(resources_table(listing, width=80))
+    table = console.export_text()
+    assert "≤ $5.00" in table and "≤ $8.00" not in table and "$8.00" in table

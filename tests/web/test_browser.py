@@ -63,6 +63,25 @@ def test_the_overview_shows_the_demo_numbers(page, live_server, demo_db):
     assert page.console_errors == []
 
 
+def test_the_waste_page_marks_an_upper_bound_saving(page, live_server, demo_db):
+    """The demo's old EBS snapshot is priced by its volume's size, at most what it
+    stores: its row and the total it is in show ``≤`` (#14)."""
+    from cloudspy import api
+    from cloudspy.money import human
+
+    page.goto(f"{live_server}/waste")
+    report = api.waste(db=demo_db)
+    [bounded] = [f for f in report.findings if f.upper_bound]
+    row = page.locator("#waste-table tr", has_text=bounded.resource_id[:9]).first.inner_text()
+    assert f"≤ {human(bounded.monthly_savings, bounded.currency)}" in row
+    total = report.totals[0]
+    assert (
+        f"≤ {human(total.monthly_savings, total.currency)}"
+        in page.locator("#waste-table").inner_text()
+    )
+    assert page.console_errors == []
+
+
 def test_changing_a_filter_changes_url_table_and_chart(page, live_server):
     page.goto(f"{live_server}/costs")
     before_chart = page.locator("figure.chart").first.inner_html()

@@ -104,8 +104,8 @@ def price_note(resource: Resource) -> str:
     if resource.kind != m.SNAPSHOT or _archived(resource):
         return ""  # an archived snapshot is a full copy of its blocks
     if (resource.raw or {}).get("FullSnapshotSizeInBytes"):
-        return "an upper bound: its volume's written blocks; later snapshots store changes only"
-    return "an upper bound: its volume's size; snapshots store written, changed blocks only"
+        return p.upper_bound_note("its volume's written blocks; later snapshots store changes only")
+    return p.upper_bound_note("its volume's size; snapshots store written, changed blocks only")
 
 
 def platform_of(raw: dict[str, Any] | None) -> str:

@@ -169,8 +169,10 @@ def price_note(resource: Resource) -> str:
     if resource.kind != m.SNAPSHOT:
         return plan_note(resource)
     if _incremental(resource):
-        return "an upper bound: its disk's size; an incremental snapshot bills its changed blocks"
-    return "an upper bound: its disk's size; a snapshot bills the disk's used blocks only"
+        return p.upper_bound_note(
+            "its disk's size; an incremental snapshot bills its changed blocks"
+        )
+    return p.upper_bound_note("its disk's size; a snapshot bills the disk's used blocks only")
 
 
 def _snapshot_key(resource: Resource) -> p.PriceKey | str:

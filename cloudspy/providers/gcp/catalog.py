@@ -185,7 +185,7 @@ def price_note(resource: Resource) -> str:
     if resource.kind == m.SNAPSHOT:
         if resource.raw is None or resource.raw.get("storageBytes") not in (None, ""):
             return ""
-        return "an upper bound: its disk's size; the API reported no bytes stored"
+        return p.upper_bound_note("its disk's size; the API reported no bytes stored")
     return licence_note(resource)
 
 
