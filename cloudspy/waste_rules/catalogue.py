@@ -44,7 +44,8 @@ cloudspy waste --fail-over "400 EUR"             # only the EUR total is compare
 the same JSON as `cloudspy.waste().model_dump_json()` (one contract). Money is the
 exact decimal string beside its currency (`null` when no price is known, and the
 basis says why); `price_source` is `actual` (the resource's billed cost in the
-cache, scaled to a month), `list` (a list price, named with its date in the basis),
+cache, scaled to a month; the basis shows its list price beside it when that is
+known too), `list` (a list price, named with its date in the basis),
 `actual+list` (a finding over several resources, some of each) or `null`;
 `upper_bound` is `true` when the saving is at most `monthly_savings`: a list price
 of a size that bounds the bill from above, as a snapshot sized by its disk (the

@@ -69,6 +69,19 @@ def attachments_of(resources: list[Resource]) -> dict[str, list[Resource]]:
     return out
 
 
+def _beside(resource: Resource) -> str:
+    """The list price shown beside an actual cost, when both are known (#14): what the
+    resource would cost at list, so a discount or an odd bill stands out."""
+    if resource.monthly_cost is None or not resource.currency:
+        return ""
+    listed = f"{resource.monthly_cost:.4f} {resource.currency} per month"
+    return (
+        f" (list: {listed}: {resource.price_basis})"
+        if resource.price_basis
+        else f" (list: {listed})"
+    )
+
+
 class _Priced(NamedTuple):
     amount: Decimal | None
     currency: str | None
@@ -111,7 +124,7 @@ def _price(finding: Finding, actual: dict[str, ActualCost]) -> _Priced:
                 f"{resource.resource_id}: actual: billed {cost.amount:.4f} {cost.currency} "
                 f"over the {cost.covered_days} day(s) the cache covers since "
                 f"{max(cost.start, cost.end - timedelta(days=cost.covered_days))}, "
-                f"{monthly:.4f} per month at that rate"
+                f"{monthly:.4f} per month at that rate{_beside(resource)}"
             )
         elif resource.monthly_cost is not None and resource.currency:
             amounts[resource.currency] += resource.monthly_cost

@@ -83,6 +83,10 @@ def test_actual_cost_from_the_store_wins_over_the_list_price(db):
     assert by_id["vol-a"].price_basis.startswith("vol-a: actual: billed 15.0000 USD")
     assert by_id["vol-a"].price_source == "actual"
     assert "over the 30 day(s) the cache covers" in by_id["vol-a"].price_basis
+    # Both are shown when both are known (#14): the list price beside the actual cost.
+    assert "per month at that rate (list: 8.0000 USD per month: list price of gp3: 0.08" in (
+        by_id["vol-a"].price_basis
+    )
     assert by_id["vol-eur"].currency == "EUR"
     assert {t.currency: t.monthly_savings for t in report.totals} == {"EUR": month, "USD": month}
 
