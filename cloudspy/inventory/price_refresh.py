@@ -62,6 +62,7 @@ def refresh_prices(
     in ``sources`` (the configured or detected inventory sources).
     """
     from cloudspy.pricing.price_lists import price_resources
+    from cloudspy.providers.registry import platform_of
     from cloudspy.store.connection import connect
     from cloudspy.store.inventory_queries import ResourceFilter, load_resources
     from cloudspy.store.inventory_writes import update_prices
@@ -79,6 +80,9 @@ def refresh_prices(
     for resource in resources:
         # Every stored figure is an estimate (no collector sets one): price afresh.
         resource.monthly_cost = resource.currency = resource.price_basis = None
+        # A platform an earlier CloudSpy wrote (one it could not price then) is read
+        # again from the stored payload, so a refresh prices a VM as a sync would.
+        resource.platform = platform_of(resource) or resource.platform
     outcome = price_resources(
         db,
         resources,

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cloudspy.errors import UsageError
+from cloudspy.models.resource import VM
 
 if TYPE_CHECKING:
     from cloudspy.models.prices import PriceKey
@@ -51,6 +52,9 @@ class ProviderInfo:
     # module:function saying what a resource's list price leaves out or overstates
     # (an upper-bound size, a licence it cannot price); "" when nothing
     price_note: str | None = None
+    # module:function reading what a VM bills as beside its type (operating system,
+    # licences) from its provider payload, as the inventory does
+    platform: str | None = None
     # module:class of its ``[name]`` config section (None: nothing to configure)
     settings: str | None = None
     # module:attribute of its ``cloudspy <name> …`` group (a ProviderCommands)
@@ -101,6 +105,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         sizes="cloudspy.providers.aws.sizes:smaller_sizes",
         performance="cloudspy.providers.aws.price_list:included_performance",
         price_note="cloudspy.providers.aws.price_list:price_note",
+        platform="cloudspy.providers.aws.price_list:platform_of",
         settings="cloudspy.providers.aws.settings:AwsSettings",
         commands="cloudspy.providers.aws.commands:COMMANDS",
     ),
@@ -114,6 +119,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         sizes="cloudspy.providers.gcp.sizes:smaller_sizes",
         performance="cloudspy.providers.gcp.catalog:included_performance",
         price_note="cloudspy.providers.gcp.catalog:price_note",
+        platform="cloudspy.providers.gcp.licences:platform_of",
         settings="cloudspy.providers.gcp.settings:GcpSettings",
         commands="cloudspy.providers.gcp.commands:COMMANDS",
     ),
@@ -128,6 +134,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         sizes="cloudspy.providers.azure.sizes:smaller_sizes",
         performance="cloudspy.providers.azure.retail_prices:included_performance",
         price_note="cloudspy.providers.azure.retail_prices:price_note",
+        platform="cloudspy.providers.azure.vm_licences:vm_variant",
         settings="cloudspy.providers.azure.settings:AzureSettings",
         commands="cloudspy.providers.azure.commands:COMMANDS",
     ),
@@ -232,6 +239,17 @@ def price_note(resource: Resource) -> str:
     ``price_note`` function; "" when nothing."""
     note_of = _price_note_function(resource.provider)
     return "" if note_of is None else str(note_of(resource))
+
+
+def platform_of(resource: Resource) -> str | None:
+    """What a VM bills as beside its type, read afresh from its stored payload
+    (``raw``) through its provider's ``platform`` function, as a sync would; None for
+    other kinds, without a payload, or when the provider has no such function."""
+    info = PROVIDERS.get(resource.provider)
+    if resource.kind != VM or not resource.raw or info is None or info.platform is None:
+        return None
+    platform: str = _resolve(info.platform)(resource.raw)
+    return platform
 
 
 @cache  # looked up once per provider: asked for every resource priced

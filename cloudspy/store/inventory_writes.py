@@ -212,8 +212,8 @@ def replace_scope(
 
 
 def update_prices(conn: duckdb.DuckDBPyConnection, resources: list[Resource]) -> int:
-    """Write the monthly cost, currency and price basis of ``resources`` (by scope row
-    id) after a price refresh; return the rows changed."""
+    """Write the monthly cost, currency, price basis and platform of ``resources`` (by
+    scope row id) after a price refresh; return the rows changed."""
     import pyarrow as pa
 
     if not resources:
@@ -228,6 +228,7 @@ def update_prices(conn: duckdb.DuckDBPyConnection, resources: list[Resource]) ->
             ],
             "currency": [r.currency for r in resources],
             "price_basis": [r.price_basis for r in resources],
+            "platform": [r.platform for r in resources],
         },
         schema=pa.schema(
             [
@@ -237,6 +238,7 @@ def update_prices(conn: duckdb.DuckDBPyConnection, resources: list[Resource]) ->
                 ("monthly_cost", pa.string()),
                 ("currency", pa.string()),
                 ("price_basis", pa.string()),
+                ("platform", pa.string()),
             ]
         ),
     )
@@ -244,7 +246,8 @@ def update_prices(conn: duckdb.DuckDBPyConnection, resources: list[Resource]) ->
     try:
         changed = conn.execute(
             "UPDATE resource SET monthly_cost = CAST(p.monthly_cost AS DECIMAL(38, 16)),"
-            " currency = p.currency, price_basis = p.price_basis FROM repriced AS p"
+            " currency = p.currency, price_basis = p.price_basis, platform = p.platform"
+            " FROM repriced AS p"
             " WHERE resource.provider = p.provider AND resource.account = p.account"
             " AND resource.resource_id = p.resource_id"
         ).fetchall()

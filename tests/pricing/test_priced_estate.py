@@ -188,3 +188,26 @@ def test_prices_refresh_fetches_again_and_reprices_the_stored_inventory(cli, db,
     assert cost[ids["linux"]] == Decimal("65.7")  # the new 0.09 × 730
     table = cli("--db", db, "prices")
     assert table.exit_code == 0 and "m7i.large Windows" in table.stdout
+
+
+def test_a_refresh_reads_a_vms_platform_again_from_its_stored_payload(cli, db, estate):
+    """A platform an earlier CloudSpy stored (here a spelling no price list maps, so
+    the VM was unpriced) is read again from the VM's stored payload on ``prices
+    --refresh``: the Windows VM is priced as Windows, as a sync would (#14)."""
+    from cloudspy.store.connection import connect
+
+    _, ids, config = estate
+    assert cli("--db", db, "--config", config, "aws", "sync", "--no-costs").exit_code == 0
+    with connect(db, read_only=False) as conn:
+        conn.execute(
+            "UPDATE resource SET platform = 'Windows (an older spelling)', monthly_cost = NULL,"
+            " price_basis = 'unpriced: platform not mapped' WHERE resource_id = ?",
+            [ids["windows"]],
+        )
+    refreshed = cli("--db", db, "--config", config, "prices", "--refresh")
+    assert refreshed.exit_code == 0, refreshed.stderr
+    vms = json.loads(cli("--db", db, "resources", "--kind", "vm", "-f", "json").stdout)
+    [windows] = [r for r in vms["resources"] if r["resource_id"] == ids["windows"]]
+    assert windows["platform"] == "Windows"
+    assert Decimal(windows["monthly_cost"]) == Decimal("0.1928") * 730
+    assert "m7i.large Windows in us-east-1" in windows["price_basis"]
