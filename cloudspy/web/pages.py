@@ -298,7 +298,12 @@ def waste(config: ServeConfig, params: Any) -> dict[str, Any]:
     bounded = {f.currency for f in report.findings if f.upper_bound}
     return {
         "title": f"Waste ({len(report.findings)} findings)",
-        "note": report.snapshot.describe(),
+        "note": report.snapshot.describe()
+        + (
+            "; ≤: at most this amount, the size priced bounds the bill from above"
+            if bounded
+            else ""
+        ),
         "form": [
             {
                 "label": "Cloud",

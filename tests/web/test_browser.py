@@ -79,6 +79,7 @@ def test_the_waste_page_marks_an_upper_bound_saving(page, live_server, demo_db):
         f"≤ {human(total.monthly_savings, total.currency)}"
         in page.locator("#waste-table").inner_text()
     )
+    assert "≤: at most this amount" in page.locator("main").inner_text()
     assert page.console_errors == []
 
 
