@@ -192,19 +192,22 @@ def test_a_marketplace_plan_is_said_to_be_left_out(db, prices):
     ) in appliance.price_basis
 
 
+def _meters(server, product, meters):
+    """A licence product's hourly meters (name, price), listed for no region."""
+    for meter, price in meters:
+        server.item(sku="", region="", price=price, meter=meter, sku_name=meter[:-8],
+                    product=product, service="Virtual Machines Licenses")  # fmt: skip
+
+
 def test_sap_and_ha_offers_bill_their_own_licence_products(db, prices):
     """RHEL-SAP-HA and sles-sap offers bill the Linux meter plus their own product's
     licence meter (exact vCPUs before a band); an offer whose product the API does
     not list (RHEL-HA here) is unpriced with the reason, not priced as plain RHEL."""
     _licences(prices)
-    for meter, price in (("2 vCPU VM License", 0.0451), ("5+ vCPU VM License", 0.14)):
-        prices.item(sku="", region="", price=price, meter=meter, sku_name=meter[:-8],
-                    product="Red Hat Enterprise Linux for SAP with HA",
-                    service="Virtual Machines Licenses")  # fmt: skip
-    for meter, price in (("1-2 vCPU VM Support", 0.084), ("5+ vCPU VM Support", 0.238)):
-        prices.item(sku="", region="", price=price, meter=meter, sku_name=meter[:-8],
-                    product="SUSE for SAP Linux Enterprise Server",
-                    service="Virtual Machines Licenses")  # fmt: skip
+    _meters(prices, "Red Hat Enterprise Linux for SAP with HA",
+            (("2 vCPU VM License", 0.0451), ("5+ vCPU VM License", 0.14)))  # fmt: skip
+    _meters(prices, "SUSE for SAP Linux Enterprise Server",
+            (("1-2 vCPU VM Support", 0.084), ("5+ vCPU VM Support", 0.238)))  # fmt: skip
     rhel_sap = vm("westeurope", publisher="RedHat", offer="RHEL-SAP-HA", image_sku="9_4")
     big_sap = vm("westeurope", publisher="RedHat", offer="RHEL-SAP-HA", rid="vm2",
                  size="Standard_D8s_v5")  # fmt: skip
@@ -212,17 +215,13 @@ def test_sap_and_ha_offers_bill_their_own_licence_products(db, prices):
     rhel_ha = vm("westeurope", publisher="RedHat", offer="RHEL-HA", rid="vm4")
     sap_byos = vm("westeurope", publisher="SUSE", offer="sles-sap-15-sp5-byos", rid="vm5")
     # The RHEL-SAP offer bills RHEL for SAP Business Applications, per exact vCPUs.
-    prices.item(sku="", region="", price=0.072, meter="2 vCPU VM License", sku_name="2 vCPU VM",
-                product="RHEL for SAP Business Applications",
-                service="Virtual Machines Licenses")  # fmt: skip
+    _meters(prices, "RHEL for SAP Business Applications", (("2 vCPU VM License", 0.072),))
     legacy_sap = vm("westeurope", publisher="RedHat", offer="RHEL-SAP", rid="vm6",
                     image_sku="7.5")  # fmt: skip
     # SLES for HPC bills its Standard product's bands (Microsoft's reservation page).
-    for meter, price in (("1-2 vCPU VM Support", 0.013), ("3-4 vCPU VM Support", 0.025),
-                         ("5+ vCPU VM Support", 0.038)):  # fmt: skip
-        prices.item(sku="", region="", price=price, meter=meter, sku_name=meter[:-8],
-                    product="SUSE Linux Enterprise Server for HPC Standard",
-                    service="Virtual Machines Licenses")  # fmt: skip
+    _meters(prices, "SUSE Linux Enterprise Server for HPC Standard",
+            (("1-2 vCPU VM Support", 0.013), ("3-4 vCPU VM Support", 0.025),
+             ("5+ vCPU VM Support", 0.038)))  # fmt: skip
     hpc = vm("westeurope", publisher="SUSE", offer="sle-hpc-15-sp5", rid="vm7")
     old_hpc = vm("westeurope", publisher="SUSE", offer="sles-15-sp2-hpc", rid="vm8",
                  size="Standard_D8s_v5")  # fmt: skip
