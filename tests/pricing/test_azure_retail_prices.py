@@ -170,8 +170,21 @@ def test_ubuntu_pro_is_refused_not_priced_as_plain_ubuntu(db, prices):
     pro = vm("westeurope", offer="0001-com-ubuntu-pro-jammy", image_sku="pro-22_04-lts-gen2")
     plan = vm("westeurope", rid="vm2", offer="ubuntu-24_04-lts", image_sku="ubuntu-pro")
     plain = vm("westeurope", rid="vm3", offer="ubuntu-24_04-lts", image_sku="server")
-    price_resources(db, [pro, plan, plain], {"azure": retail()})
+    # A plain image upgraded in place bills Ubuntu Pro through its licence type.
+    upgraded = vm("westeurope", "Linux", "UBUNTU_PRO", rid="vm4", offer="ubuntu-24_04-lts",
+                  image_sku="server")  # fmt: skip
+    # SQL Server on an Ubuntu Pro image, whoever publishes it, is not plain Ubuntu's.
+    hardened = vm("westeurope", publisher="center-for-internet-security-inc", rid="vm5",
+                  offer="cis-ubuntu-pro-2204")  # fmt: skip
+    hardened.raw["sqlVirtualMachine"] = {"sqlServerLicenseType": "PAYG", "sqlImageSku": "Web"}
+    price_resources(db, [pro, plan, plain, upgraded, hardened], {"azure": retail()})
     assert pro.monthly_cost is None and plan.monthly_cost is None
+    assert upgraded.monthly_cost is None and "Ubuntu Pro (ubuntu-24_04-lts/server)" in (
+        upgraded.price_basis
+    )
+    assert hardened.monthly_cost is None and "(Ubuntu Pro, an OS subscription" in (
+        hardened.price_basis
+    )
     assert "Ubuntu Pro (0001-com-ubuntu-pro-jammy/pro-22_04-lts-gen2) images bill" in (
         pro.price_basis
     )

@@ -129,16 +129,16 @@ def _sql_edition(raw: dict[str, Any], image: dict[str, Any]) -> str | None:
     return edition if SQL_VM in raw and edition else "?"
 
 
-def _distribution(publisher: str, offer: str, sku: str) -> str:
+def _distribution(publisher: str, offer: str, pro: bool) -> str:
     """The Linux distribution whose SQL Server product a VM bills (``RHEL``, ``SLES``,
     ``Ubuntu``, ``Ubuntu Pro``), from its image (``MicrosoftSQLServer`` offer
-    ``sql2019-rhel8`` or ``sql2022-ubuntupro2004``, or the image's publisher);
-    ``Linux`` when it cannot be told."""
+    ``sql2019-rhel8`` or ``sql2022-ubuntupro2004``, or the image's publisher) and
+    whether it is Ubuntu Pro (``pro``); ``Linux`` when it cannot be told."""
     if publisher == "redhat" or "rhel" in offer:
         return "RHEL"
     if publisher == "suse" or "sles" in offer:
         return "SLES"
-    if "ubuntupro" in offer or (publisher == "canonical" and _ubuntu_pro(offer, sku)):
+    if pro:
         return "Ubuntu Pro"
     if publisher == "canonical" or "ubuntu" in offer:
         return "Ubuntu"
@@ -158,11 +158,14 @@ def plan_note(resource: Resource) -> str:
     return f"leaves out any charge of its Marketplace plan {named}, which CloudSpy does not price"
 
 
-def _ubuntu_pro(offer: str, sku: str) -> bool:
-    """Whether a Canonical image is Ubuntu Pro: a ``…-ubuntu-pro-…`` offer
-    (``0001-com-ubuntu-pro-jammy``) or a Pro plan of a plain one (``ubuntu-24_04-lts``
-    plan ``ubuntu-pro``)."""
-    return "ubuntu-pro" in offer or sku.startswith(("pro-", "ubuntu-pro"))
+def _ubuntu_pro(publisher: str, offer: str, sku: str, licence_type: Any) -> bool:
+    """Whether a VM runs Ubuntu Pro: an offer naming it, whoever publishes it
+    (``0001-com-ubuntu-pro-jammy``, ``sql2022-ubuntupro2004``), a Pro plan of a plain
+    Canonical offer (``ubuntu-24_04-lts`` plan ``ubuntu-pro``), or a plain image
+    upgraded in place (``licenseType`` ``UBUNTU_PRO``)."""
+    if "ubuntu-pro" in offer or "ubuntupro" in offer or licence_type == "UBUNTU_PRO":
+        return True
+    return publisher == "canonical" and sku.startswith(("pro-", "ubuntu-pro"))
 
 
 def vm_variant(raw: dict[str, Any] | None) -> str:
@@ -178,20 +181,21 @@ def vm_variant(raw: dict[str, Any] | None) -> str:
     hybrid = props.get("licenseType") in HYBRID_BENEFIT
     # An OS subscription brought along (the licence type, or a BYOS offer) bills none.
     byos = props.get("licenseType") in _BRING_YOUR_OWN or "byos" in offer
+    sku = str(image.get("sku") or "").lower()
+    pro = _ubuntu_pro(publisher, offer, sku, props.get("licenseType"))
     edition = _sql_edition(raw, image)
     if edition == "?":
         return "Windows+SQL Server" if windows else "Linux+SQL Server"
     if edition is not None:
         if not windows:
             # A brought OS subscription: the combined OS+SQL product would bill it again.
-            sku = str(image.get("sku") or "").lower()
-            return f"{'Linux' if byos else _distribution(publisher, offer, sku)}+SQL {edition}"
+            return f"{'Linux' if byos else _distribution(publisher, offer, pro)}+SQL {edition}"
         return f"{'Hybrid Benefit' if hybrid else 'Windows'}+SQL {edition}"
     if windows:
         return "Linux" if hybrid else "Windows"
-    if publisher == "canonical" and _ubuntu_pro(offer, str(image.get("sku") or "").lower()):
-        # A Marketplace plan on top of the Linux rate, which is not priced yet: never
-        # priced as plain Ubuntu.
+    if pro:
+        # A Marketplace plan or licence on top of the Linux rate, which is not priced
+        # yet: never priced as plain Ubuntu.
         return f"Ubuntu Pro ({image.get('offer')}/{image.get('sku')})"
     if publisher not in _OFFERS or byos:
         return "Linux"
