@@ -218,6 +218,16 @@ UPDATE resource SET monthly_cost = NULL, currency = NULL,
 WHERE provider = 'gcp' AND kind = 'vm' AND platform LIKE '%RHEL%';
 """
 
+# Archive snapshots bill an archive rate (and early deletion), 2 to 3 times below the
+# standard one they were priced at; unpriced until a sync or refresh says why (#14).
+_GCP_ARCHIVE_SNAPSHOTS = """
+UPDATE resource SET monthly_cost = NULL, currency = NULL,
+    price_basis = 'unpriced: an archive snapshot bills the archive rate, and early'
+        || ' deletion, which CloudSpy does not look up yet'
+WHERE provider = 'gcp' AND kind = 'snapshot'
+    AND json_extract_string(raw, '$.snapshotType') = 'ARCHIVE';
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "cost, cost_coverage and sync_run tables", _COST_TABLE),
     Migration(2, "resource, inventory_coverage, metric and metric_daily", INVENTORY_TABLES),
@@ -234,6 +244,9 @@ MIGRATIONS: list[Migration] = [
     Migration(10, "resource platform, iops and throughput_mibps (#14)", _RESOURCE_BILLING),
     Migration(11, "metric_daily.p95_value, backfilled from metric", _DAILY_P95),
     Migration(12, "GCP RHEL prices dropped: they bill per vCPU (#14)", _GCP_RHEL_PER_VCPU),
+    Migration(
+        13, "GCP archive snapshots unpriced: not the standard rate (#14)", _GCP_ARCHIVE_SNAPSHOTS
+    ),
 ]
 
 

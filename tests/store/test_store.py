@@ -183,3 +183,31 @@ def test_gcp_rhel_prices_cached_per_vm_are_dropped_and_their_vms_say_why(db, mon
     assert prices == [("azure", "RHEL"), ("gcp", "Windows Server 2022")]
     assert vms["rhel"][0] is None and "GCP RHEL licences bill per vCPU" in vms["rhel"][1]
     assert vms["win"] == (182.5, "list price")
+
+
+def test_gcp_archive_snapshots_priced_at_the_standard_rate_lose_that_price(db, monkeypatch):
+    """Migration 13: a GCP archive snapshot was priced at the standard snapshot rate;
+    it bills an archive rate, so its stored price goes, saying why. A standard one,
+    and another provider's, keep theirs (#14)."""
+    from cloudspy.store import migrations
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS[:12])
+    with duckdb.connect(str(db)) as conn:
+        migrations.apply_migrations(conn)
+        for provider, rid, raw in (("gcp", "archive", '{"snapshotType": "ARCHIVE"}'),
+                                   ("gcp", "standard", '{"snapshotType": "STANDARD"}'),
+                                   ("aws", "snap-1", '{"snapshotType": "ARCHIVE"}')):  # fmt: skip
+            conn.execute(
+                "INSERT INTO resource (snapshot_at, provider, account, region, resource_id,"
+                " kind, monthly_cost, currency, price_basis, scope, raw) VALUES (TIMESTAMP"
+                " '2026-11-25 00:00', ?, 'p', 'global', ?, 'snapshot', 5, 'USD', 'list price',"
+                " 'scope', ?)",
+                [provider, rid, raw],
+            )
+    monkeypatch.undo()
+    with connect(db, read_only=False) as conn:
+        rows = conn.execute("SELECT resource_id, monthly_cost, price_basis FROM resource")
+        found = {rid: (cost, basis) for rid, cost, basis in rows.fetchall()}
+    assert found["archive"][0] is None
+    assert "an archive snapshot bills the archive rate" in found["archive"][1]
+    assert found["standard"] == (5, "list price") and found["snap-1"] == (5, "list price")
