@@ -35,6 +35,8 @@ def human(amount: Decimal, currency: str) -> str:
 
 
 AT_MOST = "≤ "  # before an amount that is an upper bound of what is billed
+# The line a table with such an amount carries, saying what the mark means.
+AT_MOST_MEANS = "≤: at most this amount; the size priced bounds the bill from above"
 
 
 def at_most(text: str, upper_bound: bool) -> str:

@@ -22,6 +22,8 @@ class MoneyTotal(BaseModel):
     currency: str
     monthly_savings: Exact
     findings: int = Field(serialization_alias="count", validation_alias="count")
+    # True when a finding it adds up is an upper bound: the total is one too.
+    upper_bound: bool = False
 
 
 class WasteFinding(BaseModel):

@@ -28,6 +28,11 @@ def neutralize(value: Any) -> str:
     return text
 
 
+def json_bool(value: bool) -> str:
+    """A flag as JSON writes it (``true``/``false``), so CSV and JSON read alike."""
+    return "true" if value else "false"
+
+
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """A whole CSV document (header first) as text."""
     buffer = io.StringIO()

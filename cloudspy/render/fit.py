@@ -150,7 +150,7 @@ def fit_table(
     table = OneLineTable(
         title=title,
         title_justify="left",
-        caption="; ".join(notes) or None,
+        caption="\n".join(notes) or None,  # a note a line: none is cut by another's wrap
         caption_justify="left",
         # The width the columns need: a console narrower than this (--wide) is widened.
         min_width=sum(widths) + _overhead(len(keep)),

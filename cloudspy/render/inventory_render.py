@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from cloudspy.models.inventory import ResourceList, ResourceRow, Snapshot
-from cloudspy.money import at_most, human
-from cloudspy.render.csv_out import write_csv
+from cloudspy.money import AT_MOST_MEANS, at_most, human
+from cloudspy.render.csv_out import json_bool, write_csv
 from cloudspy.render.fit import Column, fit_table
 
 CSV_COLUMNS = [
@@ -54,7 +54,7 @@ def resources_csv(result: ResourceList) -> str:
     for r in result.rows:
         data = _row_json(r)
         data["tags"] = json.dumps(r.tags, sort_keys=True) if r.tags else ""
-        data["upper_bound"] = "true" if r.upper_bound else "false"  # as JSON writes it
+        data["upper_bound"] = json_bool(r.upper_bound)
         lines.append([data.get(c) for c in CSV_COLUMNS])
     return write_csv(CSV_COLUMNS, lines)
 
@@ -107,4 +107,5 @@ def resources_table(result: ResourceList, *, width: int = 120, wide: bool = Fals
         width=width,
         wide=wide,
         title=f"{result.count} resource(s); {result.snapshot.describe()}",
+        caption=AT_MOST_MEANS if any(r.upper_bound for r in result.rows) else None,
     )

@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from cloudspy.models.waste import ScheduleReport, WasteReport
-from cloudspy.money import at_most, human, machine
-from cloudspy.render.csv_out import write_csv
+from cloudspy.money import AT_MOST_MEANS, at_most, human, machine
+from cloudspy.render.csv_out import json_bool, write_csv
 from cloudspy.render.fit import Column, fit_table
 
 WASTE_CSV = [
@@ -60,7 +60,7 @@ def waste_csv(report: WasteReport) -> str:
         data = f.model_dump(mode="json")
         data["monthly_savings"] = machine(f.monthly_savings)
         data["evidence"] = json.dumps(f.evidence, sort_keys=True)
-        data["upper_bound"] = "true" if f.upper_bound else "false"  # as JSON writes it
+        data["upper_bound"] = json_bool(f.upper_bound)
         lines.append([data.get(c) for c in WASTE_CSV])
     return write_csv(WASTE_CSV, lines)
 
@@ -95,10 +95,8 @@ def waste_table(
         notes.append(
             f"{hidden} smaller finding(s) not shown: --top N, or --format csv|json for all"
         )
-    # A total holding an upper bound is one too.
-    bounded = {f.currency for f in report.findings if f.upper_bound}
-    if bounded:
-        notes.append("≤: at most this; the price's size is an upper bound (--format json says why)")
+    if any(t.upper_bound for t in report.totals):
+        notes.append(AT_MOST_MEANS)
     caption = "\n".join(notes) or None
     rows = []
     for f in shown:
@@ -111,7 +109,7 @@ def waste_table(
         )  # fmt: skip
     totals = [
         [f"Total {t.currency}", "", "", "", f"{t.findings} priced finding(s)", "",
-         at_most(human(t.monthly_savings, t.currency), t.currency in bounded)]
+         at_most(human(t.monthly_savings, t.currency), t.upper_bound)]
         for t in report.totals
     ]  # fmt: skip
     return fit_table(

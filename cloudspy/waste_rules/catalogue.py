@@ -37,7 +37,7 @@ cloudspy waste --fail-over "400 EUR"             # only the EUR total is compare
 
 `--format json` writes `{"snapshot": {"oldest", "newest", "age_hours",
 "skipped_regions"}, "rules": [...], "totals": [{"currency", "monthly_savings",
-"count"}], "findings": [{"rule", "title", "severity", "provider", "account",
+"count", "upper_bound"}], "findings": [{"rule", "title", "severity", "provider", "account",
 "region", "kind", "resource_id", "name", "reason", "evidence": {...},
 "monthly_savings", "currency", "price_basis", "price_source", "upper_bound"}],
 "warnings": [...]}`:
@@ -49,8 +49,10 @@ known too), `list` (a list price, named with its date in the basis),
 `actual+list` (a finding over several resources, some of each) or `null`;
 `upper_bound` is `true` when the saving is at most `monthly_savings`: a list price
 of a size that bounds the bill from above, as a snapshot sized by its disk (the
-basis says `an upper bound: …`; the table marks it `≤`, and a total holding one);
-CSV writes it `true`/`false`. Totals are per currency, never added across
+basis says `an upper bound: …`; the table marks it `≤`). Read the flag, not the
+basis: an actual cost's basis may quote its list price's bound beside it, and a
+sum that leaves out an unpriced resource bounds nothing. A total holding a bound
+is one too; CSV writes the flag `true`/`false`. Totals are per currency, never added across
 currencies; `--fail-over` compares them as they are, upper bounds included.
 
 | Rule | Title | Providers | Kind | Severity |

@@ -152,7 +152,9 @@ def _price(finding: Finding, actual: dict[str, ActualCost]) -> _Priced:
         others = ", ".join(f"{v:.2f} {c}" for c, v in amounts.items() if c != currency)
         bases.append(f"also {others} in another currency, not added")
     source = "+".join(sorted(sources))
-    return _Priced(amounts[currency], currency, "; ".join(bases), source, currency in bounded)
+    # A sum leaving out an unpriced resource bounds nothing from above.
+    bound = currency in bounded and not missing
+    return _Priced(amounts[currency], currency, "; ".join(bases), source, bound)
 
 
 def find_waste(
@@ -243,10 +245,16 @@ def totals(findings: Sequence[WasteFinding | ScheduleSuggestion]) -> list[MoneyT
     """The monthly saving per currency (never summed across currencies)."""
     sums: dict[str, Decimal] = defaultdict(Decimal)
     counts: dict[str, int] = defaultdict(int)
+    bounded: set[str] = set()  # a total holding an upper bound is one too
     for f in findings:
         if f.monthly_savings is not None and f.currency:
             sums[f.currency] += f.monthly_savings
             counts[f.currency] += 1
+            if getattr(f, "upper_bound", False):
+                bounded.add(f.currency)
     return [
-        MoneyTotal(currency=c, monthly_savings=sums[c], findings=counts[c]) for c in sorted(sums)
+        MoneyTotal(
+            currency=c, monthly_savings=sums[c], findings=counts[c], upper_bound=c in bounded
+        )
+        for c in sorted(sums)
     ]

@@ -14,6 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from cloudspy.money import AT_MOST, AT_MOST_MEANS
 from cloudspy.providers.registry import PROVIDERS as REGISTRY
 
 if TYPE_CHECKING:
@@ -222,7 +223,7 @@ def _sorted(rows: list[list[str]], headers: list[str], params: Any) -> list[list
     index = headers.index(column)
 
     def key(row: list[str]) -> Any:
-        text = row[index].lstrip("$€£¥").replace(",", "")
+        text = row[index].removeprefix(AT_MOST).lstrip("$€£¥").replace(",", "")
         try:
             return (0, float(text.split()[0]), "")
         except (ValueError, IndexError):
@@ -248,12 +249,13 @@ def resources(config: ServeConfig, params: Any) -> dict[str, Any]:
     headers = ["Provider", "Account", "Region", "Kind", "Id", "Name", "State", "Monthly"]
     rows = [
         [r.provider, r.account, r.region, r.kind, r.resource_id, r.name or "", r.state or "",
-         _money(r.monthly_cost, r.currency)]
+         _at_most(r.monthly_cost, r.currency, r.upper_bound)]
         for r in result.rows
     ]  # fmt: skip
+    bounded = any(r.upper_bound for r in result.rows)
     return {
         "title": f"Resources ({result.count})",
-        "note": result.snapshot.describe(),
+        "note": result.snapshot.describe() + (f"; {AT_MOST_MEANS}" if bounded else ""),
         "form": [
             {
                 "label": "Cloud",
@@ -295,15 +297,10 @@ def waste(config: ServeConfig, params: Any) -> dict[str, Any]:
          _at_most(f.monthly_savings, f.currency, f.upper_bound), fixes.get(f.rule, "")]
         for f in report.findings
     ]  # fmt: skip
-    bounded = {f.currency for f in report.findings if f.upper_bound}
+    bounded = any(t.upper_bound for t in report.totals)
     return {
         "title": f"Waste ({len(report.findings)} findings)",
-        "note": report.snapshot.describe()
-        + (
-            "; ≤: at most this amount, the size priced bounds the bill from above"
-            if bounded
-            else ""
-        ),
+        "note": report.snapshot.describe() + (f"; {AT_MOST_MEANS}" if bounded else ""),
         "form": [
             {
                 "label": "Cloud",
@@ -323,7 +320,7 @@ def waste(config: ServeConfig, params: Any) -> dict[str, Any]:
                     "",
                     f"{t.findings} priced",
                     "",
-                    _at_most(t.monthly_savings, t.currency, t.currency in bounded),
+                    _at_most(t.monthly_savings, t.currency, t.upper_bound),
                     "",
                 ]
                 for t in report.totals

@@ -35,7 +35,7 @@ def test_inventory_cli_json_is_the_models_json(cli, demo_db, command):
     document = json.loads(result.stdout)
     assert "skipped_regions" in document["snapshot"]
     if command == "waste":
-        assert {"currency", "monthly_savings", "count"} == set(document["totals"][0])
+        assert {"currency", "monthly_savings", "count", "upper_bound"} == set(document["totals"][0])
 
 
 def _one_day_store(path, amount: str):

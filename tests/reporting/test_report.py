@@ -130,7 +130,7 @@ def test_an_upper_bound_saving_and_its_total_are_marked(hostile_db, tmp_path, wi
     api.report(out, since="2026-11-01", until="2026-11-25", db=hostile_db, today=TODAY)
     html = out.read_text()
     assert html.count("≤ $42.50") == 2  # the row and the total
-    assert "≤: at most this amount" in html
+    assert "≤: at most this amount; the size priced bounds the bill from above" in html
 
 
 def test_hostile_names_render_as_text(hostile_db: Path, tmp_path: Path, with_waste) -> None:

@@ -205,6 +205,7 @@ def test_a_snapshot_sized_by_its_volume_is_an_upper_bound_and_its_actual_cost_is
     cache holds its billed cost, that is no bound (#14)."""
     from rich.console import Console
 
+    from cloudspy.money import AT_MOST_MEANS
     from cloudspy.render.waste_render import waste_csv, waste_table
 
     def snap(rid):
@@ -227,9 +228,34 @@ def test_a_snapshot_sized_by_its_volume_is_an_upper_bound_and_its_actual_cost_is
     assert max(len(line) for line in table.splitlines()) <= 80
     assert "≤ $5.00" in table and "≤ $8.04" in table  # the total holds the bound
     assert "$3.04" in table and "≤ $3.04" not in table
-    assert "≤: at most this; the price's size is an upper bound" in table
+    assert AT_MOST_MEANS in table
+    assert [(t.currency, t.upper_bound) for t in report.totals] == [("USD", True)]
+    assert report.model_dump(mode="json")["totals"][0]["upper_bound"] is True
     rows = {r["resource_id"]: r for r in csv.DictReader(io.StringIO(waste_csv(report)))}
     assert (rows["snap-listed"]["upper_bound"], rows["snap-billed"]["upper_bound"]) == (
         "true",
         "false",
     )
+
+
+def test_a_sum_leaving_out_an_unpriced_resource_is_not_an_upper_bound():
+    """A finding over several resources is an upper bound when a list-priced one in its
+    currency is, but not when the sum leaves an unpriced one out (#14)."""
+    from cloudspy.waste_rules.base import Finding
+    from cloudspy.waste_rules.engine import _price
+
+    def priced(rid, cost, basis):
+        return Resource("aws", "1", "us-east-1", rid, m.SNAPSHOT, size_gb=10,
+                        monthly_cost=cost, currency="USD" if cost else None, price_basis=basis)  # fmt: skip
+
+    bounded = priced("snap-1", Decimal("0.5"), "list price (an upper bound: its volume's size)")
+    exact = priced("vol-1", Decimal("8"), "list price of gp3")
+    unpriced = priced("vol-2", None, "unpriced: no price")
+
+    def finding(*resources):
+        return Finding("stopped-vm", resources[0], "why", {}, priced=list(resources))
+
+    assert _price(finding(bounded, exact), {}).upper_bound is True
+    assert _price(finding(exact), {}).upper_bound is False
+    partial = _price(finding(bounded, exact, unpriced), {})
+    assert partial.amount == Decimal("8.5") and partial.upper_bound is False

@@ -65,7 +65,9 @@ def test_json_money_is_a_decimal_string_beside_its_currency(db):
     assert listing["resources"][0]["currency"] == "USD"
     assert listing["snapshot"]["age_hours"] == 0.0
     doc = json.loads(waste_json(api.waste(db=db, settings=Settings(), now=NOW)))
-    assert doc["totals"] == [{"currency": "USD", "monthly_savings": "0.3", "count": 1}]
+    assert doc["totals"] == [
+        {"currency": "USD", "monthly_savings": "0.3", "count": 1, "upper_bound": False}
+    ]
     assert doc["findings"][0]["evidence"] == {"state": None, "size_gb": 3.0, "type": "gp2"}
 
 
@@ -91,3 +93,4 @@ def test_a_snapshot_priced_by_its_volumes_size_is_marked_at_most_in_resources(db
     console.print(resources_table(listing, width=80))
     table = console.export_text()
     assert "≤ $5.00" in table and "≤ $8.00" not in table and "$8.00" in table
+    assert "≤: at most this amount" in table

@@ -80,6 +80,8 @@ def test_the_waste_page_marks_an_upper_bound_saving(page, live_server, demo_db):
         in page.locator("#waste-table").inner_text()
     )
     assert "≤: at most this amount" in page.locator("main").inner_text()
+    page.goto(f"{live_server}/resources?kind=snapshot")
+    assert "≤ $5.00" in page.locator("main").inner_text()
     assert page.console_errors == []
 
 
