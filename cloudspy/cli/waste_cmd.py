@@ -74,7 +74,11 @@ def waste(
         if over:
             from cloudspy.errors import ExitCode
 
-            shown = ", ".join(f"{t.monthly_savings:.2f} {t.currency}" for t in over)
+            # A total holding an upper bound is one: the gate says the figure is "at most".
+            shown = ", ".join(
+                f"{'at most ' if t.upper_bound else ''}{t.monthly_savings:.2f} {t.currency}"
+                for t in over
+            )
             cli.warn(f"monthly waste {shown} exceeds --fail-over {fail_over}")
             raise typer.Exit(ExitCode.LIMIT_BREACHED)
 

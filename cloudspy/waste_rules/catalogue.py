@@ -53,7 +53,8 @@ basis says `an upper bound: …`; the table marks it `≤`). Read the flag, not 
 basis: an actual cost's basis may quote its list price's bound beside it, and a
 sum that leaves out an unpriced resource bounds nothing. A total holding a bound
 is one too; CSV writes the flag `true`/`false`. Totals are per currency, never added across
-currencies; `--fail-over` compares them as they are, upper bounds included.
+currencies; `--fail-over` compares them as they are, upper bounds included, and
+says `at most` of a total holding one.
 
 | Rule | Title | Providers | Kind | Severity |
 |---|---|---|---|---|
