@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -139,6 +140,23 @@ def load_resources(
             )
         )
     return out
+
+
+def load_payloads(
+    conn: duckdb.DuckDBPyConnection, resources: Sequence[Resource]
+) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """The stored raw payload of each of ``resources`` that has one, by (provider,
+    account, resource id): read for a few resources after a raw-less load."""
+    if not resources:
+        return {}
+    wanted = {(r.provider, r.account, r.resource_id) for r in resources}
+    ids = sorted({r.resource_id for r in resources})
+    rows = conn.execute(
+        "SELECT provider, account, resource_id, CAST(raw AS VARCHAR) FROM resource"
+        f" WHERE resource_id IN ({_marks(ids)}) AND raw IS NOT NULL",
+        ids,
+    ).fetchall()
+    return {(p, a, rid): json.loads(raw) for p, a, rid, raw in rows if (p, a, rid) in wanted}
 
 
 def daily_usage(

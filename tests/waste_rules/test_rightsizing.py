@@ -217,3 +217,36 @@ def test_through_the_engine_from_stored_hourly_samples(tmp_path):
     assert big_finding.monthly_savings == Decimal("140.16")
     assert big_finding.price_source == "list"
     assert big_finding.evidence["max_daily_p95_memory_percent"] is None
+
+
+def test_what_a_gcp_price_leaves_out_is_said_on_both_sizes_through_the_engine(tmp_path):
+    """Waste loads resources without their payloads; a finding that priced a cheaper
+    size is evaluated again with the VM's, so a GCP VM whose boot disk names a
+    Marketplace image's licence says on both prices that its fee is left out (#14)."""
+    from cloudspy.store.connection import connect
+    from cloudspy.store.inventory_writes import replace_scope
+
+    db = tmp_path / "cache.duckdb"
+    licence = "https://www.googleapis.com/compute/v1/projects/bitnami-launchpad/global/licenses/wp"
+    vm = Resource("gcp", "p", "us-central1", "web", m.VM, power_state=m.RUNNING,
+                  type="e2-standard-4", platform="Linux",
+                  raw={"disks": [{"boot": True, "licenses": [licence]}]})  # fmt: skip
+    start = NOW.replace(hour=0) - timedelta(days=DAYS)
+    samples = [
+        MetricSample("web", metric, start + timedelta(hours=h), value, unit)
+        for h in range(DAYS * 24)
+        for metric, value, unit in (
+            (m.CPU_PERCENT, 15.0, "Percent"),
+            (m.NETWORK_BYTES, 1e9, "Bytes"),
+        )
+    ]
+    with connect(db, read_only=False) as conn:
+        replace_scope(conn, scope="gcp:inventory:p", provider="gcp", account="p",
+                      collected=[Collected("us-central1", [vm], samples, metrics_since=start)],
+                      denied={}, snapshot_at=NOW, run_id="r1")  # fmt: skip
+    report = api.waste(db=db, settings=Settings(), now=NOW)
+    [finding] = [f for f in report.findings if f.rule == "rightsizing"]
+    assert finding.evidence["suggested_type"] == "e2-standard-2"
+    assert finding.monthly_savings is not None
+    note = "leaves out any fee of its licence bitnami-launchpad/wp"
+    assert finding.price_basis.count(note) == 2  # the current size's price and the smaller's
