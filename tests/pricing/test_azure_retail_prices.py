@@ -177,7 +177,14 @@ def test_ubuntu_pro_is_refused_not_priced_as_plain_ubuntu(db, prices):
     hardened = vm("westeurope", publisher="center-for-internet-security-inc", rid="vm5",
                   offer="cis-ubuntu-pro-2204")  # fmt: skip
     hardened.raw["sqlVirtualMachine"] = {"sqlServerLicenseType": "PAYG", "sqlImageSku": "Web"}
-    price_resources(db, [pro, plan, plain, upgraded, hardened], {"azure": retail()})
+    # A word that merely starts with "pro" is not Ubuntu Pro.
+    metrics = vm("westeurope", publisher="bitnami", rid="vm6", offer="ubuntu-prometheus")
+    # A gallery image has no offer: its licence type names it.
+    gallery = vm("westeurope", "Linux", "UBUNTU_PRO", rid="vm7", offer="", image_sku="")
+    estate = [pro, plan, plain, upgraded, hardened, metrics, gallery]
+    price_resources(db, estate, {"azure": retail()})
+    assert metrics.monthly_cost == Decimal("0.096") * 730
+    assert "Ubuntu Pro (licence type UBUNTU_PRO) images bill" in gallery.price_basis
     assert pro.monthly_cost is None and plan.monthly_cost is None
     assert upgraded.monthly_cost is None and "Ubuntu Pro (ubuntu-24_04-lts/server)" in (
         upgraded.price_basis

@@ -97,6 +97,8 @@ _OFFERS = {
 }
 # A licence meter's name: its vCPUs, exact or a band (``1-4``, ``5+``).
 _LICENCE_METER = re.compile(r"^(\d+)(?:-(\d+)|(\+))?[ -]vCPU VM(?: (?:License|Support))?$")
+# "ubuntu-pro" or "ubuntupro" as a word of an offer (not "ubuntu-prometheus").
+_PRO_OFFER = re.compile(r"ubuntu-?pro(?=$|[-_\d])")
 SQL_VM = "sqlVirtualMachine"  # the key under which the inventory keeps a VM's SQL VM resource
 
 
@@ -163,7 +165,7 @@ def _ubuntu_pro(publisher: str, offer: str, sku: str, licence_type: Any) -> bool
     (``0001-com-ubuntu-pro-jammy``, ``sql2022-ubuntupro2004``), a Pro plan of a plain
     Canonical offer (``ubuntu-24_04-lts`` plan ``ubuntu-pro``), or a plain image
     upgraded in place (``licenseType`` ``UBUNTU_PRO``)."""
-    if "ubuntu-pro" in offer or "ubuntupro" in offer or licence_type == "UBUNTU_PRO":
+    if _PRO_OFFER.search(offer) or licence_type == "UBUNTU_PRO":
         return True
     return publisher == "canonical" and sku.startswith(("pro-", "ubuntu-pro"))
 
@@ -196,6 +198,8 @@ def vm_variant(raw: dict[str, Any] | None) -> str:
     if pro:
         # A Marketplace plan or licence on top of the Linux rate, which is not priced
         # yet: never priced as plain Ubuntu.
+        if not offer:  # a gallery image upgraded in place: its licence type says it
+            return "Ubuntu Pro (licence type UBUNTU_PRO)"
         return f"Ubuntu Pro ({image.get('offer')}/{image.get('sku')})"
     if publisher not in _OFFERS or byos:
         return "Linux"
