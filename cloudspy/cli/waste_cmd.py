@@ -74,9 +74,10 @@ def waste(
         if over:
             from cloudspy.errors import ExitCode
 
-            # A total holding an upper bound is one: the gate says the figure is "at most".
+            # A total holding an upper bound is one: the gate says the figure may be less.
             shown = ", ".join(
-                f"{'at most ' if t.upper_bound else ''}{t.monthly_savings:.2f} {t.currency}"
+                f"{'of up to ' if t.upper_bound else ''}{t.monthly_savings:.2f} {t.currency}"
+                f"{' (an upper bound)' if t.upper_bound else ''}"
                 for t in over
             )
             cli.warn(f"monthly waste {shown} exceeds --fail-over {fail_over}")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cloudspy.errors import UsageError
-from cloudspy.models.resource import VM
+from cloudspy.models.resource import IP, SNAPSHOT, VM
 
 if TYPE_CHECKING:
     from cloudspy.models.prices import PriceKey
@@ -55,6 +55,9 @@ class ProviderInfo:
     # module:function reading what a VM bills as beside its type (operating system,
     # licences) from its provider payload, as the inventory does
     platform: str | None = None
+    # the kinds whose price reads the provider payload (a licence, a plan, a snapshot's
+    # size or type), which a raw-less load must read again before pricing
+    payload_kinds: tuple[str, ...] = ()
     # module:class of its ``[name]`` config section (None: nothing to configure)
     settings: str | None = None
     # module:attribute of its ``cloudspy <name> …`` group (a ProviderCommands)
@@ -106,6 +109,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         performance="cloudspy.providers.aws.price_list:included_performance",
         price_note="cloudspy.providers.aws.price_list:price_note",
         platform="cloudspy.providers.aws.price_list:platform_of",
+        payload_kinds=(SNAPSHOT,),
         settings="cloudspy.providers.aws.settings:AwsSettings",
         commands="cloudspy.providers.aws.commands:COMMANDS",
     ),
@@ -120,6 +124,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         performance="cloudspy.providers.gcp.catalog:included_performance",
         price_note="cloudspy.providers.gcp.catalog:price_note",
         platform="cloudspy.providers.gcp.licences:platform_of",
+        payload_kinds=(VM, SNAPSHOT, IP),
         settings="cloudspy.providers.gcp.settings:GcpSettings",
         commands="cloudspy.providers.gcp.commands:COMMANDS",
     ),
@@ -135,6 +140,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         performance="cloudspy.providers.azure.retail_prices:included_performance",
         price_note="cloudspy.providers.azure.retail_prices:price_note",
         platform="cloudspy.providers.azure.vm_licences:vm_variant",
+        payload_kinds=(VM, SNAPSHOT, IP),
         settings="cloudspy.providers.azure.settings:AzureSettings",
         commands="cloudspy.providers.azure.commands:COMMANDS",
     ),
@@ -239,6 +245,12 @@ def price_note(resource: Resource) -> str:
     ``price_note`` function; "" when nothing."""
     note_of = _price_note_function(resource.provider)
     return "" if note_of is None else str(note_of(resource))
+
+
+def price_reads_payload(resource: Resource) -> bool:
+    """Whether pricing ``resource`` reads its provider payload (``raw``)."""
+    info = PROVIDERS.get(resource.provider)
+    return info is not None and resource.kind in info.payload_kinds
 
 
 def platform_of(resource: Resource) -> str | None:

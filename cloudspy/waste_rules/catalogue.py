@@ -54,7 +54,8 @@ basis: an actual cost's basis may quote its list price's bound beside it, and a
 sum that leaves out an unpriced resource bounds nothing. A total holding a bound
 is one too; CSV writes the flag `true`/`false`. Totals are per currency, never added across
 currencies; `--fail-over` compares them as they are, upper bounds included, and
-says `at most` of a total holding one.
+says so of a total holding one (`monthly waste of up to 5.00 USD (an upper bound)
+exceeds --fail-over 1`).
 
 | Rule | Title | Providers | Kind | Severity |
 |---|---|---|---|---|

@@ -21,6 +21,7 @@ from cloudspy.models.resource import DISK, IP, VM, Resource
 from cloudspy.models.waste import MoneyTotal, ScheduleSuggestion, WasteFinding
 from cloudspy.models.waste_settings import WasteSettings
 from cloudspy.pricing.price_book import PriceBook
+from cloudspy.providers.registry import price_reads_payload
 from cloudspy.store.inventory_queries import (
     ActualCost,
     ResourceFilter,
@@ -69,7 +70,11 @@ def _again_with_payloads(
     resource's stored payload: what a price leaves out (a GCP VM's Marketplace licence)
     is read there. Resources load without payloads (100,000 of them stay fast); only
     these few are read."""
-    priced = [f.resource for _, f in pairs if f.savings is not None and f.resource.raw is None]
+    priced = [
+        f.resource
+        for _, f in pairs
+        if f.savings is not None and f.resource.raw is None and price_reads_payload(f.resource)
+    ]
     payloads = load_payloads(conn, priced)
     if not payloads:
         return pairs
@@ -80,8 +85,10 @@ def _again_with_payloads(
         if finding.savings is None or raw is None:
             out.append((rule, finding))
             continue
+        # What the full evaluation does not confirm is not reported.
         again = rule.evaluate(replace(res, raw=raw), ctx)
-        out.append((rule, again) if again is not None else (rule, finding))
+        if again is not None:
+            out.append((rule, again))
     return out
 
 

@@ -71,7 +71,9 @@ def test_fail_over_exits_1_only_when_the_total_exceeds_the_amount(cli, demo_db):
     # The old snapshot's price is an upper bound: the gate says so (#14).
     bound = cli("--db", demo_db, "waste", "--rule", "old-snapshot", "--fail-over", "1")
     assert bound.exit_code == 1
-    assert "monthly waste at most 5.00 USD exceeds --fail-over 1" in bound.stderr
+    assert "monthly waste of up to 5.00 USD (an upper bound) exceeds --fail-over 1" in (
+        bound.stderr
+    )
 
 
 def test_bad_waste_inputs_are_usage_errors(cli, demo_db):
