@@ -209,10 +209,10 @@ def identity_key(
 def price_key(resource: Resource) -> PriceKey | str | None:
     """The price-list product ``resource`` is (or why it has none), through its
     provider's ``price_keys`` function; None when the provider has no price list."""
-    info = PROVIDERS.get(resource.provider)
-    if info is None or info.price_keys is None:
+    key_of = _hook(resource.provider, "price_keys")
+    if key_of is None:
         return None
-    key: PriceKey | str = _resolve(info.price_keys)(resource)
+    key: PriceKey | str = key_of(resource)
     return key
 
 
@@ -243,7 +243,7 @@ def price_note(resource: Resource) -> str:
     """What the basis of ``resource``'s list price must say it leaves out or overstates
     (a size that is an upper bound, a licence it cannot price), through its provider's
     ``price_note`` function; "" when nothing."""
-    note_of = _price_note_function(resource.provider)
+    note_of = _hook(resource.provider, "price_note")
     return "" if note_of is None else str(note_of(resource))
 
 
@@ -257,17 +257,19 @@ def platform_of(resource: Resource) -> str | None:
     """What a VM bills as beside its type, read afresh from its stored payload
     (``raw``) through its provider's ``platform`` function, as a sync would; None for
     other kinds, without a payload, or when the provider has no such function."""
-    info = PROVIDERS.get(resource.provider)
-    if resource.kind != VM or not resource.raw or info is None or info.platform is None:
+    read = _hook(resource.provider, "platform") if resource.kind == VM else None
+    if read is None or not resource.raw:
         return None
-    platform: str = _resolve(info.platform)(resource.raw)
+    platform: str = read(resource.raw)
     return platform
 
 
-@cache  # looked up once per provider: asked for every resource priced
-def _price_note_function(provider: str) -> Any:
+@cache  # resolved once per provider and hook: the per-resource hooks run for every resource
+def _hook(provider: str, name: str) -> Any:
+    """The function a provider's ``name`` field (``module:function``) names, or None."""
     info = PROVIDERS.get(provider)
-    return None if info is None or info.price_note is None else _resolve(info.price_note)
+    dotted = None if info is None else getattr(info, name)
+    return None if dotted is None else _resolve(dotted)
 
 
 def provider_info(name: str) -> ProviderInfo:
