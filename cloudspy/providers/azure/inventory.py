@@ -29,6 +29,7 @@ from cloudspy.providers.azure.retail_prices import (
     ip_bills_nothing,
 )
 from cloudspy.providers.azure.session import Connector
+from cloudspy.providers.azure.sizes import size_of
 from cloudspy.providers.azure.vm_details import add_vm_details
 from cloudspy.providers.azure.vm_licences import vm_variant
 from cloudspy.providers.base import Progress, with_retries
@@ -97,7 +98,7 @@ def normalize_vm(item: dict[str, Any], view: dict[str, Any] | None, subscription
     word = power_state(view)
     resource.state = word or props.get("provisioningState")
     resource.power_state = _POWER.get(word, m.TRANSITIONING) if word else None
-    resource.type = (props.get("hardwareProfile") or {}).get("vmSize")
+    resource.type = size_of(item)
     resource.platform = vm_variant(item)
     if view is not None:
         resource.raw = {**item, "instanceView": view}

@@ -93,6 +93,11 @@ def _names_its_vcpus(family: str, version: str | None) -> bool:
 SIZE_CAPABILITIES = "sizeCapabilities"  # where the inventory keeps a VM size's vCPUs
 
 
+def size_of(raw: dict[str, Any]) -> str | None:
+    """A VM's size as the ARM API gives it (``properties.hardwareProfile.vmSize``)."""
+    return ((raw.get("properties") or {}).get("hardwareProfile") or {}).get("vmSize")
+
+
 def billed_vcpus(vm_size: str, raw: dict[str, Any] | None) -> int | None:
     """The vCPUs a per-vCPU licence bills for a VM of ``vm_size``: from the name where
     it gives them, else from the size's capabilities the inventory read onto the VM
@@ -101,7 +106,7 @@ def billed_vcpus(vm_size: str, raw: dict[str, Any] | None) -> int | None:
     if named is not None:
         return named
     raw = raw or {}
-    current = ((raw.get("properties") or {}).get("hardwareProfile") or {}).get("vmSize")
+    current = size_of(raw)
     caps = raw.get(SIZE_CAPABILITIES) or {}
     value = str(caps.get("vCPUsAvailable") or caps.get("vCPUs") or "")
     return int(value) if current == vm_size and value.isdigit() else None

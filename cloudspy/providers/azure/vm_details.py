@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from cloudspy.errors import ProviderError
-from cloudspy.providers.azure.sizes import SIZE_CAPABILITIES, licensed_vcpus
+from cloudspy.providers.azure.sizes import SIZE_CAPABILITIES, licensed_vcpus, size_of
 from cloudspy.providers.azure.vm_licences import LICENCES, SQL_VM, vm_variant
 from cloudspy.providers.base import Progress
 
@@ -114,16 +114,12 @@ def add_vm_details(
         for vm in vms
         if vm.get("location")
         and vm_variant(vm) in LICENCES
-        and licensed_vcpus(str(_size(vm))) is None
+        and licensed_vcpus(str(size_of(vm))) is None
     ]
     if not regions:
         return
     sizes = size_capabilities(reader, regions, progress, label)
     for vm in vms:
-        found = sizes.get((str(vm.get("location") or "").lower(), str(_size(vm))))
+        found = sizes.get((str(vm.get("location") or "").lower(), str(size_of(vm))))
         if found:
             vm[SIZE_CAPABILITIES] = found
-
-
-def _size(vm: dict[str, Any]) -> str | None:
-    return ((vm.get("properties") or {}).get("hardwareProfile") or {}).get("vmSize")
