@@ -44,6 +44,16 @@ def at_most(text: str, upper_bound: bool) -> str:
     return AT_MOST + text if upper_bound else text
 
 
+def shown(
+    amount: Decimal | None, currency: str | None, *, missing: str, upper_bound: bool = False
+) -> str:
+    """``$6.40`` (``≤ $6.40`` when an upper bound), or ``missing`` without an amount or
+    a currency: a money cell of the tables."""
+    if amount is None or not currency:
+        return missing
+    return at_most(human(amount, currency), upper_bound)
+
+
 def percent(value: Decimal | None, *, signed: bool = False) -> str:
     """``12.5%`` (``+12.5%`` when signed); an em dash when unknown."""
     if value is None:

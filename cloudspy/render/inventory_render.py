@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from cloudspy.models.inventory import ResourceList, ResourceRow, Snapshot
-from cloudspy.money import AT_MOST_MEANS, at_most, human
+from cloudspy.money import AT_MOST_MEANS, shown
 from cloudspy.render.csv_out import json_bool, write_csv
 from cloudspy.render.fit import Column, fit_table
 
@@ -79,12 +79,6 @@ RESOURCE_COLUMNS = (
 )
 
 
-def _monthly(row: ResourceRow) -> str:
-    if row.monthly_cost is None or not row.currency:
-        return "—"
-    return at_most(human(row.monthly_cost, row.currency), row.upper_bound)
-
-
 def resources_table(result: ResourceList, *, width: int = 120, wide: bool = False) -> Any:
     """The resources, one line each, fitted to ``width`` columns (see :mod:`render.fit`)."""
     rows = [
@@ -97,7 +91,7 @@ def resources_table(result: ResourceList, *, width: int = 120, wide: bool = Fals
             r.name or "",
             r.state or "",
             _size(r),
-            _monthly(r),
+            shown(r.monthly_cost, r.currency, missing="—", upper_bound=r.upper_bound),
         ]
         for r in result.rows
     ]

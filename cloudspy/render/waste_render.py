@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from cloudspy.models.waste import ScheduleReport, WasteReport
-from cloudspy.money import AT_MOST_MEANS, at_most, human, machine
+from cloudspy.money import AT_MOST_MEANS, human, machine, shown
 from cloudspy.render.csv_out import json_bool, write_csv
 from cloudspy.render.fit import Column, fit_table
 
@@ -66,9 +66,7 @@ def waste_csv(report: WasteReport) -> str:
 
 
 def _money(amount: Any, currency: str | None, upper_bound: bool = False) -> str:
-    if amount is None or not currency:
-        return "no price"
-    return at_most(human(amount, currency), upper_bound)
+    return shown(amount, currency, missing="no price", upper_bound=upper_bound)
 
 
 WASTE_COLUMNS = (
@@ -109,7 +107,7 @@ def waste_table(
         )  # fmt: skip
     totals = [
         [f"Total {t.currency}", "", "", "", f"{t.findings} priced finding(s)", "",
-         at_most(human(t.monthly_savings, t.currency), t.upper_bound)]
+         _money(t.monthly_savings, t.currency, t.upper_bound)]
         for t in report.totals
     ]  # fmt: skip
     return fit_table(

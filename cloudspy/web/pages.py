@@ -14,7 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from cloudspy.money import AT_MOST, AT_MOST_MEANS
+from cloudspy.money import AT_MOST, AT_MOST_MEANS, shown
 from cloudspy.providers.registry import PROVIDERS as REGISTRY
 
 if TYPE_CHECKING:
@@ -64,17 +64,9 @@ def _one(params: Any, name: str, default: str = "") -> str:
     return value if value else default
 
 
-def _money(amount: Decimal | None, currency: str | None) -> str:
-    from cloudspy.money import human
-
-    return human(amount, currency) if amount is not None and currency else "—"
-
-
-def _at_most(amount: Decimal | None, currency: str | None, upper_bound: bool) -> str:
-    """:func:`_money`, marked ``≤`` when the amount is an upper bound of the bill."""
-    from cloudspy.money import at_most
-
-    return at_most(_money(amount, currency), upper_bound and amount is not None)
+def _money(amount: Decimal | None, currency: str | None, upper_bound: bool = False) -> str:
+    """A money cell, ``—`` without an amount, ``≤`` before an upper bound."""
+    return shown(amount, currency, missing="—", upper_bound=upper_bound)
 
 
 def _pct(value: Decimal | None) -> str:
@@ -249,7 +241,7 @@ def resources(config: ServeConfig, params: Any) -> dict[str, Any]:
     headers = ["Provider", "Account", "Region", "Kind", "Id", "Name", "State", "Monthly"]
     rows = [
         [r.provider, r.account, r.region, r.kind, r.resource_id, r.name or "", r.state or "",
-         _at_most(r.monthly_cost, r.currency, r.upper_bound)]
+         _money(r.monthly_cost, r.currency, r.upper_bound)]
         for r in result.rows
     ]  # fmt: skip
     bounded = any(r.upper_bound for r in result.rows)
@@ -294,7 +286,7 @@ def waste(config: ServeConfig, params: Any) -> dict[str, Any]:
     fixes = {rule.meta.id: rule.meta.fix for rule in all_rules()}
     rows = [
         [f.rule, f.provider, f.region, f.resource_id, f.reason,
-         _at_most(f.monthly_savings, f.currency, f.upper_bound), fixes.get(f.rule, "")]
+         _money(f.monthly_savings, f.currency, f.upper_bound), fixes.get(f.rule, "")]
         for f in report.findings
     ]  # fmt: skip
     bounded = any(t.upper_bound for t in report.totals)
@@ -320,7 +312,7 @@ def waste(config: ServeConfig, params: Any) -> dict[str, Any]:
                     "",
                     f"{t.findings} priced",
                     "",
-                    _at_most(t.monthly_savings, t.currency, t.upper_bound),
+                    _money(t.monthly_savings, t.currency, t.upper_bound),
                     "",
                 ]
                 for t in report.totals
